@@ -1,0 +1,34 @@
+//! Dealerships: where sales happen and staff work.
+
+use crate::ids::DealershipId;
+use crate::DomainError;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// A dealership of the network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dealership {
+    /// Identifier.
+    pub id: DealershipId,
+    /// Trading name.
+    pub name: String,
+    /// ISO 3166-1 alpha-2 country.
+    pub country: String,
+    /// Town or city.
+    pub locality: String,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Countries of operation (registration adapters exist for these).
+pub const COUNTRIES: [&str; 5] = ["ES", "PT", "FR", "DE", "IT"];
+
+/// Validates a country code of operation.
+pub fn parse_country(s: &str) -> Result<String, DomainError> {
+    let c = s.trim().to_ascii_uppercase();
+    if COUNTRIES.contains(&c.as_str()) {
+        Ok(c)
+    } else {
+        Err(DomainError::invalid("country", format!("not a country of operation: {s:?}")))
+    }
+}

@@ -1,0 +1,105 @@
+//! PostgreSQL store: production. Job claiming uses `FOR UPDATE SKIP LOCKED` so
+//! any number of workers in any number of processes never claim the same job.
+
+use async_trait::async_trait;
+use caas_domain::job::Job;
+use caas_domain::ports::{Store, StoreError, StoreResult, Tx};
+use caas_store_sql::{map_err, rows::JobRow, JOB_COLUMNS};
+use chrono::{DateTime, Duration, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Postgres};
+use std::str::FromStr;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// A transaction on the PostgreSQL store.
+pub struct PgTx {
+    tx: sqlx::Transaction<'static, Postgres>,
+}
+
+caas_store_sql::impl_repos!(PgTx);
+
+#[async_trait]
+impl Tx for PgTx {
+    async fn commit(self: Box<Self>) -> StoreResult<()> {
+        self.tx.commit().await.map_err(map_err)
+    }
+}
+
+/// The PostgreSQL implementation of [`Store`].
+#[derive(Clone, Debug)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+impl PgStore {
+    /// Connects to `url` and applies the embedded migrations.
+    #[tracing::instrument(skip_all)]
+    pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
+        let opts = PgConnectOptions::from_str(url).map_err(map_err)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(std::time::Duration::from_secs(10))
+            .connect_with(opts)
+            .await
+            .map_err(map_err)?;
+        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    /// The pool (tests use it to inspect raw rows).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl Store for PgStore {
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
+        let tx = self.pool.begin().await.map_err(map_err)?;
+        Ok(Box::new(PgTx { tx }))
+    }
+
+    async fn read(&self) -> StoreResult<Box<dyn Tx>> {
+        let mut tx = self.pool.begin().await.map_err(map_err)?;
+        sqlx::query("SET TRANSACTION READ ONLY").execute(&mut *tx).await.map_err(map_err)?;
+        Ok(Box::new(PgTx { tx }))
+    }
+
+    async fn ready(&self) -> StoreResult<()> {
+        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+            .fetch_all(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let missing = MIGRATOR.iter().filter(|m| !applied.iter().any(|(v,)| *v == m.version)).count();
+        if missing > 0 {
+            return Err(StoreError::Backend(format!("{missing} migrations not applied")));
+        }
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all)]
+    async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
+             WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) \
+             ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {JOB_COLUMNS}"
+        );
+        let row: Option<JobRow> = sqlx::query_as(&sql)
+            .bind(now)
+            .bind(now + lease)
+            .bind(uuid::Uuid::new_v4().simple().to_string())
+            .fetch_optional(&self.pool)
+            .await
+            .map_err(map_err)?;
+        row.map(Job::try_from).transpose()
+    }
+
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,2 @@
+//! caas binary
+fn main() {}
