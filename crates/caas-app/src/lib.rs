@@ -1,1 +1,45 @@
-//! placeholder
+//! caas use cases. Each use case opens one transaction, applies domain rules,
+//! writes its audit entries and enqueues its jobs in that same transaction,
+//! and commits before it returns: nothing is acknowledged before it is durable.
+
+pub mod auth;
+pub mod context;
+pub mod dealerships;
+pub mod error;
+pub mod jobs;
+pub mod mail;
+pub mod ops;
+pub mod secrets;
+pub mod settings;
+
+use caas_domain::clock::Clock;
+use caas_domain::ports::{MailSender, Store};
+use std::sync::Arc;
+use tokio::sync::Notify;
+
+pub use context::RequestContext;
+pub use error::AppError;
+pub use settings::AppSettings;
+
+/// Everything a use case needs: the ports and the settings.
+#[derive(Clone)]
+pub struct App {
+    /// Database.
+    pub store: Arc<dyn Store>,
+    /// Time source.
+    pub clock: Arc<dyn Clock>,
+    /// Settings.
+    pub settings: Arc<AppSettings>,
+    /// SMTP delivery; `None` keeps mail in the outbox (embedded default).
+    pub mailer: Option<Arc<dyn MailSender>>,
+    /// Wakes the job workers after a commit that enqueued jobs.
+    pub job_waker: Arc<Notify>,
+}
+
+impl App {
+    /// Tells idle job workers that new jobs are due.
+    pub fn wake_jobs(&self) {
+        self.job_waker.notify_waiters();
+        self.job_waker.notify_one();
+    }
+}

@@ -166,3 +166,21 @@ pub trait MailRepo {
     /// Records the delivery outcome.
     async fn set_email_state(&mut self, id: &EmailId, state: EmailState, at: DateTime<Utc>, error: Option<&str>) -> StoreResult<()>;
 }
+
+/// Failure reported by a partner adapter (mail, SMS…).
+#[derive(Debug, Error)]
+pub enum PartnerError {
+    /// Worth retrying later (timeouts, 5xx, connection refused).
+    #[error("transient: {0}")]
+    Transient(String),
+    /// Will not succeed if repeated (bad address, rejected by policy).
+    #[error("permanent: {0}")]
+    Permanent(String),
+}
+
+/// Delivers outbox email (SMTP in production; see `caas-partners`).
+#[async_trait]
+pub trait MailSender: Send + Sync + 'static {
+    /// Hands one message to the mail server.
+    async fn send(&self, email: &OutboundEmail) -> Result<(), PartnerError>;
+}

@@ -1,0 +1,69 @@
+//! The application error: what a use case can answer besides success.
+
+use caas_domain::ports::StoreError;
+use caas_domain::DomainError;
+use thiserror::Error;
+
+/// Failure of a use case, mapped by the server to HTTP.
+#[derive(Debug, Error)]
+pub enum AppError {
+    /// Input failed validation (field and message for the user).
+    #[error("{field}: {message}")]
+    Invalid {
+        /// Field name.
+        field: String,
+        /// Message.
+        message: String,
+    },
+    /// The resource does not exist for this caller (never says which).
+    #[error("not found")]
+    NotFound,
+    /// Wrong email or password, or account unable to log in.
+    #[error("invalid credentials")]
+    BadCredentials,
+    /// Not logged in, session expired or revoked.
+    #[error("authentication required")]
+    Unauthenticated,
+    /// Logged in but the role does not allow it.
+    #[error("forbidden")]
+    Forbidden,
+    /// Too many failed attempts; retry after that many seconds.
+    #[error("too many attempts; retry in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
+    /// An emailed link that is unknown, used or expired.
+    #[error("this link is no longer valid")]
+    LinkInvalid,
+    /// A state conflict (duplicate, wrong state).
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// Anything else; logged with cause, shown generically.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<DomainError> for AppError {
+    fn from(e: DomainError) -> Self {
+        match e {
+            DomainError::Invalid { field, message } => AppError::Invalid {
+                field: field.to_owned(),
+                message,
+            },
+            DomainError::Transition(m) => AppError::Conflict(m),
+        }
+    }
+}
+
+/// Shorthand result.
+pub type AppResult<T> = Result<T, AppError>;
