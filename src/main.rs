@@ -1,2 +1,6 @@
-//! caas binary
-fn main() {}
+//! `caas`: the one binary. See `caas --help`.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    caas_server::cli::run().await
+}

@@ -15,6 +15,9 @@ pub enum AppError {
         /// Message.
         message: String,
     },
+    /// The request itself is malformed (unparseable body, wrong content type).
+    #[error("bad request: {0}")]
+    BadRequest(String),
     /// The resource does not exist for this caller (never says which).
     #[error("not found")]
     NotFound,

@@ -1,1 +1,17 @@
-//! tmp
+//! The caas server: configuration, startup, the HTTP surfaces (web pages,
+//! JSON API, system endpoints) and the command line.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod system;
+pub mod telemetry;
+pub mod web;
+
+pub use startup::Application;

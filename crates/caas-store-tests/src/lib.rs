@@ -73,9 +73,13 @@ pub async fn fresh_store() -> anyhow::Result<TestDb> {
 pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
 
 impl TestClock {
-    /// Starts at the current wall time.
+    /// Starts at the current wall time, cut to microseconds (PostgreSQL's
+    /// precision) so stored times read back equal.
     pub fn new() -> Self {
-        Self(Arc::new(Mutex::new(Utc::now())))
+        let now = Utc::now();
+        let micros = now.timestamp_micros();
+        let now = DateTime::<Utc>::from_timestamp_micros(micros).unwrap_or(now);
+        Self(Arc::new(Mutex::new(now)))
     }
 
     /// Moves time forward.

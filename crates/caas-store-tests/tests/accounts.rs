@@ -38,7 +38,10 @@ async fn an_account_round_trips_every_field_by_id_and_by_email() -> anyhow::Resu
     assert_eq!(cust_back.password_hash, None);
     // Lookup is by the normalised address.
     let shouted = EmailAddress::parse("  ANA@Example.COM ")?;
-    assert_eq!(tx.find_account_by_email(&shouted).await?.map(|a| a.id), Some(cust.id.clone()));
+    assert_eq!(
+        tx.find_account_by_email(&shouted).await?.map(|a| a.id),
+        Some(cust.id.clone())
+    );
     Ok(())
 }
 
@@ -48,7 +51,11 @@ async fn an_unknown_account_is_not_found() -> anyhow::Result<()> {
     seeded_customer(&*db.store, "ana@example.com", start_time()).await;
     let mut tx = db.store.read().await?;
     assert_eq!(tx.find_account(&AccountId::new()).await?, None);
-    assert_eq!(tx.find_account_by_email(&EmailAddress::parse("ana@example.org")?).await?, None);
+    assert_eq!(
+        tx.find_account_by_email(&EmailAddress::parse("ana@example.org")?)
+            .await?,
+        None
+    );
     Ok(())
 }
 
@@ -60,13 +67,19 @@ async fn a_duplicate_email_is_a_conflict() -> anyhow::Result<()> {
 
     let mut tx = db.store.begin().await?;
     let dup = customer("Ana@Example.com", t);
-    let err = tx.insert_account(&dup).await.expect_err("a second account with the same email");
+    let err = tx
+        .insert_account(&dup)
+        .await
+        .expect_err("a second account with the same email");
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     drop(tx);
 
     let mut tx = db.store.read().await?;
     assert_eq!(tx.find_account(&dup.id).await?, None);
-    assert_eq!(tx.find_account_by_email(&first.email).await?.map(|a| a.id), Some(first.id));
+    assert_eq!(
+        tx.find_account_by_email(&first.email).await?.map(|a| a.id),
+        Some(first.id)
+    );
     Ok(())
 }
 
@@ -76,7 +89,10 @@ async fn an_account_of_an_unknown_dealership_is_a_conflict() -> anyhow::Result<(
     let ghost = DealershipId::new();
     let a = account("sales@nowhere.es", Role::Sales, Some(&ghost), start_time());
     let mut tx = db.store.begin().await?;
-    let err = tx.insert_account(&a).await.expect_err("foreign key to a missing dealership");
+    let err = tx
+        .insert_account(&a)
+        .await
+        .expect_err("foreign key to a missing dealership");
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     Ok(())
 }
@@ -88,7 +104,11 @@ async fn a_rolled_back_account_insert_leaves_nothing_behind() -> anyhow::Result<
     {
         let mut tx = db.store.begin().await?;
         tx.insert_account(&a).await?;
-        assert_eq!(tx.find_account(&a.id).await?.as_ref(), Some(&a), "visible inside its own transaction");
+        assert_eq!(
+            tx.find_account(&a.id).await?.as_ref(),
+            Some(&a),
+            "visible inside its own transaction"
+        );
     }
     let mut tx = db.store.begin().await?;
     assert_eq!(tx.find_account(&a.id).await?, None);
@@ -121,7 +141,11 @@ async fn update_account_persists_status_role_password_and_dealership() -> anyhow
 
     let mut tx = db.store.read().await?;
     assert_eq!(tx.find_account(&a.id).await?.as_ref(), Some(&a));
-    assert_eq!(tx.find_account(&bystander.id).await?.as_ref(), Some(&bystander), "only the target row changes");
+    assert_eq!(
+        tx.find_account(&bystander.id).await?.as_ref(),
+        Some(&bystander),
+        "only the target row changes"
+    );
     drop(tx);
 
     // Disabling and clearing the password are persisted too.
@@ -148,7 +172,10 @@ async fn updating_an_account_to_a_taken_email_is_a_conflict() -> anyhow::Result<
     let mut changed = b.clone();
     changed.email = a.email.clone();
     let mut tx = db.store.begin().await?;
-    let err = tx.update_account(&changed).await.expect_err("email already used");
+    let err = tx
+        .update_account(&changed)
+        .await
+        .expect_err("email already used");
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     Ok(())
 }
@@ -162,22 +189,48 @@ async fn list_accounts_filters_by_role_newest_first_and_respects_the_limit() -> 
     let c1 = customer("c1@example.com", t - Duration::hours(3));
     let c2 = customer("c2@example.com", t - Duration::hours(1));
     let c3 = customer("c3@example.com", t - Duration::hours(2));
-    let s1 = account("s1@example.com", Role::Sales, Some(&d.id), t - Duration::minutes(30));
-    let admin = account("admin@example.com", Role::Admin, None, t - Duration::hours(4));
+    let s1 = account(
+        "s1@example.com",
+        Role::Sales,
+        Some(&d.id),
+        t - Duration::minutes(30),
+    );
+    let admin = account(
+        "admin@example.com",
+        Role::Admin,
+        None,
+        t - Duration::hours(4),
+    );
     insert_accounts(&*db.store, &[&c1, &c2, &c3, &s1, &admin]).await;
 
     let mut tx = db.store.read().await?;
-    let ids = |v: Vec<caas_domain::account::Account>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
+    let ids =
+        |v: Vec<caas_domain::account::Account>| v.into_iter().map(|a| a.id).collect::<Vec<_>>();
     assert_eq!(
         ids(tx.list_accounts(Some(Role::Customer), 10).await?),
         vec![c2.id.clone(), c3.id.clone(), c1.id.clone()]
     );
-    assert_eq!(ids(tx.list_accounts(Some(Role::Customer), 2).await?), vec![c2.id.clone(), c3.id.clone()]);
-    assert_eq!(ids(tx.list_accounts(Some(Role::Sales), 10).await?), vec![s1.id.clone()]);
-    assert_eq!(ids(tx.list_accounts(Some(Role::Support), 10).await?), Vec::<AccountId>::new());
+    assert_eq!(
+        ids(tx.list_accounts(Some(Role::Customer), 2).await?),
+        vec![c2.id.clone(), c3.id.clone()]
+    );
+    assert_eq!(
+        ids(tx.list_accounts(Some(Role::Sales), 10).await?),
+        vec![s1.id.clone()]
+    );
+    assert_eq!(
+        ids(tx.list_accounts(Some(Role::Support), 10).await?),
+        Vec::<AccountId>::new()
+    );
     assert_eq!(
         ids(tx.list_accounts(None, 10).await?),
-        vec![s1.id.clone(), c2.id.clone(), c3.id.clone(), c1.id.clone(), admin.id.clone()]
+        vec![
+            s1.id.clone(),
+            c2.id.clone(),
+            c3.id.clone(),
+            c1.id.clone(),
+            admin.id.clone()
+        ]
     );
     assert_eq!(ids(tx.list_accounts(None, 1).await?), vec![s1.id.clone()]);
     // Listed accounts carry every field.
@@ -226,7 +279,10 @@ async fn dealerships_round_trip_and_are_listed_by_name() -> anyhow::Result<()> {
     tx.commit().await?;
 
     let mut tx = db.store.read().await?;
-    assert_eq!(tx.find_dealership(&madrid.id).await?.as_ref(), Some(&madrid));
+    assert_eq!(
+        tx.find_dealership(&madrid.id).await?.as_ref(),
+        Some(&madrid)
+    );
     assert_eq!(tx.find_dealership(&DealershipId::new()).await?, None);
     assert_eq!(tx.list_dealerships().await?, vec![alfa, madrid, zeta]);
     Ok(())
@@ -240,7 +296,10 @@ async fn a_duplicate_dealership_id_is_a_conflict() -> anyhow::Result<()> {
     let mut again = d.clone();
     again.name = "Another name".to_owned();
     let mut tx = db.store.begin().await?;
-    let err = tx.insert_dealership(&again).await.expect_err("same id twice");
+    let err = tx
+        .insert_dealership(&again)
+        .await
+        .expect_err("same id twice");
     assert!(matches!(err, StoreError::Conflict(_)), "{err:?}");
     Ok(())
 }

@@ -21,7 +21,11 @@ pub fn start_time() -> DateTime<Utc> {
 
 /// A random hex string standing in for a SHA-256 of a secret.
 pub fn random_hash() -> String {
-    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+    format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    )
 }
 
 /// A pending customer account (no dealership, no password) created at `at`.
@@ -30,7 +34,12 @@ pub fn customer(email: &str, at: DateTime<Utc>) -> Account {
 }
 
 /// An account with the given role and dealership, created at `at`.
-pub fn account(email: &str, role: Role, dealership: Option<&DealershipId>, at: DateTime<Utc>) -> Account {
+pub fn account(
+    email: &str,
+    role: Role,
+    dealership: Option<&DealershipId>,
+    at: DateTime<Utc>,
+) -> Account {
     Account {
         id: AccountId::new(),
         email: EmailAddress::parse(email).expect("valid test email"),

@@ -1,0 +1,32 @@
+//! Version 1 of the API.
+
+pub mod auth;
+pub mod me;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// RFC 9457 problem details (as served with `application/problem+json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// Problem type URI (`/problems/<code>`).
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Short summary.
+    pub title: String,
+    /// HTTP status.
+    pub status: u16,
+    /// Explanation for this occurrence.
+    pub detail: String,
+    /// Field errors, for `validation_failed`.
+    pub errors: Option<Vec<FieldError>>,
+}
+
+/// One invalid field.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldError {
+    /// Field name.
+    pub field: String,
+    /// What is wrong.
+    pub message: String,
+}

@@ -1,0 +1,233 @@
+//! Configuration: defaults → `caas.toml` → `CAAS_*` environment, validated at
+//! start. Secrets are wrapped so they never print.
+
+use figment::providers::{Env, Format, Toml};
+use figment::Figment;
+use serde::Deserialize;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A value that must never appear in logs or output.
+#[derive(Clone, Deserialize, PartialEq, Eq)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a value.
+    pub fn new(s: impl Into<String>) -> Self {
+        Self(s.into())
+    }
+
+    /// The secret itself; call only where it is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human readable lines.
+    #[default]
+    Human,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Every setting of `caas serve`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// Address to listen on.
+    pub bind: String,
+    /// Public base URL used in emailed links; defaults to `http://{bind}`.
+    pub public_url: Option<String>,
+    /// `sqlite://path` (default) or `postgres://…`.
+    pub database_url: Secret,
+    /// Pool size on PostgreSQL.
+    pub pg_max_connections: u32,
+    /// `smtp://host:port`; unset keeps mail in the outbox (`/ops/mail`).
+    pub smtp_url: Option<Secret>,
+    /// Sender of outgoing mail.
+    pub mail_from: String,
+    /// Email of the ADMIN created on first start.
+    pub admin_email: String,
+    /// `human` or `json`.
+    pub log_format: LogFormat,
+    /// tracing filter, e.g. `info,caas_server=debug`.
+    pub log_level: String,
+    /// Web session lifetime, hours.
+    pub session_ttl_hours: i64,
+    /// API token lifetime, days.
+    pub api_token_ttl_days: i64,
+    /// Activation link lifetime, hours.
+    pub activation_ttl_hours: i64,
+    /// Password reset link lifetime, minutes.
+    pub reset_ttl_minutes: i64,
+    /// Failed logins per account inside the window before 429.
+    pub login_max_failures_per_account: i64,
+    /// Failed logins per client address inside the window before 429.
+    pub login_max_failures_per_ip: i64,
+    /// Throttling window, minutes.
+    pub login_window_minutes: i64,
+    /// Job workers in this process.
+    pub job_workers: usize,
+    /// Job lease, seconds.
+    pub job_lease_seconds: i64,
+    /// Job poll interval when idle, milliseconds.
+    pub job_poll_ms: u64,
+    /// Mark cookies `Secure`; defaults to true when `public_url` is https.
+    pub secure_cookies: Option<bool>,
+    /// Take the client address from `X-Forwarded-For` (behind a proxy only).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            database_url: Secret::new("sqlite://./caas-data/caas.db"),
+            pg_max_connections: 10,
+            smtp_url: None,
+            mail_from: "caas <no-reply@caas.local>".into(),
+            admin_email: "admin@caas.local".into(),
+            log_format: LogFormat::Human,
+            log_level: "info".into(),
+            session_ttl_hours: 12,
+            api_token_ttl_days: 30,
+            activation_ttl_hours: 168,
+            reset_ttl_minutes: 60,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 20,
+            login_window_minutes: 15,
+            job_workers: 2,
+            job_lease_seconds: 300,
+            job_poll_ms: 500,
+            secure_cookies: None,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// A configuration problem, worded for the operator.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Loads defaults, then `file` if it exists, then `CAAS_*` variables, and validates.
+    pub fn load(file: &Path) -> Result<Self, ConfigError> {
+        let figment = Figment::new()
+            .merge(Toml::file(file))
+            .merge(Env::prefixed("CAAS_").ignore(&["test_database_url"]));
+        let config: Config = figment.extract().map_err(|e| ConfigError(e.to_string()))?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every value; the message names the setting.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let err = |k: &str, m: &str| Err(ConfigError(format!("{k}: {m}")));
+        if self.bind.parse::<SocketAddr>().is_err() {
+            return err("bind", "must be an address and port such as 127.0.0.1:8080");
+        }
+        let db = self.database_url.expose();
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return err("database_url", "must start with sqlite:// or postgres://");
+        }
+        if let Some(u) = &self.public_url {
+            if !(u.starts_with("http://") || u.starts_with("https://")) {
+                return err("public_url", "must start with http:// or https://");
+            }
+        }
+        if let Some(s) = &self.smtp_url {
+            if !(s.expose().starts_with("smtp://") || s.expose().starts_with("smtps://")) {
+                return err("smtp_url", "must start with smtp:// or smtps://");
+            }
+        }
+        for (k, v) in [
+            ("session_ttl_hours", self.session_ttl_hours),
+            ("api_token_ttl_days", self.api_token_ttl_days),
+            ("activation_ttl_hours", self.activation_ttl_hours),
+            ("reset_ttl_minutes", self.reset_ttl_minutes),
+            ("login_max_failures_per_account", self.login_max_failures_per_account),
+            ("login_max_failures_per_ip", self.login_max_failures_per_ip),
+            ("login_window_minutes", self.login_window_minutes),
+            ("job_lease_seconds", self.job_lease_seconds),
+        ] {
+            if v <= 0 {
+                return err(k, "must be greater than zero");
+            }
+        }
+        if self.job_lease_seconds < 10 {
+            return err("job_lease_seconds", "must be at least 10");
+        }
+        if self.job_workers == 0 || self.job_workers > 64 {
+            return err("job_workers", "must be between 1 and 64");
+        }
+        if self.pg_max_connections == 0 {
+            return err("pg_max_connections", "must be greater than zero");
+        }
+        Ok(())
+    }
+
+    /// Public base URL without trailing slash.
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_never_print() {
+        let c = Config {
+            smtp_url: Some(Secret::new("smtp://user:hunter2@mail:25")),
+            ..Config::default()
+        };
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn invalid_values_are_named_in_the_error() {
+        let c = Config {
+            database_url: Secret::new("mysql://x"),
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("database_url"));
+        let c = Config {
+            bind: "nowhere".into(),
+            ..Config::default()
+        };
+        assert!(c.validate().unwrap_err().to_string().contains("bind"));
+        assert!(Config::default().validate().is_ok());
+    }
+
+    #[test]
+    fn environment_overrides_the_file_which_overrides_defaults() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("caas.toml", "bind = \"127.0.0.1:9000\"\njob_workers = 3\n")?;
+            jail.set_env("CAAS_JOB_WORKERS", "5");
+            let c = Config::load(Path::new("caas.toml")).map_err(|e| e.to_string())?;
+            assert_eq!(c.bind, "127.0.0.1:9000");
+            assert_eq!(c.job_workers, 5);
+            assert_eq!(c.log_level, "info");
+            Ok(())
+        });
+    }
+}

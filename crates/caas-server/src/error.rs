@@ -1,0 +1,123 @@
+//! Mapping of [`AppError`] to HTTP: RFC 9457 problem+json for the API, a
+//! friendly HTML page for the web. 5xx causes are logged, never shown.
+
+use crate::web::i18n::Msg;
+use crate::web::render::error_page;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use caas_app::AppError;
+use caas_domain::account::Language;
+use serde_json::json;
+
+/// HTTP status and stable problem code of an application error.
+pub fn classify(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
+        AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
+        AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::LinkInvalid => (StatusCode::GONE, "link_invalid"),
+        AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
+    }
+}
+
+fn log_if_internal(e: &AppError) {
+    if let AppError::Internal(cause) = e {
+        tracing::error!(error = %format!("{cause:#}"), "internal error");
+    }
+}
+
+/// An API error, rendered as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        log_if_internal(&self.0);
+        let (status, code) = classify(&self.0);
+        let detail = match &self.0 {
+            AppError::Internal(_) => "An unexpected error occurred. It has been logged; quote the request id.".to_owned(),
+            AppError::Throttled { retry_after_secs } => {
+                format!("Too many failed attempts. Try again in {} minutes.", (retry_after_secs + 59) / 60)
+            }
+            other => other.to_string(),
+        };
+        let mut body = json!({
+            "type": format!("/problems/{code}"),
+            "title": status.canonical_reason().unwrap_or("Error"),
+            "status": status.as_u16(),
+            "detail": detail,
+        });
+        if let AppError::Invalid { field, message } = &self.0 {
+            body["errors"] = json!([{ "field": field, "message": message }]);
+        }
+        problem(status, body, &self.0)
+    }
+}
+
+/// Builds a problem+json response.
+pub fn problem(status: StatusCode, body: serde_json::Value, e: &AppError) -> Response {
+    let mut resp = (status, body.to_string()).into_response();
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    if let AppError::Throttled { retry_after_secs } = e {
+        if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    resp
+}
+
+/// A web error, rendered as a friendly page in the viewer's language.
+#[derive(Debug)]
+pub struct WebError {
+    /// The error.
+    pub error: AppError,
+    /// Language of the page.
+    pub lang: Language,
+}
+
+impl WebError {
+    /// Wraps an error for a viewer speaking `lang`.
+    pub fn new(error: impl Into<AppError>, lang: Language) -> Self {
+        Self {
+            error: error.into(),
+            lang,
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        log_if_internal(&self.error);
+        let (status, _) = classify(&self.error);
+        let m = Msg::for_lang(self.lang);
+        let text = match &self.error {
+            AppError::NotFound => m.err_not_found.to_owned(),
+            AppError::Forbidden => m.err_forbidden.to_owned(),
+            AppError::Unauthenticated | AppError::BadCredentials => m.err_unauthenticated.to_owned(),
+            AppError::LinkInvalid => m.err_link_invalid.to_owned(),
+            AppError::Throttled { retry_after_secs } => m.err_throttled.replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
+            AppError::Invalid { message, .. } | AppError::BadRequest(message) => message.clone(),
+            AppError::Conflict(msg) => msg.clone(),
+            AppError::Internal(_) => m.err_internal.to_owned(),
+        };
+        let mut resp = error_page(status, self.lang, &text);
+        if let AppError::Throttled { retry_after_secs } = &self.error {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        resp
+    }
+}

@@ -1,0 +1,218 @@
+//! Building and running the application: store, use cases, job workers and
+//! the HTTP server on a listener the caller provides (tests pass port 0).
+
+use crate::config::Config;
+use crate::error::ApiError;
+use crate::middleware::{metrics, security_headers};
+use crate::routes;
+use crate::state::AppState;
+use crate::web::render::error_page;
+use anyhow::Context;
+use axum::extract::Request;
+use axum::http::{HeaderName, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use caas_app::auth::bootstrap::{ensure_first_admin, InitialAdmin};
+use caas_app::jobs::AppJobHandler;
+use caas_app::{App, AppError, AppSettings};
+use caas_domain::account::Language;
+use caas_domain::clock::{Clock, SystemClock};
+use caas_domain::job::Backoff;
+use caas_domain::ports::{MailSender, Store};
+use caas_jobs::{JobRunner, RunnerConfig};
+use caas_partners::smtp::SmtpMailer;
+use caas_store_postgres::PgStore;
+use caas_store_sqlite::SqliteStore;
+use chrono::Duration;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Opens the store named by a database URL and applies its migrations.
+pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
+    let url = config.database_url.expose();
+    Ok(if url.starts_with("postgres") {
+        Arc::new(PgStore::connect(url, config.pg_max_connections).await.context("opening PostgreSQL")?)
+    } else {
+        Arc::new(SqliteStore::connect(url).await.context("opening SQLite")?)
+    })
+}
+
+/// Builds the use-case context from configuration.
+pub fn build_app(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>, public_url: String) -> anyhow::Result<App> {
+    let mailer: Option<Arc<dyn MailSender>> = match &config.smtp_url {
+        Some(url) => Some(Arc::new(SmtpMailer::from_url(url.expose(), &config.mail_from)?)),
+        None => None,
+    };
+    let settings = AppSettings {
+        public_url,
+        mail_from: config.mail_from.clone(),
+        session_ttl: Duration::hours(config.session_ttl_hours),
+        api_token_ttl: Duration::days(config.api_token_ttl_days),
+        activation_ttl: Duration::hours(config.activation_ttl_hours),
+        reset_ttl: Duration::minutes(config.reset_ttl_minutes),
+        max_failures_per_account: config.login_max_failures_per_account,
+        max_failures_per_ip: config.login_max_failures_per_ip,
+        throttle_window: Duration::minutes(config.login_window_minutes),
+        ..AppSettings::default()
+    };
+    Ok(App {
+        store,
+        clock,
+        settings: Arc::new(settings),
+        mailer,
+        job_waker: Arc::new(tokio::sync::Notify::new()),
+    })
+}
+
+/// A built, not yet running, application.
+pub struct Application {
+    listener: TcpListener,
+    address: SocketAddr,
+    router: Router,
+    state: AppState,
+    runner: JobRunner,
+    /// The ADMIN created on this start, if the database had none.
+    pub initial_admin: Option<InitialAdmin>,
+}
+
+impl Application {
+    /// Builds everything on `listener`, with the wall clock.
+    pub async fn build(config: Config, listener: TcpListener) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, listener, Arc::new(SystemClock)).await
+    }
+
+    /// As [`Application::build`] with a given clock (tests move time).
+    pub async fn build_with_clock(config: Config, listener: TcpListener, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+        config.validate()?;
+        let address = listener.local_addr()?;
+        let store = open_store(&config).await?;
+        let app = build_app(&config, store.clone(), clock.clone(), config.public_url(address))?;
+        let initial_admin = ensure_first_admin(&app, &config.admin_email).await.map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
+        let runner = JobRunner::new(
+            store,
+            clock,
+            Arc::new(AppJobHandler::new(app.clone())),
+            RunnerConfig {
+                workers: config.job_workers,
+                lease: Duration::seconds(config.job_lease_seconds),
+                poll_interval: std::time::Duration::from_millis(config.job_poll_ms),
+                backoff: Backoff::default(),
+            },
+        );
+        let app = App {
+            job_waker: runner.waker(),
+            ..app
+        };
+        let state = AppState {
+            secure_cookies: config
+                .secure_cookies
+                .unwrap_or_else(|| config.public_url(address).starts_with("https://")),
+            trust_forwarded_for: config.trust_forwarded_for,
+            metrics: Arc::new(metrics::Metrics::default()),
+            app,
+        };
+        let router = build_router(state.clone());
+        Ok(Self {
+            listener,
+            address,
+            router,
+            state,
+            runner,
+            initial_admin,
+        })
+    }
+
+    /// Bound address.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Shared state (tests reach the use cases through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves HTTP and runs the job workers until `shutdown` resolves, then
+    /// stops accepting, drains requests and lets workers finish their job.
+    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        let mut workers = self.runner.spawn(stop_rx);
+        let store = self.state.app.store.clone();
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await
+            .context("serving HTTP")?;
+        let _ = stop_tx.send(true);
+        while workers.join_next().await.is_some() {}
+        store.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// The complete router with every layer.
+pub fn build_router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    let docs: Router<AppState> = SwaggerUi::new("/api/docs")
+        .config(utoipa_swagger_ui::Config::from("/api/openapi.json"))
+        .into();
+    let _ = crate::api::ApiDoc::openapi;
+    routes::router(state.clone())
+        .merge(docs)
+        .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &Request| {
+                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            }),
+        )
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/api/") {
+        return ApiError(AppError::NotFound).into_response();
+    }
+    let lang = req
+        .headers()
+        .get(axum::http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Language::from_accept_language)
+        .unwrap_or_default();
+    let m = crate::web::i18n::Msg::for_lang(lang);
+    error_page(StatusCode::NOT_FOUND, lang, m.err_not_found)
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}

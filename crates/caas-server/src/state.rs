@@ -1,0 +1,18 @@
+//! Shared state handed to every handler.
+
+use crate::middleware::metrics::Metrics;
+use caas_app::App;
+use std::sync::Arc;
+
+/// Per-process state: the use-case context plus HTTP concerns.
+#[derive(Clone)]
+pub struct AppState {
+    /// Use cases and ports.
+    pub app: App,
+    /// Request counters and latency histogram.
+    pub metrics: Arc<Metrics>,
+    /// Whether cookies carry `Secure`.
+    pub secure_cookies: bool,
+    /// Take the client address from `X-Forwarded-For`.
+    pub trust_forwarded_for: bool,
+}

@@ -1,0 +1,21 @@
+//! Server-rendered pages (askama templates, checked at compile time). Every
+//! page works without JavaScript; Spanish and English.
+
+pub mod account;
+pub mod activation;
+pub mod cookies;
+pub mod home;
+pub mod i18n;
+pub mod login;
+pub mod ops_accounts;
+pub mod ops_audit;
+pub mod ops_dealerships;
+pub mod ops_jobs;
+pub mod ops_mail;
+pub mod password;
+pub mod render;
+
+/// A redirect target is kept only if it is a local path (no open redirects).
+pub fn safe_next(next: &str) -> Option<&str> {
+    (next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')).then_some(next)
+}
