@@ -23,7 +23,9 @@ pub async fn create_dealership(
     }
     let locality = locality.trim();
     if locality.is_empty() || locality.len() > 120 {
-        return Err(DomainError::invalid("locality", "is required (at most 120 characters)").into());
+        return Err(
+            DomainError::invalid("locality", "is required (at most 120 characters)").into(),
+        );
     }
     let d = Dealership {
         id: DealershipId::new(),
@@ -34,8 +36,10 @@ pub async fn create_dealership(
     };
     let mut tx = app.store.begin().await?;
     tx.insert_dealership(&d).await?;
-    tx.append_audit(&audit(d.created_at, ctx, actor, "dealership.created").subject(d.id.to_string()))
-        .await?;
+    tx.append_audit(
+        &audit(d.created_at, ctx, actor, "dealership.created").subject(d.id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(d)
 }

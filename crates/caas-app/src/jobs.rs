@@ -23,7 +23,11 @@ impl AppJob {
     /// Builds the row to enqueue, due at `run_at`.
     pub fn to_new_job(&self, run_at: DateTime<Utc>, max_attempts: i32) -> anyhow::Result<NewJob> {
         let v = serde_json::to_value(self)?;
-        let kind = v.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_owned();
+        let kind = v
+            .get("kind")
+            .and_then(|k| k.as_str())
+            .unwrap_or_default()
+            .to_owned();
         let payload = v.get("payload").cloned().unwrap_or(serde_json::Value::Null);
         Ok(NewJob {
             id: JobId::new(),
@@ -36,7 +40,9 @@ impl AppJob {
 
     /// Reads a stored job back.
     pub fn from_job(job: &Job) -> anyhow::Result<Self> {
-        Ok(serde_json::from_value(serde_json::json!({"kind": job.kind, "payload": job.payload}))?)
+        Ok(serde_json::from_value(
+            serde_json::json!({"kind": job.kind, "payload": job.payload}),
+        )?)
     }
 }
 
@@ -56,7 +62,9 @@ impl AppJobHandler {
 impl JobHandler for AppJobHandler {
     async fn run(&self, job: &Job) -> anyhow::Result<()> {
         match AppJob::from_job(job)? {
-            AppJob::SendEmail { email_id } => crate::mail::deliver::deliver_email(&self.app, &email_id).await,
+            AppJob::SendEmail { email_id } => {
+                crate::mail::deliver::deliver_email(&self.app, &email_id).await
+            }
         }
     }
 }
@@ -67,7 +75,9 @@ mod tests {
 
     #[test]
     fn a_job_round_trips_through_kind_and_payload() {
-        let j = AppJob::SendEmail { email_id: EmailId::new() };
+        let j = AppJob::SendEmail {
+            email_id: EmailId::new(),
+        };
         let row = j.to_new_job(Utc::now(), 3).unwrap();
         assert_eq!(row.kind, "send_email");
         let stored = Job {

@@ -21,7 +21,12 @@ pub async fn job_counts(app: &App) -> AppResult<Vec<(JobState, i64)>> {
 }
 
 /// Operator's "retry now" on a dead or waiting job.
-pub async fn retry_job(app: &App, ctx: &RequestContext, admin: &Account, id: &JobId) -> AppResult<()> {
+pub async fn retry_job(
+    app: &App,
+    ctx: &RequestContext,
+    admin: &Account,
+    id: &JobId,
+) -> AppResult<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     if !tx.retry_job_now(id, now).await? {
@@ -44,7 +49,12 @@ pub async fn list_emails(app: &App) -> AppResult<Vec<OutboundEmail>> {
 
 /// One outbox email.
 pub async fn find_email(app: &App, id: &EmailId) -> AppResult<OutboundEmail> {
-    app.store.read().await?.find_email(id).await?.ok_or(AppError::NotFound)
+    app.store
+        .read()
+        .await?
+        .find_email(id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Newest audit entries.

@@ -1,6 +1,8 @@
 //! Random secrets, their hashes, and Argon2id password hashing.
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::Argon2;
 use base64::Engine;
 use rand::RngCore;
@@ -33,8 +35,11 @@ pub async fn hash_password(password: String) -> anyhow::Result<String> {
 /// Checks a password against a PHC hash, off the async threads.
 pub async fn verify_password(password: String, phc: String) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        let parsed =
+            PasswordHash::new(&phc).map_err(|e| anyhow::anyhow!("stored hash unreadable: {e}"))?;
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await?
 }
@@ -47,8 +52,12 @@ mod tests {
     async fn a_password_verifies_against_its_own_hash_only() {
         let h = hash_password("correct horse battery".into()).await.unwrap();
         assert!(h.starts_with("$argon2id$"));
-        assert!(verify_password("correct horse battery".into(), h.clone()).await.unwrap());
-        assert!(!verify_password("wrong horse battery".into(), h).await.unwrap());
+        assert!(verify_password("correct horse battery".into(), h.clone())
+            .await
+            .unwrap());
+        assert!(!verify_password("wrong horse battery".into(), h)
+            .await
+            .unwrap());
     }
 
     #[test]

@@ -24,7 +24,13 @@ pub enum Role {
 
 impl Role {
     /// All roles, in display order.
-    pub const ALL: [Role; 5] = [Role::Customer, Role::Sales, Role::DealerOps, Role::Support, Role::Admin];
+    pub const ALL: [Role; 5] = [
+        Role::Customer,
+        Role::Sales,
+        Role::DealerOps,
+        Role::Support,
+        Role::Admin,
+    ];
 
     /// Stable text form, as stored and shown.
     pub fn as_str(self) -> &'static str {
@@ -84,7 +90,10 @@ impl AccountStatus {
             "pending" => Ok(Self::Pending),
             "active" => Ok(Self::Active),
             "disabled" => Ok(Self::Disabled),
-            _ => Err(DomainError::invalid("status", format!("unknown status {s:?}"))),
+            _ => Err(DomainError::invalid(
+                "status",
+                format!("unknown status {s:?}"),
+            )),
         }
     }
 }
@@ -111,11 +120,19 @@ impl Language {
 
     /// Parses a BCP 47 tag (`es`, `es-ES`, `en-GB`…).
     pub fn parse(s: &str) -> Result<Self, DomainError> {
-        let primary = s.trim().split(['-', '_']).next().unwrap_or("").to_ascii_lowercase();
+        let primary = s
+            .trim()
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
         match primary.as_str() {
             "es" => Ok(Self::Es),
             "en" => Ok(Self::En),
-            _ => Err(DomainError::invalid("language", format!("unsupported language {s:?}"))),
+            _ => Err(DomainError::invalid(
+                "language",
+                format!("unsupported language {s:?}"),
+            )),
         }
     }
 
@@ -126,7 +143,11 @@ impl Language {
             let mut it = part.split(';');
             let tag = it.next().unwrap_or("").trim();
             let q = it
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             if let Ok(lang) = Language::parse(tag) {
                 if best.is_none_or(|(bq, _)| q > bq) {
@@ -150,7 +171,10 @@ impl PersonName {
             return Err(DomainError::invalid("name", "is required"));
         }
         if s.chars().count() > 120 || s.chars().any(char::is_control) {
-            return Err(DomainError::invalid("name", "must be at most 120 printable characters"));
+            return Err(DomainError::invalid(
+                "name",
+                "must be at most 120 printable characters",
+            ));
         }
         Ok(Self(s.to_owned()))
     }
@@ -190,9 +214,15 @@ pub struct Account {
 impl Account {
     /// Checks the role/dealership pairing rule: staff belong to exactly one
     /// dealership, ADMIN and CUSTOMER to none.
-    pub fn check_role_dealership(role: Role, dealership: Option<&DealershipId>) -> Result<(), DomainError> {
+    pub fn check_role_dealership(
+        role: Role,
+        dealership: Option<&DealershipId>,
+    ) -> Result<(), DomainError> {
         match (role.needs_dealership(), dealership) {
-            (true, None) => Err(DomainError::invalid("dealership_id", "staff must belong to a dealership")),
+            (true, None) => Err(DomainError::invalid(
+                "dealership_id",
+                "staff must belong to a dealership",
+            )),
             (false, Some(_)) => Err(DomainError::invalid(
                 "dealership_id",
                 format!("{} accounts belong to no dealership", role.as_str()),
@@ -211,10 +241,16 @@ impl Account {
 pub fn check_new_password(password: &str) -> Result<(), DomainError> {
     let n = password.chars().count();
     if n < 10 {
-        return Err(DomainError::invalid("password", "must have at least 10 characters"));
+        return Err(DomainError::invalid(
+            "password",
+            "must have at least 10 characters",
+        ));
     }
     if n > 200 {
-        return Err(DomainError::invalid("password", "must have at most 200 characters"));
+        return Err(DomainError::invalid(
+            "password",
+            "must have at most 200 characters",
+        ));
     }
     if password.trim().is_empty() {
         return Err(DomainError::invalid("password", "must not be blank"));
@@ -238,8 +274,14 @@ mod tests {
 
     #[test]
     fn accept_language_prefers_the_highest_quality_supported_tag() {
-        assert_eq!(Language::from_accept_language("en-GB,en;q=0.9,es;q=0.8"), Some(Language::En));
-        assert_eq!(Language::from_accept_language("fr-FR, es;q=0.5, en;q=0.4"), Some(Language::Es));
+        assert_eq!(
+            Language::from_accept_language("en-GB,en;q=0.9,es;q=0.8"),
+            Some(Language::En)
+        );
+        assert_eq!(
+            Language::from_accept_language("fr-FR, es;q=0.5, en;q=0.4"),
+            Some(Language::Es)
+        );
         assert_eq!(Language::from_accept_language("de, fr"), None);
     }
 

@@ -29,6 +29,9 @@ pub fn parse_country(s: &str) -> Result<String, DomainError> {
     if COUNTRIES.contains(&c.as_str()) {
         Ok(c)
     } else {
-        Err(DomainError::invalid("country", format!("not a country of operation: {s:?}")))
+        Err(DomainError::invalid(
+            "country",
+            format!("not a country of operation: {s:?}"),
+        ))
     }
 }

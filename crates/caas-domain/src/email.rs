@@ -62,12 +62,17 @@ mod tests {
 
     #[test]
     fn addresses_are_normalised() {
-        assert_eq!(EmailAddress::parse("  Ana@Example.COM ").unwrap().as_str(), "ana@example.com");
+        assert_eq!(
+            EmailAddress::parse("  Ana@Example.COM ").unwrap().as_str(),
+            "ana@example.com"
+        );
     }
 
     #[test]
     fn malformed_addresses_are_refused() {
-        for bad in ["", "ana", "@x.es", "ana@", "ana@es", "a b@x.es", "a@x.es>", "a@.es"] {
+        for bad in [
+            "", "ana", "@x.es", "ana@", "ana@es", "a b@x.es", "a@x.es>", "a@.es",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad}");
         }
     }

@@ -20,7 +20,12 @@ pub enum JobState {
 
 impl JobState {
     /// All states, in display order.
-    pub const ALL: [JobState; 4] = [JobState::Queued, JobState::Running, JobState::Succeeded, JobState::Dead];
+    pub const ALL: [JobState; 4] = [
+        JobState::Queued,
+        JobState::Running,
+        JobState::Succeeded,
+        JobState::Dead,
+    ];
 
     /// Stable text form.
     pub fn as_str(self) -> &'static str {
@@ -106,7 +111,10 @@ impl Backoff {
     /// `jitter` in `[0, 1)` spreads retries by ±20 %.
     pub fn delay(&self, attempt: i32, jitter: f64) -> Duration {
         let exp = attempt.clamp(1, 30) - 1;
-        let raw = self.base.num_milliseconds().saturating_mul(1_i64 << exp.min(40));
+        let raw = self
+            .base
+            .num_milliseconds()
+            .saturating_mul(1_i64 << exp.min(40));
         let capped = raw.min(self.cap.num_milliseconds()).max(0);
         let factor = 0.8 + 0.4 * jitter.clamp(0.0, 1.0);
         Duration::milliseconds((capped as f64 * factor) as i64)

@@ -31,7 +31,12 @@ impl Currency {
             "PLN" => Self::PLN,
             "SEK" => Self::SEK,
             "DKK" => Self::DKK,
-            _ => return Err(DomainError::invalid("currency", format!("unsupported currency {code:?}"))),
+            _ => {
+                return Err(DomainError::invalid(
+                    "currency",
+                    format!("unsupported currency {code:?}"),
+                ))
+            }
         })
     }
 
@@ -81,7 +86,10 @@ impl Money {
             || frac.len() > digits
             || !frac.bytes().all(|b| b.is_ascii_digit())
         {
-            return Err(DomainError::invalid("amount", format!("not an amount: {text:?}")));
+            return Err(DomainError::invalid(
+                "amount",
+                format!("not an amount: {text:?}"),
+            ));
         }
         let whole: i64 = whole
             .parse()

@@ -51,7 +51,15 @@ pub trait Store: Send + Sync + 'static {
 /// Everything a transaction can do.
 #[async_trait]
 pub trait Tx:
-    AccountRepo + DealershipRepo + SessionRepo + AccountTokenRepo + LoginAttemptRepo + AuditRepo + JobRepo + MailRepo + Send
+    AccountRepo
+    + DealershipRepo
+    + SessionRepo
+    + AccountTokenRepo
+    + LoginAttemptRepo
+    + AuditRepo
+    + JobRepo
+    + MailRepo
+    + Send
 {
     /// Commits every write of the transaction.
     async fn commit(self: Box<Self>) -> StoreResult<()>;
@@ -67,7 +75,8 @@ pub trait AccountRepo {
     /// By id.
     async fn find_account(&mut self, id: &AccountId) -> StoreResult<Option<Account>>;
     /// By (normalised) email.
-    async fn find_account_by_email(&mut self, email: &EmailAddress) -> StoreResult<Option<Account>>;
+    async fn find_account_by_email(&mut self, email: &EmailAddress)
+        -> StoreResult<Option<Account>>;
     /// All accounts, optionally of one role, newest first.
     async fn list_accounts(&mut self, role: Option<Role>, limit: i64) -> StoreResult<Vec<Account>>;
     /// How many accounts have this role.
@@ -93,13 +102,31 @@ pub trait SessionRepo {
     /// By the hash of the client's secret (any owner: this is how a secret is resolved).
     async fn find_session_by_secret_hash(&mut self, hash: &str) -> StoreResult<Option<Session>>;
     /// One session of `owner`; another owner's session is `None`.
-    async fn find_session_for_account(&mut self, owner: &AccountId, id: &SessionId) -> StoreResult<Option<Session>>;
+    async fn find_session_for_account(
+        &mut self,
+        owner: &AccountId,
+        id: &SessionId,
+    ) -> StoreResult<Option<Session>>;
     /// Live sessions of `owner` at `now`, newest first.
-    async fn list_live_sessions_for_account(&mut self, owner: &AccountId, now: DateTime<Utc>) -> StoreResult<Vec<Session>>;
+    async fn list_live_sessions_for_account(
+        &mut self,
+        owner: &AccountId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Session>>;
     /// Revokes one session of `owner`; returns whether a live one was revoked.
-    async fn revoke_session_for_account(&mut self, owner: &AccountId, id: &SessionId, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn revoke_session_for_account(
+        &mut self,
+        owner: &AccountId,
+        id: &SessionId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Revokes every live session of `owner` except `keep`; returns how many.
-    async fn revoke_sessions_for_account(&mut self, owner: &AccountId, keep: Option<&SessionId>, at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn revoke_sessions_for_account(
+        &mut self,
+        owner: &AccountId,
+        keep: Option<&SessionId>,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
 }
 
 /// Single-use emailed link tokens.
@@ -108,22 +135,46 @@ pub trait AccountTokenRepo {
     /// Inserts.
     async fn insert_account_token(&mut self, t: &AccountToken) -> StoreResult<()>;
     /// By the hash of the secret in the link.
-    async fn find_account_token_by_hash(&mut self, hash: &str) -> StoreResult<Option<AccountToken>>;
+    async fn find_account_token_by_hash(&mut self, hash: &str)
+        -> StoreResult<Option<AccountToken>>;
     /// Marks a token used if still unused; false if it was already used.
-    async fn consume_account_token(&mut self, id: &AccountTokenId, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn consume_account_token(
+        &mut self,
+        id: &AccountTokenId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Marks every unused token of that purpose for the account as used.
-    async fn invalidate_account_tokens(&mut self, owner: &AccountId, purpose: TokenPurpose, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn invalidate_account_tokens(
+        &mut self,
+        owner: &AccountId,
+        purpose: TokenPurpose,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
 }
 
 /// Login attempts, for throttling.
 #[async_trait]
 pub trait LoginAttemptRepo {
     /// Records one attempt.
-    async fn record_login_attempt(&mut self, email: &str, ip: &str, succeeded: bool, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn record_login_attempt(
+        &mut self,
+        email: &str,
+        ip: &str,
+        succeeded: bool,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Failed attempts for an email since `since`.
-    async fn count_failed_logins_for_email(&mut self, email: &str, since: DateTime<Utc>) -> StoreResult<i64>;
+    async fn count_failed_logins_for_email(
+        &mut self,
+        email: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
     /// Failed attempts from a client address since `since`.
-    async fn count_failed_logins_for_ip(&mut self, ip: &str, since: DateTime<Utc>) -> StoreResult<i64>;
+    async fn count_failed_logins_for_ip(
+        &mut self,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 }
 
 /// The append-only audit log: no update or delete exists.
@@ -132,7 +183,11 @@ pub trait AuditRepo {
     /// Appends an entry.
     async fn append_audit(&mut self, e: &AuditEntry) -> StoreResult<()>;
     /// Newest entries, optionally about one subject.
-    async fn list_audit(&mut self, subject: Option<&str>, limit: i64) -> StoreResult<Vec<AuditEntry>>;
+    async fn list_audit(
+        &mut self,
+        subject: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Vec<AuditEntry>>;
 }
 
 /// Durable jobs (outbox): enqueued in the caller's transaction.
@@ -147,9 +202,21 @@ pub trait JobRepo {
     /// Count per state.
     async fn count_jobs_by_state(&mut self) -> StoreResult<Vec<(JobState, i64)>>;
     /// Marks a claimed job succeeded if `lock_token` still holds the claim.
-    async fn finish_job(&mut self, id: &JobId, lock_token: &str, now: DateTime<Utc>) -> StoreResult<bool>;
+    async fn finish_job(
+        &mut self,
+        id: &JobId,
+        lock_token: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Records a failure of the claim `lock_token`: requeue at `retry_at`, or dead if `None`.
-    async fn fail_job(&mut self, id: &JobId, lock_token: &str, error: &str, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> StoreResult<bool>;
+    async fn fail_job(
+        &mut self,
+        id: &JobId,
+        lock_token: &str,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
     /// Operator action: a dead or queued job runs now, with one more attempt allowed.
     async fn retry_job_now(&mut self, id: &JobId, now: DateTime<Utc>) -> StoreResult<bool>;
 }
@@ -164,7 +231,13 @@ pub trait MailRepo {
     /// Newest first.
     async fn list_emails(&mut self, limit: i64) -> StoreResult<Vec<OutboundEmail>>;
     /// Records the delivery outcome.
-    async fn set_email_state(&mut self, id: &EmailId, state: EmailState, at: DateTime<Utc>, error: Option<&str>) -> StoreResult<()>;
+    async fn set_email_state(
+        &mut self,
+        id: &EmailId,
+        state: EmailState,
+        at: DateTime<Utc>,
+        error: Option<&str>,
+    ) -> StoreResult<()>;
 }
 
 /// Failure reported by a partner adapter (mail, SMS…).

@@ -70,7 +70,12 @@ pub struct JobRunner {
 
 impl JobRunner {
     /// A runner over `store` dispatching to `handler`.
-    pub fn new(store: Arc<dyn Store>, clock: Arc<dyn Clock>, handler: Arc<dyn JobHandler>, config: RunnerConfig) -> Self {
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        handler: Arc<dyn JobHandler>,
+        config: RunnerConfig,
+    ) -> Self {
         Self {
             store,
             clock,
@@ -100,7 +105,9 @@ impl JobRunner {
     async fn execute(&self, job: &Job) -> anyhow::Result<Outcome> {
         let token = job.lock_token.clone().unwrap_or_default();
         let result = if job.attempts > job.max_attempts {
-            Err(anyhow::anyhow!("lease expired during the last allowed attempt"))
+            Err(anyhow::anyhow!(
+                "lease expired during the last allowed attempt"
+            ))
         } else {
             let limit = (self.config.lease - Duration::seconds(5))
                 .to_std()
@@ -124,8 +131,16 @@ impl JobRunner {
             Err(e) => {
                 let message = format!("{e:#}");
                 let jitter: f64 = rand::random();
-                let retry_at = after_failure(job.attempts, job.max_attempts, now, self.config.backoff, jitter);
-                let ok = tx.fail_job(&job.id, &token, &message, retry_at, now).await?;
+                let retry_at = after_failure(
+                    job.attempts,
+                    job.max_attempts,
+                    now,
+                    self.config.backoff,
+                    jitter,
+                );
+                let ok = tx
+                    .fail_job(&job.id, &token, &message, retry_at, now)
+                    .await?;
                 match (ok, retry_at) {
                     (false, _) => Outcome::LostClaim,
                     (true, Some(_)) => {

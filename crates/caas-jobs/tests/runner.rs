@@ -62,7 +62,12 @@ async fn a_job_enqueued_in_a_rolled_back_transaction_never_runs() {
     let db = fresh_store().await.unwrap();
     let clock = TestClock::new();
     let handler = Arc::new(Counting::default());
-    let runner = JobRunner::new(db.store.clone(), Arc::new(clock.clone()), handler.clone(), config());
+    let runner = JobRunner::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        handler.clone(),
+        config(),
+    );
     {
         let mut tx = db.store.begin().await.unwrap();
         tx.enqueue_job(&job(&clock, 3), clock.now()).await.unwrap();
@@ -99,7 +104,12 @@ async fn a_job_whose_worker_is_killed_runs_again_exactly_once_after_its_lease() 
     let j = job(&clock, 3);
     enqueue(&db.store, &clock, &j).await;
 
-    let doomed = JobRunner::new(db.store.clone(), Arc::new(clock.clone()), handler.clone(), config());
+    let doomed = JobRunner::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        handler.clone(),
+        config(),
+    );
     let worker = tokio::spawn(async move { doomed.run_once().await });
     while handler.started.load(Ordering::SeqCst) == 0 {
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
@@ -107,17 +117,40 @@ async fn a_job_whose_worker_is_killed_runs_again_exactly_once_after_its_lease() 
     worker.abort(); // the worker dies holding the claim
     let _ = worker.await;
 
-    let survivor = JobRunner::new(db.store.clone(), Arc::new(clock.clone()), handler.clone(), config());
-    assert!(survivor.run_once().await.unwrap().is_none(), "the lease still holds");
+    let survivor = JobRunner::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        handler.clone(),
+        config(),
+    );
+    assert!(
+        survivor.run_once().await.unwrap().is_none(),
+        "the lease still holds"
+    );
     clock.advance(Duration::seconds(31));
-    let (claimed, outcome) = survivor.run_once().await.unwrap().expect("reclaimed after the lease");
+    let (claimed, outcome) = survivor
+        .run_once()
+        .await
+        .unwrap()
+        .expect("reclaimed after the lease");
     assert_eq!(claimed.id, j.id);
     assert_eq!(claimed.attempts, 2);
     assert_eq!(outcome, Outcome::Succeeded);
     clock.advance(Duration::minutes(10));
-    assert!(survivor.run_once().await.unwrap().is_none(), "nothing runs a third time");
+    assert!(
+        survivor.run_once().await.unwrap().is_none(),
+        "nothing runs a third time"
+    );
     assert_eq!(handler.completed.load(Ordering::SeqCst), 1);
-    let stored = db.store.read().await.unwrap().find_job(&j.id).await.unwrap().unwrap();
+    let stored = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&j.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.state, JobState::Succeeded);
 }
 
@@ -134,31 +167,64 @@ impl JobHandler for AlwaysFails {
 async fn a_failing_job_backs_off_between_attempts_and_dies_after_the_last() {
     let db = fresh_store().await.unwrap();
     let clock = TestClock::new();
-    let runner = JobRunner::new(db.store.clone(), Arc::new(clock.clone()), Arc::new(AlwaysFails), config());
+    let runner = JobRunner::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        Arc::new(AlwaysFails),
+        config(),
+    );
     let j = job(&clock, 3);
     enqueue(&db.store, &clock, &j).await;
 
     let (_, o) = runner.run_once().await.unwrap().unwrap();
     assert_eq!(o, Outcome::Retrying);
-    let stored = db.store.read().await.unwrap().find_job(&j.id).await.unwrap().unwrap();
+    let stored = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&j.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(stored.state, JobState::Queued);
     assert_eq!(stored.last_error.as_deref(), Some("partner down"));
     let delay = stored.run_at - clock.now();
-    assert!(delay >= Duration::seconds(8) && delay <= Duration::seconds(12), "first backoff ~10 s ±20 %: {delay}");
-    assert!(runner.run_once().await.unwrap().is_none(), "not due before the backoff");
+    assert!(
+        delay >= Duration::seconds(8) && delay <= Duration::seconds(12),
+        "first backoff ~10 s ±20 %: {delay}"
+    );
+    assert!(
+        runner.run_once().await.unwrap().is_none(),
+        "not due before the backoff"
+    );
 
     clock.advance(Duration::seconds(13));
     let (_, o) = runner.run_once().await.unwrap().unwrap();
     assert_eq!(o, Outcome::Retrying);
-    let stored = db.store.read().await.unwrap().find_job(&j.id).await.unwrap().unwrap();
+    let stored = db
+        .store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&j.id)
+        .await
+        .unwrap()
+        .unwrap();
     let delay = stored.run_at - clock.now();
-    assert!(delay >= Duration::seconds(16) && delay <= Duration::seconds(24), "second backoff doubles: {delay}");
+    assert!(
+        delay >= Duration::seconds(16) && delay <= Duration::seconds(24),
+        "second backoff doubles: {delay}"
+    );
 
     clock.advance(Duration::seconds(25));
     let (_, o) = runner.run_once().await.unwrap().unwrap();
     assert_eq!(o, Outcome::Dead);
     clock.advance(Duration::hours(1));
-    assert!(runner.run_once().await.unwrap().is_none(), "a dead job stays dead");
+    assert!(
+        runner.run_once().await.unwrap().is_none(),
+        "a dead job stays dead"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -174,13 +240,27 @@ async fn two_runner_processes_never_run_the_same_job() {
         tx.commit().await.unwrap();
     }
     // Two independent stores (own pools), as two processes would have.
-    let second: Arc<dyn Store> = if db.url.starts_with("postgres") { open_store(&db.url).await.unwrap() } else { db.store.clone() };
+    let second: Arc<dyn Store> = if db.url.starts_with("postgres") {
+        open_store(&db.url).await.unwrap()
+    } else {
+        db.store.clone()
+    };
     eprintln!("runner test backend: {}", db.store.backend_name());
     let handler = Arc::new(Counting::default());
-    let cfg = RunnerConfig { workers: 4, ..config() };
+    let cfg = RunnerConfig {
+        workers: 4,
+        ..config()
+    };
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let mut a = JobRunner::new(db.store.clone(), Arc::new(clock.clone()), handler.clone(), cfg.clone()).spawn(stop_rx.clone());
-    let mut b = JobRunner::new(second, Arc::new(clock.clone()), handler.clone(), cfg).spawn(stop_rx);
+    let mut a = JobRunner::new(
+        db.store.clone(),
+        Arc::new(clock.clone()),
+        handler.clone(),
+        cfg.clone(),
+    )
+    .spawn(stop_rx.clone());
+    let mut b =
+        JobRunner::new(second, Arc::new(clock.clone()), handler.clone(), cfg).spawn(stop_rx);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     while handler.runs.lock().unwrap().len() < n && std::time::Instant::now() < deadline {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -196,6 +276,15 @@ async fn two_runner_processes_never_run_the_same_job() {
 }
 
 async fn futures_counts(store: &Arc<dyn Store>) -> i64 {
-    let counts = store.read().await.unwrap().count_jobs_by_state().await.unwrap();
-    counts.into_iter().find(|(s, _)| *s == JobState::Succeeded).map_or(0, |(_, n)| n)
+    let counts = store
+        .read()
+        .await
+        .unwrap()
+        .count_jobs_by_state()
+        .await
+        .unwrap();
+    counts
+        .into_iter()
+        .find(|(s, _)| *s == JobState::Succeeded)
+        .map_or(0, |(_, n)| n)
 }

@@ -30,7 +30,9 @@ impl SmtpMailer {
             .map_err(|e| SmtpConfigError::Url(e.to_string()))?
             .timeout(Some(std::time::Duration::from_secs(20)))
             .build();
-        let from = from.parse::<Mailbox>().map_err(|e| SmtpConfigError::From(e.to_string()))?;
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| SmtpConfigError::From(e.to_string()))?;
         Ok(Self { transport, from })
     }
 }
@@ -51,8 +53,16 @@ impl MailSender for SmtpMailer {
             .message_id(Some(format!("<{}@caas>", email.id)))
             .multipart(
                 MultiPart::alternative()
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_PLAIN).body(email.body_text.clone()))
-                    .singlepart(SinglePart::builder().header(ContentType::TEXT_HTML).body(email.body_html.clone())),
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(email.body_text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(email.body_html.clone()),
+                    ),
             )
             .map_err(|e| PartnerError::Permanent(format!("building message: {e}")))?;
         match self.transport.send(msg).await {

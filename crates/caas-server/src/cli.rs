@@ -112,7 +112,10 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config.clone(), listener).await?;
     let url = config.public_url(app.address());
     println!();
-    println!("caas is running on {url}  (database: {})", app.state().app.store.backend_name());
+    println!(
+        "caas is running on {url}  (database: {})",
+        app.state().app.store.backend_name()
+    );
     if let Some(admin) = &app.initial_admin {
         println!();
         println!("  First start: an administrator was created. This password is shown only once.");
@@ -134,8 +137,16 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 
 async fn admin(config: Config, task: AdminTask) -> anyhow::Result<()> {
     let store = open_store(&config).await?;
-    let bound = config.bind.parse().unwrap_or_else(|_| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
-    let app = build_app(&config, store.clone(), Arc::new(SystemClock), config.public_url(bound))?;
+    let bound = config
+        .bind
+        .parse()
+        .unwrap_or_else(|_| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let app = build_app(
+        &config,
+        store.clone(),
+        Arc::new(SystemClock),
+        config.public_url(bound),
+    )?;
     let ctx = RequestContext::cli();
     let result = match task {
         AdminTask::CreateStaff {
@@ -153,11 +164,21 @@ async fn admin(config: Config, task: AdminTask) -> anyhow::Result<()> {
                 language: Language::parse(&language)?,
             };
             create_staff(&app, &ctx, "cli", &input).await.map(|a| {
-                println!("created {} {} ({}); the activation link was queued for {}", a.role.as_str(), a.id, a.status.as_str(), a.email);
+                println!(
+                    "created {} {} ({}); the activation link was queued for {}",
+                    a.role.as_str(),
+                    a.id,
+                    a.status.as_str(),
+                    a.email
+                );
                 println!("a running `caas serve` delivers it (without SMTP: read it at /ops/mail)");
             })
         }
-        AdminTask::CreateDealership { name, country, locality } => create_dealership(&app, &ctx, "cli", &name, &country, &locality)
+        AdminTask::CreateDealership {
+            name,
+            country,
+            locality,
+        } => create_dealership(&app, &ctx, "cli", &name, &country, &locality)
             .await
             .map(|d| println!("{}", d.id)),
     };

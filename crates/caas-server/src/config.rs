@@ -141,7 +141,10 @@ impl Config {
             return err("bind", "must be an address and port such as 127.0.0.1:8080");
         }
         let db = self.database_url.expose();
-        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
             return err("database_url", "must start with sqlite:// or postgres://");
         }
         if let Some(u) = &self.public_url {
@@ -159,7 +162,10 @@ impl Config {
             ("api_token_ttl_days", self.api_token_ttl_days),
             ("activation_ttl_hours", self.activation_ttl_hours),
             ("reset_ttl_minutes", self.reset_ttl_minutes),
-            ("login_max_failures_per_account", self.login_max_failures_per_account),
+            (
+                "login_max_failures_per_account",
+                self.login_max_failures_per_account,
+            ),
             ("login_max_failures_per_ip", self.login_max_failures_per_ip),
             ("login_window_minutes", self.login_window_minutes),
             ("job_lease_seconds", self.job_lease_seconds),
@@ -209,7 +215,11 @@ mod tests {
             database_url: Secret::new("mysql://x"),
             ..Config::default()
         };
-        assert!(c.validate().unwrap_err().to_string().contains("database_url"));
+        assert!(c
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("database_url"));
         let c = Config {
             bind: "nowhere".into(),
             ..Config::default()
@@ -219,6 +229,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::result_large_err)]
     fn environment_overrides_the_file_which_overrides_defaults() {
         figment::Jail::expect_with(|jail| {
             jail.create_file("caas.toml", "bind = \"127.0.0.1:9000\"\njob_workers = 3\n")?;

@@ -46,9 +46,14 @@ impl IntoResponse for ApiError {
         log_if_internal(&self.0);
         let (status, code) = classify(&self.0);
         let detail = match &self.0 {
-            AppError::Internal(_) => "An unexpected error occurred. It has been logged; quote the request id.".to_owned(),
+            AppError::Internal(_) => {
+                "An unexpected error occurred. It has been logged; quote the request id.".to_owned()
+            }
             AppError::Throttled { retry_after_secs } => {
-                format!("Too many failed attempts. Try again in {} minutes.", (retry_after_secs + 59) / 60)
+                format!(
+                    "Too many failed attempts. Try again in {} minutes.",
+                    (retry_after_secs + 59) / 60
+                )
             }
             other => other.to_string(),
         };
@@ -68,8 +73,10 @@ impl IntoResponse for ApiError {
 /// Builds a problem+json response.
 pub fn problem(status: StatusCode, body: serde_json::Value, e: &AppError) -> Response {
     let mut resp = (status, body.to_string()).into_response();
-    resp.headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     if let AppError::Throttled { retry_after_secs } = e {
         if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
             resp.headers_mut().insert(header::RETRY_AFTER, v);
@@ -105,9 +112,13 @@ impl IntoResponse for WebError {
         let text = match &self.error {
             AppError::NotFound => m.err_not_found.to_owned(),
             AppError::Forbidden => m.err_forbidden.to_owned(),
-            AppError::Unauthenticated | AppError::BadCredentials => m.err_unauthenticated.to_owned(),
+            AppError::Unauthenticated | AppError::BadCredentials => {
+                m.err_unauthenticated.to_owned()
+            }
             AppError::LinkInvalid => m.err_link_invalid.to_owned(),
-            AppError::Throttled { retry_after_secs } => m.err_throttled.replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
+            AppError::Throttled { retry_after_secs } => m
+                .err_throttled
+                .replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
             AppError::Invalid { message, .. } | AppError::BadRequest(message) => message.clone(),
             AppError::Conflict(msg) => msg.clone(),
             AppError::Internal(_) => m.err_internal.to_owned(),

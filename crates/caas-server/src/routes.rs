@@ -68,7 +68,13 @@ pub struct RouteDef {
 }
 
 /// Shorthand constructor used by the resource files.
-pub fn def(method: Method, path: &'static str, surface: Surface, access: Access, handler: MethodRouter<AppState>) -> RouteDef {
+pub fn def(
+    method: Method,
+    path: &'static str,
+    surface: Surface,
+    access: Access,
+    handler: MethodRouter<AppState>,
+) -> RouteDef {
     RouteDef {
         method,
         path,

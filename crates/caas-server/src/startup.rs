@@ -37,16 +37,28 @@ use utoipa_swagger_ui::SwaggerUi;
 pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
     let url = config.database_url.expose();
     Ok(if url.starts_with("postgres") {
-        Arc::new(PgStore::connect(url, config.pg_max_connections).await.context("opening PostgreSQL")?)
+        Arc::new(
+            PgStore::connect(url, config.pg_max_connections)
+                .await
+                .context("opening PostgreSQL")?,
+        )
     } else {
         Arc::new(SqliteStore::connect(url).await.context("opening SQLite")?)
     })
 }
 
 /// Builds the use-case context from configuration.
-pub fn build_app(config: &Config, store: Arc<dyn Store>, clock: Arc<dyn Clock>, public_url: String) -> anyhow::Result<App> {
+pub fn build_app(
+    config: &Config,
+    store: Arc<dyn Store>,
+    clock: Arc<dyn Clock>,
+    public_url: String,
+) -> anyhow::Result<App> {
     let mailer: Option<Arc<dyn MailSender>> = match &config.smtp_url {
-        Some(url) => Some(Arc::new(SmtpMailer::from_url(url.expose(), &config.mail_from)?)),
+        Some(url) => Some(Arc::new(SmtpMailer::from_url(
+            url.expose(),
+            &config.mail_from,
+        )?)),
         None => None,
     };
     let settings = AppSettings {
@@ -88,12 +100,23 @@ impl Application {
     }
 
     /// As [`Application::build`] with a given clock (tests move time).
-    pub async fn build_with_clock(config: Config, listener: TcpListener, clock: Arc<dyn Clock>) -> anyhow::Result<Self> {
+    pub async fn build_with_clock(
+        config: Config,
+        listener: TcpListener,
+        clock: Arc<dyn Clock>,
+    ) -> anyhow::Result<Self> {
         config.validate()?;
         let address = listener.local_addr()?;
         let store = open_store(&config).await?;
-        let app = build_app(&config, store.clone(), clock.clone(), config.public_url(address))?;
-        let initial_admin = ensure_first_admin(&app, &config.admin_email).await.map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
+        let app = build_app(
+            &config,
+            store.clone(),
+            clock.clone(),
+            config.public_url(address),
+        )?;
+        let initial_admin = ensure_first_admin(&app, &config.admin_email)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
         let runner = JobRunner::new(
             store,
             clock,
@@ -140,11 +163,16 @@ impl Application {
 
     /// Serves HTTP and runs the job workers until `shutdown` resolves, then
     /// stops accepting, drains requests and lets workers finish their job.
-    pub async fn run_until(self, shutdown: impl std::future::Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
         let mut workers = self.runner.spawn(stop_rx);
         let store = self.state.app.store.clone();
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service)
             .with_graceful_shutdown(shutdown)
             .await

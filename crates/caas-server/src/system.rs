@@ -15,11 +15,41 @@ use utoipa::OpenApi;
 /// Routes of this file.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/healthz", Surface::System, Access::Public, get(healthz)),
-        def(Method::GET, "/readyz", Surface::System, Access::Public, get(readyz)),
-        def(Method::GET, "/metrics", Surface::System, Access::Public, get(metrics)),
-        def(Method::GET, "/api/openapi.json", Surface::System, Access::Public, get(openapi_json)),
-        def(Method::GET, "/static/app.css", Surface::System, Access::Public, get(stylesheet)),
+        def(
+            Method::GET,
+            "/healthz",
+            Surface::System,
+            Access::Public,
+            get(healthz),
+        ),
+        def(
+            Method::GET,
+            "/readyz",
+            Surface::System,
+            Access::Public,
+            get(readyz),
+        ),
+        def(
+            Method::GET,
+            "/metrics",
+            Surface::System,
+            Access::Public,
+            get(metrics),
+        ),
+        def(
+            Method::GET,
+            "/api/openapi.json",
+            Surface::System,
+            Access::Public,
+            get(openapi_json),
+        ),
+        def(
+            Method::GET,
+            "/static/app.css",
+            Surface::System,
+            Access::Public,
+            get(stylesheet),
+        ),
     ]
 }
 
@@ -29,10 +59,20 @@ async fn healthz() -> &'static str {
 
 async fn readyz(State(state): State<AppState>) -> Response {
     match state.app.store.ready().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ready", "database": state.app.store.backend_name()}))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(
+                serde_json::json!({"status": "ready", "database": state.app.store.backend_name()}),
+            ),
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, Json(serde_json::json!({"status": "unavailable"}))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
         }
     }
 }
@@ -59,7 +99,10 @@ async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
 
 async fn stylesheet() -> Response {
     (
-        [(header::CONTENT_TYPE, "text/css"), (header::CACHE_CONTROL, "public, max-age=3600")],
+        [
+            (header::CONTENT_TYPE, "text/css"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
         include_str!("../static/app.css"),
     )
         .into_response()

@@ -53,17 +53,38 @@ async fn a_form_post_without_a_valid_csrf_token_is_refused() {
     assert_eq!(no_token.status(), 403);
     let wrong = c
         .post(t.url("/login"))
-        .form(&[("_csrf", "forged-token-forged-token"), ("email", "dani@example.com"), ("password", PW)])
+        .form(&[
+            ("_csrf", "forged-token-forged-token"),
+            ("email", "dani@example.com"),
+            ("password", PW),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(wrong.status(), 403);
-    assert!(wrong.text().await.unwrap().contains("formulario"), "the refusal is explained");
+    assert!(
+        wrong.text().await.unwrap().contains("formulario"),
+        "the refusal is explained"
+    );
 
     let logged = t.web_login("dani@example.com", PW).await;
-    let logout_without = logged.post(t.url("/logout")).form(&[("x", "1")]).send().await.unwrap();
+    let logout_without = logged
+        .post(t.url("/logout"))
+        .form(&[("x", "1")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logout_without.status(), 403);
-    assert_eq!(logged.get(t.url("/customer")).send().await.unwrap().status(), 200, "still logged in");
+    assert_eq!(
+        logged
+            .get(t.url("/customer"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200,
+        "still logged in"
+    );
 }
 
 #[tokio::test]
@@ -72,11 +93,19 @@ async fn logout_revokes_the_session() {
     t.active_customer("eva@example.com", PW).await;
     let c = t.web_login("eva@example.com", PW).await;
     let csrf = t.csrf(&c, "/customer").await;
-    let resp = c.post(t.url("/logout")).form(&[("_csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url("/logout"))
+        .form(&[("_csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     let after = c.get(t.url("/customer")).send().await.unwrap();
     assert_eq!(after.status(), 303);
-    assert!(after.headers()["location"].to_str().unwrap().starts_with("/login"));
+    assert!(after.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
 }
 
 #[tokio::test]
@@ -84,11 +113,26 @@ async fn a_revoked_bearer_token_stops_working() {
     let t = spawn_app().await;
     t.active_customer("fer@example.com", PW).await;
     let token = t.api_token("fer@example.com", PW).await;
-    let me = client().get(t.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let me = client()
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
-    let revoke = client().post(t.url("/api/v1/auth/revoke")).bearer_auth(&token).send().await.unwrap();
+    let revoke = client()
+        .post(t.url("/api/v1/auth/revoke"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(revoke.status(), 204);
-    let me = client().get(t.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let me = client()
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 401);
     assert_eq!(me.headers()["content-type"], "application/problem+json");
 }
@@ -99,7 +143,10 @@ async fn disabling_an_account_revokes_its_sessions_and_tokens_at_once() {
     let customer = t.active_customer("gema@example.com", PW).await;
     let web = t.web_login("gema@example.com", PW).await;
     let token = t.api_token("gema@example.com", PW).await;
-    assert_eq!(web.get(t.url("/customer")).send().await.unwrap().status(), 200);
+    assert_eq!(
+        web.get(t.url("/customer")).send().await.unwrap().status(),
+        200
+    );
 
     let admin = t.web_login(&t.admin.email, &t.admin.password).await;
     let csrf = t.csrf(&admin, "/ops/accounts").await;
@@ -111,8 +158,17 @@ async fn disabling_an_account_revokes_its_sessions_and_tokens_at_once() {
         .unwrap();
     assert_eq!(resp.status(), 303);
 
-    assert_eq!(web.get(t.url("/customer")).send().await.unwrap().status(), 303, "web session gone");
-    let me = client().get(t.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(
+        web.get(t.url("/customer")).send().await.unwrap().status(),
+        303,
+        "web session gone"
+    );
+    let me = client()
+        .get(t.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 401, "bearer token gone");
     let relogin = client()
         .post(t.url("/api/v1/auth/token"))
@@ -121,8 +177,12 @@ async fn disabling_an_account_revokes_its_sessions_and_tokens_at_once() {
         .await
         .unwrap();
     assert_eq!(relogin.status(), 401, "a disabled account cannot log in");
-    let audit = caas_app::ops::list_audit(&t.app, Some(customer.id.as_str())).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "account.disabled" && e.request_id.is_some()));
+    let audit = caas_app::ops::list_audit(&t.app, Some(customer.id.as_str()))
+        .await
+        .unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "account.disabled" && e.request_id.is_some()));
 }
 
 #[tokio::test]
@@ -144,7 +204,11 @@ async fn repeated_failed_logins_are_throttled_with_429() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 429, "even the right password waits out the window");
+    assert_eq!(
+        r.status(),
+        429,
+        "even the right password waits out the window"
+    );
     assert!(r.headers().contains_key("retry-after"));
     let body: serde_json::Value = r.json().await.unwrap();
     assert!(body["detail"].as_str().unwrap().contains("Try again"));
@@ -154,7 +218,11 @@ async fn repeated_failed_logins_are_throttled_with_429() {
     let csrf = t.csrf(&c, "/login").await;
     let page = c
         .post(t.url("/login"))
-        .form(&[("_csrf", csrf.as_str()), ("email", "hugo@example.com"), ("password", PW)])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("email", "hugo@example.com"),
+            ("password", PW),
+        ])
         .send()
         .await
         .unwrap();
@@ -164,7 +232,11 @@ async fn repeated_failed_logins_are_throttled_with_429() {
 
 #[tokio::test]
 async fn many_failures_from_one_address_throttle_every_account_from_it() {
-    let t = spawn_app_with(|c| c.login_max_failures_per_ip = 3, std::sync::Arc::new(caas_domain::clock::SystemClock)).await;
+    let t = spawn_app_with(
+        |c| c.login_max_failures_per_ip = 3,
+        std::sync::Arc::new(caas_domain::clock::SystemClock),
+    )
+    .await;
     t.active_customer("ines@example.com", PW).await;
     for i in 0..3 {
         let r = client()
@@ -194,14 +266,34 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     let csrf = t.csrf(&here, "/account/password").await;
     let resp = here
         .post(t.url("/account/password"))
-        .form(&[("_csrf", csrf.as_str()), ("current_password", PW), ("password", "otra-clave-larga-2"), ("confirm", "otra-clave-larga-2")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("current_password", PW),
+            ("password", "otra-clave-larga-2"),
+            ("confirm", "otra-clave-larga-2"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert_eq!(here.get(t.url("/customer")).send().await.unwrap().status(), 200);
-    assert_eq!(other.get(t.url("/customer")).send().await.unwrap().status(), 303);
-    assert_eq!(client().get(t.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap().status(), 401);
+    assert_eq!(
+        here.get(t.url("/customer")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        other.get(t.url("/customer")).send().await.unwrap().status(),
+        303
+    );
+    assert_eq!(
+        client()
+            .get(t.url("/api/v1/me"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        401
+    );
 }
 
 #[tokio::test]
@@ -224,12 +316,25 @@ async fn a_password_reset_link_sets_a_new_password_and_ends_every_session() {
     let new_pw = "clave-nueva-larga-3";
     let done = c
         .post(t.url("/password/reset"))
-        .form(&[("_csrf", csrf_in(&html).as_str()), ("token", token), ("password", new_pw), ("confirm", new_pw)])
+        .form(&[
+            ("_csrf", csrf_in(&html).as_str()),
+            ("token", token),
+            ("password", new_pw),
+            ("confirm", new_pw),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(done.status(), 200);
-    assert_eq!(before.get(t.url("/customer")).send().await.unwrap().status(), 303);
+    assert_eq!(
+        before
+            .get(t.url("/customer"))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        303
+    );
     t.web_login("kike@example.com", new_pw).await;
 }
 
@@ -246,7 +351,12 @@ async fn a_reset_request_for_an_unknown_email_says_the_same_and_sends_nothing() 
         .unwrap();
     assert_eq!(resp.status(), 200);
     let mut tx = t.app.store.read().await.unwrap();
-    assert!(tx.list_emails(10).await.unwrap().iter().all(|e| e.to.as_str() != "ghost@example.com"));
+    assert!(tx
+        .list_emails(10)
+        .await
+        .unwrap()
+        .iter()
+        .all(|e| e.to.as_str() != "ghost@example.com"));
 }
 
 #[tokio::test]
@@ -254,7 +364,17 @@ async fn customers_cannot_open_staff_or_operations_pages() {
     let t = spawn_app().await;
     t.active_customer("lola@example.com", PW).await;
     let c = t.web_login("lola@example.com", PW).await;
-    for path in ["/intranet", "/ops", "/ops/jobs", "/ops/mail", "/ops/accounts"] {
-        assert_eq!(c.get(t.url(path)).send().await.unwrap().status(), 403, "{path}");
+    for path in [
+        "/intranet",
+        "/ops",
+        "/ops/jobs",
+        "/ops/mail",
+        "/ops/accounts",
+    ] {
+        assert_eq!(
+            c.get(t.url(path)).send().await.unwrap().status(),
+            403,
+            "{path}"
+        );
     }
 }

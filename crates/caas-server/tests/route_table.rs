@@ -5,9 +5,9 @@
 
 mod common;
 use axum::http::Method;
+use caas_domain::account::Role;
 use caas_server::routes::{table, Access, Surface};
 use common::*;
-use caas_domain::account::Role;
 
 const PW: &str = "una-clave-larga-1";
 
@@ -22,18 +22,28 @@ struct Caller {
 async fn anonymous(t: &TestApp) -> Caller {
     let web = client();
     let csrf = t.csrf(&web, "/login").await;
-    Caller { label: "anonymous", web, csrf, bearer: None }
+    Caller {
+        label: "anonymous",
+        web,
+        csrf,
+        bearer: None,
+    }
 }
 
 async fn logged_in(t: &TestApp, label: &'static str, email: &str, pw: &str, page: &str) -> Caller {
     let web = t.web_login(email, pw).await;
     let csrf = t.csrf(&web, page).await;
     let bearer = Some(t.api_token(email, pw).await);
-    Caller { label, web, csrf, bearer }
+    Caller {
+        label,
+        web,
+        csrf,
+        bearer,
+    }
 }
 
 /// Fields a sign-up attempt would send.
-fn signup_fields<'a>(csrf: &'a str, n: usize) -> Vec<(&'static str, String)> {
+fn signup_fields(csrf: &str, n: usize) -> Vec<(&'static str, String)> {
     vec![
         ("_csrf", csrf.to_owned()),
         ("email", format!("signup{n}@example.com")),
@@ -64,13 +74,22 @@ fn fill(path: &str, ids: &dyn Fn(&str) -> String) -> String {
     out
 }
 
-async fn call(t: &TestApp, c: &Caller, method: &Method, surface: Surface, path: &str, n: usize) -> reqwest::StatusCode {
+async fn call(
+    t: &TestApp,
+    c: &Caller,
+    method: &Method,
+    surface: Surface,
+    path: &str,
+    n: usize,
+) -> reqwest::StatusCode {
     let fields = signup_fields(&c.csrf, n);
     let url = t.url(path);
     let req = match surface {
         Surface::Api => {
-            let json: serde_json::Map<String, serde_json::Value> =
-                fields.iter().map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone()))).collect();
+            let json: serde_json::Map<String, serde_json::Value> = fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.clone())))
+                .collect();
             let r = client().request(method.clone(), &url).json(&json);
             match &c.bearer {
                 Some(b) => r.bearer_auth(b),
@@ -93,10 +112,26 @@ async fn no_route_creates_a_customer_account() {
     let mut callers = vec![
         anonymous(&t).await,
         logged_in(&t, "customer", "cliente@example.com", PW, "/customer").await,
-        logged_in(&t, "admin", &t.admin.email.clone(), &t.admin.password.clone(), "/ops").await,
+        logged_in(
+            &t,
+            "admin",
+            &t.admin.email.clone(),
+            &t.admin.password.clone(),
+            "/ops",
+        )
+        .await,
     ];
     // Staff of a dealership too.
-    let d = caas_app::dealerships::create_dealership(&t.app, &Default::default(), "test", "Concesionario Sur", "ES", "Sevilla").await.unwrap();
+    let d = caas_app::dealerships::create_dealership(
+        &t.app,
+        &Default::default(),
+        "test",
+        "Concesionario Sur",
+        "ES",
+        "Sevilla",
+    )
+    .await
+    .unwrap();
     caas_app::auth::staff::create_staff(
         &t.app,
         &Default::default(),
@@ -122,14 +157,36 @@ async fn no_route_creates_a_customer_account() {
     for c in &callers {
         for r in &routes {
             n += 1;
-            let path = fill(r.path, &|p| format!("{}x{n}", p.trim_end_matches("_id").chars().take(3).collect::<String>() + "_"));
+            let path = fill(r.path, &|p| {
+                format!(
+                    "{}x{n}",
+                    p.trim_end_matches("_id")
+                        .chars()
+                        .take(3)
+                        .collect::<String>()
+                        + "_"
+                )
+            });
             let status = call(&t, c, &r.method, r.surface, &path, n).await;
-            assert!(!status.is_server_error(), "{} {} as {} → {status}", r.method, path, c.label);
+            assert!(
+                !status.is_server_error(),
+                "{} {} as {} → {status}",
+                r.method,
+                path,
+                c.label
+            );
             calls += 1;
         }
     }
-    assert!(calls >= 4 * 20, "the sweep covered the table ({calls} calls)");
-    assert_eq!(t.customer_count().await, before, "no route created a customer account");
+    assert!(
+        calls >= 4 * 20,
+        "the sweep covered the table ({calls} calls)"
+    );
+    assert_eq!(
+        t.customer_count().await,
+        before,
+        "no route created a customer account"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -170,11 +227,30 @@ async fn customer_a_gets_404_for_every_resource_of_customer_b_on_every_route() {
         }
         let path = fill(r.path, &b_resource);
         let status = call(&t, &a, &r.method, r.surface, &path, 0).await;
-        assert_eq!(status, 404, "{} {} must answer 404 to customer A", r.method, r.path);
+        assert_eq!(
+            status, 404,
+            "{} {} must answer 404 to customer A",
+            r.method, r.path
+        );
         checked.push(format!("{} {}", r.method, r.path));
     }
-    assert!(checked.len() >= 2, "routes with customer-owned resources were checked: {checked:?}");
+    assert!(
+        checked.len() >= 2,
+        "routes with customer-owned resources were checked: {checked:?}"
+    );
     // B's session and token survived every attempt.
-    assert_eq!(b_web.get(t.url("/customer")).send().await.unwrap().status(), 200);
-    assert_eq!(client().get(t.url("/api/v1/me")).bearer_auth(&b_token).send().await.unwrap().status(), 200);
+    assert_eq!(
+        b_web.get(t.url("/customer")).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        client()
+            .get(t.url("/api/v1/me"))
+            .bearer_auth(&b_token)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
 }

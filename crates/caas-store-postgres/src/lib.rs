@@ -43,7 +43,10 @@ impl PgStore {
             .connect_with(opts)
             .await
             .map_err(map_err)?;
-        MIGRATOR.run(&pool).await.map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        MIGRATOR
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
         Ok(Self { pool })
     }
 
@@ -66,18 +69,27 @@ impl Store for PgStore {
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query("SET TRANSACTION READ ONLY").execute(&mut *tx).await.map_err(map_err)?;
+        sqlx::query("SET TRANSACTION READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(map_err)?;
         Ok(Box::new(PgTx { tx }))
     }
 
     async fn ready(&self) -> StoreResult<()> {
-        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
-            .fetch_all(&self.pool)
-            .await
-            .map_err(map_err)?;
-        let missing = MIGRATOR.iter().filter(|m| !applied.iter().any(|(v,)| *v == m.version)).count();
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(map_err)?;
+        let missing = MIGRATOR
+            .iter()
+            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+            .count();
         if missing > 0 {
-            return Err(StoreError::Backend(format!("{missing} migrations not applied")));
+            return Err(StoreError::Backend(format!(
+                "{missing} migrations not applied"
+            )));
         }
         Ok(())
     }

@@ -4,7 +4,9 @@ use caas_domain::account::{Account, AccountStatus, Language, Role};
 use caas_domain::audit::AuditEntry;
 use caas_domain::dealership::Dealership;
 use caas_domain::email::EmailAddress;
-use caas_domain::ids::{AccountId, AccountTokenId, AuditId, DealershipId, EmailId, JobId, SessionId};
+use caas_domain::ids::{
+    AccountId, AccountTokenId, AuditId, DealershipId, EmailId, JobId, SessionId,
+};
 use caas_domain::job::{Job, JobState};
 use caas_domain::mail::{EmailState, OutboundEmail};
 use caas_domain::ports::StoreError;
@@ -118,7 +120,8 @@ impl TryFrom<SessionRow> for Session {
     fn try_from(r: SessionRow) -> Result<Self, StoreError> {
         Ok(Session {
             id: SessionId::parse(&r.id).map_err(|e| corrupt("sessions.id", e))?,
-            account_id: AccountId::parse(&r.account_id).map_err(|e| corrupt("sessions.account_id", e))?,
+            account_id: AccountId::parse(&r.account_id)
+                .map_err(|e| corrupt("sessions.account_id", e))?,
             kind: SessionKind::parse(&r.kind),
             secret_hash: r.secret_hash,
             csrf_token: r.csrf_token,
@@ -154,8 +157,10 @@ impl TryFrom<AccountTokenRow> for AccountToken {
     fn try_from(r: AccountTokenRow) -> Result<Self, StoreError> {
         Ok(AccountToken {
             id: AccountTokenId::parse(&r.id).map_err(|e| corrupt("account_tokens.id", e))?,
-            account_id: AccountId::parse(&r.account_id).map_err(|e| corrupt("account_tokens.account_id", e))?,
-            purpose: TokenPurpose::parse(&r.purpose).ok_or_else(|| corrupt("account_tokens.purpose", &r.purpose))?,
+            account_id: AccountId::parse(&r.account_id)
+                .map_err(|e| corrupt("account_tokens.account_id", e))?,
+            purpose: TokenPurpose::parse(&r.purpose)
+                .ok_or_else(|| corrupt("account_tokens.purpose", &r.purpose))?,
             secret_hash: r.secret_hash,
             created_at: r.created_at,
             expires_at: r.expires_at,
@@ -194,7 +199,8 @@ impl TryFrom<AuditRow> for AuditEntry {
             actor: r.actor,
             action: r.action,
             subject: r.subject,
-            details: serde_json::from_str(&r.details).map_err(|e| corrupt("audit_log.details", e))?,
+            details: serde_json::from_str(&r.details)
+                .map_err(|e| corrupt("audit_log.details", e))?,
             request_id: r.request_id,
             ip: r.ip,
         })

@@ -50,7 +50,8 @@ impl SqliteStore {
             .foreign_keys(true);
         if let Some(dir) = Path::new(opts.get_filename()).parent() {
             if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
             }
         }
         let writer = SqlitePoolOptions::new()
@@ -58,7 +59,10 @@ impl SqliteStore {
             .connect_with(opts.clone())
             .await
             .map_err(map_err)?;
-        MIGRATOR.run(&writer).await.map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        MIGRATOR
+            .run(&writer)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
         let readers = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(opts.read_only(true))
@@ -90,13 +94,19 @@ impl Store for SqliteStore {
     }
 
     async fn ready(&self) -> StoreResult<()> {
-        let applied: Vec<(i64,)> = sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
-            .fetch_all(&self.readers)
-            .await
-            .map_err(map_err)?;
-        let missing = MIGRATOR.iter().filter(|m| !applied.iter().any(|(v,)| *v == m.version)).count();
+        let applied: Vec<(i64,)> =
+            sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
+                .fetch_all(&self.readers)
+                .await
+                .map_err(map_err)?;
+        let missing = MIGRATOR
+            .iter()
+            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+            .count();
         if missing > 0 {
-            return Err(StoreError::Backend(format!("{missing} migrations not applied")));
+            return Err(StoreError::Backend(format!(
+                "{missing} migrations not applied"
+            )));
         }
         Ok(())
     }

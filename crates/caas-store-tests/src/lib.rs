@@ -29,7 +29,9 @@ pub fn backend() -> &'static str {
 }
 
 fn postgres_url() -> Option<String> {
-    std::env::var("CAAS_TEST_DATABASE_URL").ok().filter(|u| !u.is_empty())
+    std::env::var("CAAS_TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// A URL for a fresh, empty database (nothing connected yet). For PostgreSQL
@@ -39,10 +41,15 @@ pub async fn fresh_database_url() -> anyhow::Result<(String, Option<tempfile::Te
         Some(base) => {
             let schema = format!("t_{}", uuid::Uuid::new_v4().simple());
             let admin = sqlx::PgPool::connect(&base).await?;
-            sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&admin).await?;
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin)
+                .await?;
             admin.close().await;
             let sep = if base.contains('?') { '&' } else { '?' };
-            Ok((format!("{base}{sep}options=-c%20search_path%3D{schema}"), None))
+            Ok((
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                None,
+            ))
         }
         None => {
             let dir = tempfile::tempdir()?;
@@ -65,7 +72,11 @@ pub async fn open_store(url: &str) -> anyhow::Result<Arc<dyn Store>> {
 pub async fn fresh_store() -> anyhow::Result<TestDb> {
     let (url, dir) = fresh_database_url().await?;
     let store = open_store(&url).await?;
-    Ok(TestDb { store, url, _dir: dir })
+    Ok(TestDb {
+        store,
+        url,
+        _dir: dir,
+    })
 }
 
 /// A clock that only moves when told to.
@@ -98,6 +109,9 @@ impl Default for TestClock {
 
 impl Clock for TestClock {
     fn now(&self) -> DateTime<Utc> {
-        self.0.lock().map(|t| *t).unwrap_or_else(|p| *p.into_inner())
+        self.0
+            .lock()
+            .map(|t| *t)
+            .unwrap_or_else(|p| *p.into_inner())
     }
 }

@@ -41,7 +41,13 @@ pub async fn ensure_first_admin(app: &App, email: &str) -> AppResult<Option<Init
     };
     tx.insert_account(&account).await?;
     tx.append_audit(
-        &audit(now, &RequestContext::default(), "system", "account.first_admin_created").subject(account.id.to_string()),
+        &audit(
+            now,
+            &RequestContext::default(),
+            "system",
+            "account.first_admin_created",
+        )
+        .subject(account.id.to_string()),
     )
     .await?;
     tx.commit().await?;

@@ -15,9 +15,15 @@ use caas_domain::session::{AccountToken, TokenPurpose};
 
 /// Issues a fresh link of `purpose` for `account` (older unused ones stop
 /// working) and queues the email carrying it, all inside `tx`.
-pub async fn issue_link(tx: &mut dyn Tx, app: &App, account: &Account, purpose: TokenPurpose) -> AppResult<()> {
+pub async fn issue_link(
+    tx: &mut dyn Tx,
+    app: &App,
+    account: &Account,
+    purpose: TokenPurpose,
+) -> AppResult<()> {
     let now = app.clock.now();
-    tx.invalidate_account_tokens(&account.id, purpose, now).await?;
+    tx.invalidate_account_tokens(&account.id, purpose, now)
+        .await?;
     let secret = random_token(32);
     let ttl = match purpose {
         TokenPurpose::Activation => app.settings.activation_ttl,
@@ -58,7 +64,10 @@ pub async fn check_link(app: &App, secret: &str, purpose: TokenPurpose) -> AppRe
         .await?
         .filter(|t| t.purpose == purpose && t.is_usable(app.clock.now()))
         .ok_or(AppError::LinkInvalid)?;
-    let account = tx.find_account(&token.account_id).await?.ok_or(AppError::LinkInvalid)?;
+    let account = tx
+        .find_account(&token.account_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
     if account.status == AccountStatus::Disabled {
         return Err(AppError::LinkInvalid);
     }
@@ -84,8 +93,13 @@ pub async fn use_link(
         .await?
         .filter(|t| t.purpose == purpose && t.is_usable(now))
         .ok_or(AppError::LinkInvalid)?;
-    let mut account = tx.find_account(&token.account_id).await?.ok_or(AppError::LinkInvalid)?;
-    if account.status == AccountStatus::Disabled || !tx.consume_account_token(&token.id, now).await? {
+    let mut account = tx
+        .find_account(&token.account_id)
+        .await?
+        .ok_or(AppError::LinkInvalid)?;
+    if account.status == AccountStatus::Disabled
+        || !tx.consume_account_token(&token.id, now).await?
+    {
         return Err(AppError::LinkInvalid);
     }
     account.password_hash = Some(hash);
@@ -95,12 +109,15 @@ pub async fn use_link(
     let action = match purpose {
         TokenPurpose::Activation => "auth.activation",
         TokenPurpose::Reset => {
-            tx.revoke_sessions_for_account(&account.id, None, now).await?;
+            tx.revoke_sessions_for_account(&account.id, None, now)
+                .await?;
             "auth.password_reset"
         }
     };
-    tx.append_audit(&audit(now, ctx, account.id.to_string(), action).subject(account.id.to_string()))
-        .await?;
+    tx.append_audit(
+        &audit(now, ctx, account.id.to_string(), action).subject(account.id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(account)
 }
@@ -116,8 +133,11 @@ pub async fn request_password_reset(app: &App, ctx: &RequestContext, email: &str
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let Some(account) = tx.find_account_by_email(&email).await? else {
-        tx.append_audit(&audit(now, ctx, "anonymous", "auth.password_reset.unknown_email").subject(email.to_string()))
-            .await?;
+        tx.append_audit(
+            &audit(now, ctx, "anonymous", "auth.password_reset.unknown_email")
+                .subject(email.to_string()),
+        )
+        .await?;
         tx.commit().await?;
         return Ok(());
     };

@@ -32,14 +32,18 @@ pub async fn login(
     kind: SessionKind,
 ) -> AppResult<IssuedSession> {
     let now = app.clock.now();
-    let email_key = EmailAddress::parse(email).map(|e| e.to_string()).unwrap_or_else(|_| email.trim().to_lowercase());
+    let email_key = EmailAddress::parse(email)
+        .map(|e| e.to_string())
+        .unwrap_or_else(|_| email.trim().to_lowercase());
     let ip = ctx.ip.clone().unwrap_or_else(|| "unknown".into());
     let since = now - app.settings.throttle_window;
     {
         let mut tx = app.store.read().await?;
         let by_email = tx.count_failed_logins_for_email(&email_key, since).await?;
         let by_ip = tx.count_failed_logins_for_ip(&ip, since).await?;
-        if by_email >= app.settings.max_failures_per_account || by_ip >= app.settings.max_failures_per_ip {
+        if by_email >= app.settings.max_failures_per_account
+            || by_ip >= app.settings.max_failures_per_ip
+        {
             drop(tx);
             let mut tx = app.store.begin().await?;
             tx.append_audit(
@@ -61,13 +65,19 @@ pub async fn login(
     };
     // Unknown accounts cost the same hashing time as known ones (no enumeration by timing).
     let password_ok = match account.as_ref().and_then(|a| a.password_hash.clone()) {
-        Some(phc) => verify_password(password.to_owned(), phc).await.unwrap_or(false),
-        None => hash_password(password.to_owned()).await.map(|_| false).unwrap_or(false),
+        Some(phc) => verify_password(password.to_owned(), phc)
+            .await
+            .unwrap_or(false),
+        None => hash_password(password.to_owned())
+            .await
+            .map(|_| false)
+            .unwrap_or(false),
     };
     let account = account.filter(|a| password_ok && a.can_log_in());
 
     let mut tx = app.store.begin().await?;
-    tx.record_login_attempt(&email_key, &ip, account.is_some(), now).await?;
+    tx.record_login_attempt(&email_key, &ip, account.is_some(), now)
+        .await?;
     let Some(account) = account else {
         tx.append_audit(&audit(now, ctx, "anonymous", "auth.login.failed").subject(email_key))
             .await?;
@@ -85,7 +95,13 @@ pub async fn login(
         kind,
         secret_hash: hash_secret(&secret),
         csrf_token: random_token(24),
-        user_agent: ctx.user_agent.clone().unwrap_or_default().chars().take(200).collect(),
+        user_agent: ctx
+            .user_agent
+            .clone()
+            .unwrap_or_default()
+            .chars()
+            .take(200)
+            .collect(),
         created_at: now,
         expires_at: now + ttl,
         revoked_at: None,
@@ -98,5 +114,9 @@ pub async fn login(
     )
     .await?;
     tx.commit().await?;
-    Ok(IssuedSession { session, secret, account })
+    Ok(IssuedSession {
+        session,
+        secret,
+        account,
+    })
 }

@@ -15,6 +15,11 @@ use caas_domain::audit::AuditEntry;
 use chrono::{DateTime, Utc};
 
 /// An audit entry stamped with the request's correlation data.
-pub(crate) fn audit(now: DateTime<Utc>, ctx: &RequestContext, actor: impl Into<String>, action: &str) -> AuditEntry {
+pub(crate) fn audit(
+    now: DateTime<Utc>,
+    ctx: &RequestContext,
+    actor: impl Into<String>,
+    action: &str,
+) -> AuditEntry {
     AuditEntry::new(now, actor, action).context(ctx.request_id.clone(), ctx.ip.clone())
 }

@@ -19,7 +19,10 @@ pub async fn change_password(
     current_password: &str,
     new_password: &str,
 ) -> AppResult<()> {
-    let phc = account.password_hash.clone().ok_or(AppError::BadCredentials)?;
+    let phc = account
+        .password_hash
+        .clone()
+        .ok_or(AppError::BadCredentials)?;
     if !verify_password(current_password.to_owned(), phc).await? {
         return Err(AppError::Invalid {
             field: "current_password".into(),
@@ -30,11 +33,16 @@ pub async fn change_password(
     let hash = hash_password(new_password.to_owned()).await?;
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let mut fresh = tx.find_account(&account.id).await?.ok_or(AppError::NotFound)?;
+    let mut fresh = tx
+        .find_account(&account.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     fresh.password_hash = Some(hash);
     fresh.updated_at = now;
     tx.update_account(&fresh).await?;
-    let revoked = tx.revoke_sessions_for_account(&account.id, Some(&current_session.id), now).await?;
+    let revoked = tx
+        .revoke_sessions_for_account(&account.id, Some(&current_session.id), now)
+        .await?;
     tx.append_audit(
         &audit(now, ctx, account.id.to_string(), "auth.password_changed")
             .subject(account.id.to_string())

@@ -7,10 +7,18 @@ use crate::App;
 use caas_domain::account::{Account, Language};
 
 /// Sets the preferred language (web pages, emails).
-pub async fn set_language(app: &App, ctx: &RequestContext, owner: &Account, language: Language) -> AppResult<()> {
+pub async fn set_language(
+    app: &App,
+    ctx: &RequestContext,
+    owner: &Account,
+    language: Language,
+) -> AppResult<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let mut account = tx.find_account(&owner.id).await?.ok_or(AppError::NotFound)?;
+    let mut account = tx
+        .find_account(&owner.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     account.language = language;
     account.updated_at = now;
     tx.update_account(&account).await?;

@@ -56,8 +56,10 @@ pub async fn provision_customer_in(
         if existing.status == AccountStatus::Pending {
             issue_link(tx, app, &existing, TokenPurpose::Activation).await?;
         }
-        tx.append_audit(&audit(now, ctx, actor, "account.customer_reused").subject(existing.id.to_string()))
-            .await?;
+        tx.append_audit(
+            &audit(now, ctx, actor, "account.customer_reused").subject(existing.id.to_string()),
+        )
+        .await?;
         return Ok(ProvisionedCustomer {
             account: existing,
             created: false,
@@ -77,9 +79,14 @@ pub async fn provision_customer_in(
     };
     tx.insert_account(&account).await?;
     issue_link(tx, app, &account, TokenPurpose::Activation).await?;
-    tx.append_audit(&audit(now, ctx, actor, "account.customer_created").subject(account.id.to_string()))
-        .await?;
-    Ok(ProvisionedCustomer { account, created: true })
+    tx.append_audit(
+        &audit(now, ctx, actor, "account.customer_created").subject(account.id.to_string()),
+    )
+    .await?;
+    Ok(ProvisionedCustomer {
+        account,
+        created: true,
+    })
 }
 
 /// [`provision_customer_in`] in a transaction of its own (for callers that

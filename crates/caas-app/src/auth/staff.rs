@@ -28,7 +28,12 @@ pub struct NewStaff {
 
 /// Creates a pending staff account and emails its activation link.
 #[tracing::instrument(skip_all, fields(role = input.role.as_str()))]
-pub async fn create_staff(app: &App, ctx: &RequestContext, actor: &str, input: &NewStaff) -> AppResult<Account> {
+pub async fn create_staff(
+    app: &App,
+    ctx: &RequestContext,
+    actor: &str,
+    input: &NewStaff,
+) -> AppResult<Account> {
     if input.role == Role::Customer {
         return Err(AppError::Invalid {
             field: "role".into(),
@@ -41,10 +46,12 @@ pub async fn create_staff(app: &App, ctx: &RequestContext, actor: &str, input: &
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     if let Some(d) = &input.dealership_id {
-        tx.find_dealership(d).await?.ok_or_else(|| AppError::Invalid {
-            field: "dealership_id".into(),
-            message: "no such dealership".into(),
-        })?;
+        tx.find_dealership(d)
+            .await?
+            .ok_or_else(|| AppError::Invalid {
+                field: "dealership_id".into(),
+                message: "no such dealership".into(),
+            })?;
     }
     if tx.find_account_by_email(&email).await?.is_some() {
         return Err(AppError::Invalid {
@@ -79,9 +86,16 @@ pub async fn create_staff(app: &App, ctx: &RequestContext, actor: &str, input: &
 
 /// Disables an account: it cannot log in, and every session and token dies now.
 #[tracing::instrument(skip_all, fields(account_id = %id))]
-pub async fn disable_account(app: &App, ctx: &RequestContext, admin: &Account, id: &AccountId) -> AppResult<Account> {
+pub async fn disable_account(
+    app: &App,
+    ctx: &RequestContext,
+    admin: &Account,
+    id: &AccountId,
+) -> AppResult<Account> {
     if &admin.id == id {
-        return Err(AppError::Conflict("you cannot disable your own account".into()));
+        return Err(AppError::Conflict(
+            "you cannot disable your own account".into(),
+        ));
     }
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
@@ -90,8 +104,10 @@ pub async fn disable_account(app: &App, ctx: &RequestContext, admin: &Account, i
     account.updated_at = now;
     tx.update_account(&account).await?;
     let revoked = tx.revoke_sessions_for_account(id, None, now).await?;
-    tx.invalidate_account_tokens(id, TokenPurpose::Activation, now).await?;
-    tx.invalidate_account_tokens(id, TokenPurpose::Reset, now).await?;
+    tx.invalidate_account_tokens(id, TokenPurpose::Activation, now)
+        .await?;
+    tx.invalidate_account_tokens(id, TokenPurpose::Reset, now)
+        .await?;
     tx.append_audit(
         &audit(now, ctx, admin.id.to_string(), "account.disabled")
             .subject(id.to_string())
@@ -104,7 +120,12 @@ pub async fn disable_account(app: &App, ctx: &RequestContext, admin: &Account, i
 
 /// Re-enables a disabled account (pending if it never set a password).
 #[tracing::instrument(skip_all, fields(account_id = %id))]
-pub async fn enable_account(app: &App, ctx: &RequestContext, admin: &Account, id: &AccountId) -> AppResult<Account> {
+pub async fn enable_account(
+    app: &App,
+    ctx: &RequestContext,
+    admin: &Account,
+    id: &AccountId,
+) -> AppResult<Account> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let mut account = tx.find_account(id).await?.ok_or(AppError::NotFound)?;
@@ -118,8 +139,10 @@ pub async fn enable_account(app: &App, ctx: &RequestContext, admin: &Account, id
     };
     account.updated_at = now;
     tx.update_account(&account).await?;
-    tx.append_audit(&audit(now, ctx, admin.id.to_string(), "account.enabled").subject(id.to_string()))
-        .await?;
+    tx.append_audit(
+        &audit(now, ctx, admin.id.to_string(), "account.enabled").subject(id.to_string()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(account)
 }
@@ -148,10 +171,12 @@ pub async fn change_role(
         });
     }
     if let Some(d) = &dealership_id {
-        tx.find_dealership(d).await?.ok_or_else(|| AppError::Invalid {
-            field: "dealership_id".into(),
-            message: "no such dealership".into(),
-        })?;
+        tx.find_dealership(d)
+            .await?
+            .ok_or_else(|| AppError::Invalid {
+                field: "dealership_id".into(),
+                message: "no such dealership".into(),
+            })?;
     }
     let before = account.role;
     account.role = role;

@@ -27,7 +27,8 @@ pub async fn deliver_email(app: &App, email_id: &EmailId) -> anyhow::Result<()> 
         },
     };
     let mut tx = app.store.begin().await?;
-    tx.set_email_state(email_id, state, app.clock.now(), error.as_deref()).await?;
+    tx.set_email_state(email_id, state, app.clock.now(), error.as_deref())
+        .await?;
     tx.commit().await?;
     tracing::info!(state = state.as_str(), "email delivery recorded");
     Ok(())

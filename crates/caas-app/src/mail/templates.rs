@@ -93,7 +93,11 @@ impl MailTemplate {
                 "Choose a new password",
             ),
         };
-        let text = format!("{greeting}\n\n{}\n\n{action}: {link}\n\n{}\n\n— caas\n", lines[0], lines[1..].join("\n"));
+        let text = format!(
+            "{greeting}\n\n{}\n\n{action}: {link}\n\n{}\n\n— caas\n",
+            lines[0],
+            lines[1..].join("\n")
+        );
         let html = format!(
             "<!doctype html><html lang=\"{lang}\"><body style=\"font-family:sans-serif\"><p>{g}</p><p>{l0}</p>\
              <p><a href=\"{href}\">{a}</a></p><p style=\"font-size:small\">{href}</p><p>{rest}</p><p>— caas</p></body></html>",
@@ -104,7 +108,11 @@ impl MailTemplate {
             a = escape(action),
             rest = lines[1..].iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"),
         );
-        Rendered { subject, text, html }
+        Rendered {
+            subject,
+            text,
+            html,
+        }
     }
 }
 
@@ -140,7 +148,12 @@ mod tests {
         assert!(es.subject.contains("Activa"));
         assert!(en.subject.contains("Activate"));
         assert!(es.text.contains("http://x/activate?token=abc&x=1"));
-        assert!(en.html.contains("href=\"http://x/activate?token=abc&amp;x=1\""));
-        assert!(en.html.contains("Ana &lt;b&gt;"), "names are escaped in HTML");
+        assert!(en
+            .html
+            .contains("href=\"http://x/activate?token=abc&amp;x=1\""));
+        assert!(
+            en.html.contains("Ana &lt;b&gt;"),
+            "names are escaped in HTML"
+        );
     }
 }

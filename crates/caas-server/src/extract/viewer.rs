@@ -39,11 +39,11 @@ impl Viewer {
 impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .ok_or_else(|| ApiError(AppError::Internal(anyhow::anyhow!("route mounted without the guard"))))
+        parts.extensions.get::<Viewer>().cloned().ok_or_else(|| {
+            ApiError(AppError::Internal(anyhow::anyhow!(
+                "route mounted without the guard"
+            )))
+        })
     }
 }
 
@@ -64,10 +64,17 @@ impl<S: Send + Sync> FromRequestParts<S> for WebUser {
         let v = parts.extensions.get::<Viewer>().cloned();
         match v {
             Some(viewer) => match (viewer.account.clone(), viewer.session.clone()) {
-                (Some(account), Some(session)) => Ok(WebUser { account, session, viewer }),
+                (Some(account), Some(session)) => Ok(WebUser {
+                    account,
+                    session,
+                    viewer,
+                }),
                 _ => Err(WebError::new(AppError::Unauthenticated, viewer.lang)),
             },
-            None => Err(WebError::new(AppError::Unauthenticated, Language::default())),
+            None => Err(WebError::new(
+                AppError::Unauthenticated,
+                Language::default(),
+            )),
         }
     }
 }
@@ -86,7 +93,11 @@ pub struct ApiUser {
 impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let v = parts.extensions.get::<Viewer>().cloned().ok_or(ApiError(AppError::Unauthenticated))?;
+        let v = parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .ok_or(ApiError(AppError::Unauthenticated))?;
         match (v.account, v.session) {
             (Some(account), Some(session)) => Ok(ApiUser {
                 account,

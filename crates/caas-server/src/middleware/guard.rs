@@ -32,11 +32,20 @@ pub fn request_context(state: &AppState, req: &Request) -> RequestContext {
         .flatten()
         .and_then(|v| v.split(',').next())
         .map(|s| s.trim().to_owned());
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
     RequestContext {
-        request_id: h.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned),
+        request_id: h
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
         ip: forwarded.or(peer),
-        user_agent: h.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
+        user_agent: h
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned),
     }
 }
 
@@ -47,13 +56,20 @@ fn header_language(h: &HeaderMap) -> Option<Language> {
 }
 
 /// The guard itself; see the module docs.
-pub async fn guard(state: AppState, surface: Surface, access: Access, req: Request, next: Next) -> Response {
+pub async fn guard(
+    state: AppState,
+    surface: Surface,
+    access: Access,
+    req: Request,
+    next: Next,
+) -> Response {
     let ctx = request_context(&state, &req);
     match surface {
         Surface::System => {
             let lang = header_language(req.headers()).unwrap_or_default();
             let mut req = req;
-            req.extensions_mut().insert(Viewer::anonymous(lang, String::new(), ctx));
+            req.extensions_mut()
+                .insert(Viewer::anonymous(lang, String::new(), ctx));
             next.run(req).await
         }
         Surface::Api => api_guard(state, access, ctx, req, next).await,
@@ -61,13 +77,22 @@ pub async fn guard(state: AppState, surface: Surface, access: Access, req: Reque
     }
 }
 
-async fn api_guard(state: AppState, access: Access, ctx: RequestContext, mut req: Request, next: Next) -> Response {
+async fn api_guard(
+    state: AppState,
+    access: Access,
+    ctx: RequestContext,
+    mut req: Request,
+    next: Next,
+) -> Response {
     let lang = header_language(req.headers());
     let bearer = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(|t| t.trim().to_owned());
     let auth = match bearer {
         Some(t) => authenticate(&state.app, &t, SessionKind::Api).await.ok(),
@@ -76,8 +101,10 @@ async fn api_guard(state: AppState, access: Access, ctx: RequestContext, mut req
     if let Err(e) = access.check(auth.as_ref().map(|(a, _)| a)) {
         let mut resp = ApiError(e).into_response();
         if resp.status() == StatusCode::UNAUTHORIZED {
-            resp.headers_mut()
-                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"caas\""));
+            resp.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"caas\""),
+            );
         }
         return resp;
     }
@@ -95,16 +122,27 @@ async fn api_guard(state: AppState, access: Access, ctx: RequestContext, mut req
     next.run(req).await
 }
 
-async fn web_guard(state: AppState, access: Access, ctx: RequestContext, req: Request, next: Next) -> Response {
+async fn web_guard(
+    state: AppState,
+    access: Access,
+    ctx: RequestContext,
+    req: Request,
+    next: Next,
+) -> Response {
     let jar = axum_extra::extract::cookie::CookieJar::from_headers(req.headers());
     let auth = match jar.get(cookies::SESSION) {
-        Some(c) => authenticate(&state.app, c.value(), SessionKind::Web).await.ok(),
+        Some(c) => authenticate(&state.app, c.value(), SessionKind::Web)
+            .await
+            .ok(),
         None => None,
     };
     let lang = auth
         .as_ref()
         .map(|(a, _)| a.language)
-        .or_else(|| jar.get(cookies::LANG).and_then(|c| Language::parse(c.value()).ok()))
+        .or_else(|| {
+            jar.get(cookies::LANG)
+                .and_then(|c| Language::parse(c.value()).ok())
+        })
         .or_else(|| header_language(req.headers()))
         .unwrap_or_default();
     let (csrf, new_csrf_cookie) = match (&auth, jar.get(cookies::CSRF)) {
@@ -118,19 +156,38 @@ async fn web_guard(state: AppState, access: Access, ctx: RequestContext, req: Re
         let (parts, body) = req.into_parts();
         let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
             Ok(b) => b,
-            Err(_) => return WebError::new(AppError::Invalid { field: "form".into(), message: "form too large".into() }, lang).into_response(),
+            Err(_) => {
+                return WebError::new(
+                    AppError::Invalid {
+                        field: "form".into(),
+                        message: "form too large".into(),
+                    },
+                    lang,
+                )
+                .into_response()
+            }
         };
-        let sent = form_urlencoded::parse(&bytes).find(|(k, _)| k == "_csrf").map(|(_, v)| v.into_owned());
+        let sent = form_urlencoded::parse(&bytes)
+            .find(|(k, _)| k == "_csrf")
+            .map(|(_, v)| v.into_owned());
         if !sent.is_some_and(|s| constant_time_eq(s.as_bytes(), csrf.as_bytes())) {
             tracing::warn!("form refused: missing or invalid CSRF token");
-            return crate::web::render::csrf_refused(lang, new_csrf_cookie.then_some(&csrf), state.secure_cookies);
+            return crate::web::render::csrf_refused(
+                lang,
+                new_csrf_cookie.then_some(&csrf),
+                state.secure_cookies,
+            );
         }
         req = Request::from_parts(parts, Body::from(bytes));
     }
 
     if let Err(e) = access.check(auth.as_ref().map(|(a, _)| a)) {
         if matches!(e, AppError::Unauthenticated) {
-            let next_path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            let next_path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str())
+                .unwrap_or("/");
             let target = format!("/login?next={}", urlencoding::encode(next_path));
             return Redirect::to(&target).into_response();
         }

@@ -23,7 +23,13 @@ use serde::Deserialize;
 /// Routes of these pages.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/account/sessions", Surface::Web, Access::Authenticated, get(view_sessions_get)),
+        def(
+            Method::GET,
+            "/account/sessions",
+            Surface::Web,
+            Access::Authenticated,
+            get(view_sessions_get),
+        ),
         def(
             Method::POST,
             "/account/sessions/{session_id}/revoke",
@@ -31,7 +37,13 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Authenticated,
             post(revoke_session_post),
         ),
-        def(Method::POST, "/language", Surface::Web, Access::Public, post(language_post)),
+        def(
+            Method::POST,
+            "/language",
+            Surface::Web,
+            Access::Public,
+            post(language_post),
+        ),
     ]
 }
 
@@ -51,7 +63,10 @@ struct SessionsPage {
     rows: Vec<SessionRow>,
 }
 
-async fn view_sessions_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+async fn view_sessions_get(
+    State(state): State<AppState>,
+    user: WebUser,
+) -> Result<Response, WebError> {
     let m = Msg::for_lang(user.viewer.lang);
     let list = sessions::list_sessions(&state.app, &user.account)
         .await
@@ -88,7 +103,10 @@ async fn revoke_session_post(
         .map_err(|e| WebError::new(e, lang))?;
     if id == user.session.id {
         let mut resp = Redirect::to("/login").into_response();
-        cookies::append(&mut resp, cookies::clear_session_cookie(state.secure_cookies));
+        cookies::append(
+            &mut resp,
+            cookies::clear_session_cookie(state.secure_cookies),
+        );
         return Ok(resp);
     }
     Ok(Redirect::to("/account/sessions").into_response())
@@ -102,7 +120,11 @@ pub struct LanguageForm {
     next: String,
 }
 
-async fn language_post(State(state): State<AppState>, viewer: Viewer, Form(f): Form<LanguageForm>) -> Result<Response, WebError> {
+async fn language_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<LanguageForm>,
+) -> Result<Response, WebError> {
     let lang = Language::parse(&f.lang).map_err(|e| WebError::new(e, viewer.lang))?;
     if let Some(account) = &viewer.account {
         profile::set_language(&state.app, &viewer.ctx, account, lang)
@@ -110,6 +132,9 @@ async fn language_post(State(state): State<AppState>, viewer: Viewer, Form(f): F
             .map_err(|e| WebError::new(e, viewer.lang))?;
     }
     let mut resp = Redirect::to(safe_next(&f.next).unwrap_or("/")).into_response();
-    cookies::append(&mut resp, cookies::lang_cookie(lang.as_str(), state.secure_cookies));
+    cookies::append(
+        &mut resp,
+        cookies::lang_cookie(lang.as_str(), state.secure_cookies),
+    );
     Ok(resp)
 }

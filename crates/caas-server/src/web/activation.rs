@@ -20,8 +20,20 @@ use serde::Deserialize;
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/activate", Surface::Web, Access::Public, get(view_activate_get)),
-        def(Method::POST, "/activate", Surface::Web, Access::Public, post(activate_post)),
+        def(
+            Method::GET,
+            "/activate",
+            Surface::Web,
+            Access::Public,
+            get(view_activate_get),
+        ),
+        def(
+            Method::POST,
+            "/activate",
+            Surface::Web,
+            Access::Public,
+            post(activate_post),
+        ),
     ]
 }
 
@@ -79,11 +91,27 @@ pub struct SetPasswordForm {
     pub confirm: String,
 }
 
-fn page(viewer: &Viewer, purpose: TokenPurpose, email: String, token: String, errors: FormErrors) -> SetPasswordPage {
+fn page(
+    viewer: &Viewer,
+    purpose: TokenPurpose,
+    email: String,
+    token: String,
+    errors: FormErrors,
+) -> SetPasswordPage {
     let m = Msg::for_lang(viewer.lang);
     let (heading, action, submit, intro) = match purpose {
-        TokenPurpose::Activation => (m.activate_title, "/activate", m.activate_submit, m.activate_intro),
-        TokenPurpose::Reset => (m.reset_title, "/password/reset", m.reset_submit, m.activate_intro),
+        TokenPurpose::Activation => (
+            m.activate_title,
+            "/activate",
+            m.activate_submit,
+            m.activate_intro,
+        ),
+        TokenPurpose::Reset => (
+            m.reset_title,
+            "/password/reset",
+            m.reset_submit,
+            m.activate_intro,
+        ),
     };
     SetPasswordPage {
         p: Page::new(viewer, heading, action),
@@ -98,11 +126,22 @@ fn page(viewer: &Viewer, purpose: TokenPurpose, email: String, token: String, er
 }
 
 /// Shows the set-password form for a valid link (shared with reset).
-pub async fn show_link_form(state: &AppState, viewer: &Viewer, purpose: TokenPurpose, token: String) -> Result<Response, WebError> {
+pub async fn show_link_form(
+    state: &AppState,
+    viewer: &Viewer,
+    purpose: TokenPurpose,
+    token: String,
+) -> Result<Response, WebError> {
     let account = links::check_link(&state.app, &token, purpose)
         .await
         .map_err(|e| WebError::new(e, viewer.lang))?;
-    Ok(render(&page(viewer, purpose, account.email.to_string(), token, FormErrors::default())))
+    Ok(render(&page(
+        viewer,
+        purpose,
+        account.email.to_string(),
+        token,
+        FormErrors::default(),
+    )))
 }
 
 /// Handles the set-password post (shared with reset).
@@ -143,10 +182,18 @@ pub async fn submit_link_form(
     ))
 }
 
-async fn view_activate_get(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TokenQuery>) -> Result<Response, WebError> {
+async fn view_activate_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, WebError> {
     show_link_form(&state, &viewer, TokenPurpose::Activation, q.token).await
 }
 
-async fn activate_post(State(state): State<AppState>, viewer: Viewer, Form(f): Form<SetPasswordForm>) -> Result<Response, WebError> {
+async fn activate_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<SetPasswordForm>,
+) -> Result<Response, WebError> {
     submit_link_form(&state, &viewer, TokenPurpose::Activation, f).await
 }

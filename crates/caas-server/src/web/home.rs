@@ -15,10 +15,34 @@ use caas_domain::account::Role;
 /// Routes of these pages.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/", Surface::Web, Access::Public, get(view_start_get)),
-        def(Method::GET, "/customer", Surface::Web, Access::Roles(CUSTOMER), get(view_customer_get)),
-        def(Method::GET, "/intranet", Surface::Web, Access::Roles(STAFF), get(view_intranet_get)),
-        def(Method::GET, "/ops", Surface::Web, Access::Roles(crate::routes::ADMIN), get(view_ops_get)),
+        def(
+            Method::GET,
+            "/",
+            Surface::Web,
+            Access::Public,
+            get(view_start_get),
+        ),
+        def(
+            Method::GET,
+            "/customer",
+            Surface::Web,
+            Access::Roles(CUSTOMER),
+            get(view_customer_get),
+        ),
+        def(
+            Method::GET,
+            "/intranet",
+            Surface::Web,
+            Access::Roles(STAFF),
+            get(view_intranet_get),
+        ),
+        def(
+            Method::GET,
+            "/ops",
+            Surface::Web,
+            Access::Roles(crate::routes::ADMIN),
+            get(view_ops_get),
+        ),
     ]
 }
 
@@ -54,8 +78,14 @@ async fn view_customer_get(user: WebUser) -> Response {
         intro: m.customer_intro,
         detail: m.customer_empty.to_owned(),
         cards: vec![
-            Card { href: "/account/sessions", title: m.nav_sessions },
-            Card { href: "/account/password", title: m.nav_password },
+            Card {
+                href: "/account/sessions",
+                title: m.nav_sessions,
+            },
+            Card {
+                href: "/account/password",
+                title: m.nav_password,
+            },
         ],
     })
 }
@@ -64,19 +94,39 @@ async fn view_intranet_get(State(state): State<AppState>, user: WebUser) -> Resp
     let m = Msg::for_lang(user.viewer.lang);
     let dealership = match &user.account.dealership_id {
         Some(id) => match state.app.store.read().await {
-            Ok(mut tx) => tx.find_dealership(id).await.ok().flatten().map(|d| format!("{} ({}, {})", d.name, d.locality, d.country)),
+            Ok(mut tx) => tx
+                .find_dealership(id)
+                .await
+                .ok()
+                .flatten()
+                .map(|d| format!("{} ({}, {})", d.name, d.locality, d.country)),
             Err(_) => None,
         },
         None => None,
     };
-    let mut cards = vec![Card { href: "/account/sessions", title: m.nav_sessions }];
+    let mut cards = vec![Card {
+        href: "/account/sessions",
+        title: m.nav_sessions,
+    }];
     if user.account.role == Role::Admin {
-        cards.insert(0, Card { href: "/ops", title: m.nav_ops });
+        cards.insert(
+            0,
+            Card {
+                href: "/ops",
+                title: m.nav_ops,
+            },
+        );
     }
     render(&LandingPage {
         p: Page::new(&user.viewer, m.intranet_title, "/intranet"),
         intro: m.intranet_intro,
-        detail: format!("{}: {} · {}: {}", m.role, user.account.role.as_str(), m.dealership, dealership.unwrap_or_else(|| "—".into())),
+        detail: format!(
+            "{}: {} · {}: {}",
+            m.role,
+            user.account.role.as_str(),
+            m.dealership,
+            dealership.unwrap_or_else(|| "—".into())
+        ),
         cards,
     })
 }
@@ -88,13 +138,34 @@ async fn view_ops_get(user: WebUser) -> Response {
         intro: m.ops_intro,
         detail: String::new(),
         cards: vec![
-            Card { href: "/ops/accounts", title: m.nav_accounts },
-            Card { href: "/ops/dealerships", title: m.nav_dealerships },
-            Card { href: "/ops/jobs", title: m.nav_jobs },
-            Card { href: "/ops/mail", title: m.nav_mail },
-            Card { href: "/ops/audit", title: m.nav_audit },
-            Card { href: "/api/docs/", title: m.nav_api_docs },
-            Card { href: "/intranet", title: m.nav_intranet },
+            Card {
+                href: "/ops/accounts",
+                title: m.nav_accounts,
+            },
+            Card {
+                href: "/ops/dealerships",
+                title: m.nav_dealerships,
+            },
+            Card {
+                href: "/ops/jobs",
+                title: m.nav_jobs,
+            },
+            Card {
+                href: "/ops/mail",
+                title: m.nav_mail,
+            },
+            Card {
+                href: "/ops/audit",
+                title: m.nav_audit,
+            },
+            Card {
+                href: "/api/docs/",
+                title: m.nav_api_docs,
+            },
+            Card {
+                href: "/intranet",
+                title: m.nav_intranet,
+            },
         ],
     })
 }

@@ -20,9 +20,27 @@ use serde::Deserialize;
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/login", Surface::Web, Access::Public, get(view_login_get)),
-        def(Method::POST, "/login", Surface::Web, Access::Public, post(login_post)),
-        def(Method::POST, "/logout", Surface::Web, Access::Authenticated, post(logout_post)),
+        def(
+            Method::GET,
+            "/login",
+            Surface::Web,
+            Access::Public,
+            get(view_login_get),
+        ),
+        def(
+            Method::POST,
+            "/login",
+            Surface::Web,
+            Access::Public,
+            post(login_post),
+        ),
+        def(
+            Method::POST,
+            "/logout",
+            Surface::Web,
+            Access::Authenticated,
+            post(logout_post),
+        ),
     ]
 }
 
@@ -67,12 +85,27 @@ pub struct LoginForm {
     next: String,
 }
 
-async fn login_post(State(state): State<AppState>, viewer: Viewer, Form(f): Form<LoginForm>) -> Result<Response, WebError> {
-    match login::login(&state.app, &viewer.ctx, &f.email, &f.password, SessionKind::Web).await {
+async fn login_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    match login::login(
+        &state.app,
+        &viewer.ctx,
+        &f.email,
+        &f.password,
+        SessionKind::Web,
+    )
+    .await
+    {
         Ok(issued) => {
             let target = safe_next(&f.next).unwrap_or("/");
             let mut resp = Redirect::to(target).into_response();
-            cookies::append(&mut resp, cookies::session_cookie(&issued.secret, state.secure_cookies));
+            cookies::append(
+                &mut resp,
+                cookies::session_cookie(&issued.secret, state.secure_cookies),
+            );
             Ok(resp)
         }
         Err(AppError::BadCredentials) => {
@@ -97,6 +130,9 @@ async fn logout_post(State(state): State<AppState>, user: WebUser) -> Result<Res
         .await
         .map_err(|e| WebError::new(e, user.viewer.lang))?;
     let mut resp = Redirect::to("/login").into_response();
-    cookies::append(&mut resp, cookies::clear_session_cookie(state.secure_cookies));
+    cookies::append(
+        &mut resp,
+        cookies::clear_session_cookie(state.secure_cookies),
+    );
     Ok(resp)
 }

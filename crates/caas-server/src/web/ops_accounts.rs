@@ -24,11 +24,41 @@ use serde::Deserialize;
 pub fn routes() -> Vec<RouteDef> {
     let admin = Access::Roles(ADMIN);
     vec![
-        def(Method::GET, "/ops/accounts", Surface::Web, admin, get(view_accounts_get)),
-        def(Method::POST, "/ops/accounts", Surface::Web, admin, post(create_staff_post)),
-        def(Method::POST, "/ops/accounts/{account_id}/disable", Surface::Web, admin, post(disable_post)),
-        def(Method::POST, "/ops/accounts/{account_id}/enable", Surface::Web, admin, post(enable_post)),
-        def(Method::POST, "/ops/accounts/{account_id}/role", Surface::Web, admin, post(change_role_post)),
+        def(
+            Method::GET,
+            "/ops/accounts",
+            Surface::Web,
+            admin,
+            get(view_accounts_get),
+        ),
+        def(
+            Method::POST,
+            "/ops/accounts",
+            Surface::Web,
+            admin,
+            post(create_staff_post),
+        ),
+        def(
+            Method::POST,
+            "/ops/accounts/{account_id}/disable",
+            Surface::Web,
+            admin,
+            post(disable_post),
+        ),
+        def(
+            Method::POST,
+            "/ops/accounts/{account_id}/enable",
+            Surface::Web,
+            admin,
+            post(enable_post),
+        ),
+        def(
+            Method::POST,
+            "/ops/accounts/{account_id}/role",
+            Surface::Web,
+            admin,
+            post(change_role_post),
+        ),
     ]
 }
 
@@ -70,7 +100,13 @@ pub struct StaffForm {
     language: String,
 }
 
-async fn page(state: &AppState, user: &WebUser, errors: FormErrors, form: StaffForm, notice: Option<&str>) -> Result<AccountsPage, AppError> {
+async fn page(
+    state: &AppState,
+    user: &WebUser,
+    errors: FormErrors,
+    form: StaffForm,
+    notice: Option<&str>,
+) -> Result<AccountsPage, AppError> {
     let m = Msg::for_lang(user.viewer.lang);
     let accounts = staff::list_accounts(&state.app, None).await?;
     let dealerships = list_dealerships(&state.app).await?;
@@ -96,18 +132,34 @@ async fn page(state: &AppState, user: &WebUser, errors: FormErrors, form: StaffF
                 disabled: a.status == caas_domain::account::AccountStatus::Disabled,
             })
             .collect(),
-        dealerships: dealerships.iter().map(|d| (d.id.to_string(), format!("{} ({})", d.name, d.locality))).collect(),
-        staff_roles: Role::ALL.iter().filter(|r| r.is_staff()).map(|r| r.as_str().to_owned()).collect(),
+        dealerships: dealerships
+            .iter()
+            .map(|d| (d.id.to_string(), format!("{} ({})", d.name, d.locality)))
+            .collect(),
+        staff_roles: Role::ALL
+            .iter()
+            .filter(|r| r.is_staff())
+            .map(|r| r.as_str().to_owned())
+            .collect(),
         errors,
         form,
     })
 }
 
-async fn view_accounts_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+async fn view_accounts_get(
+    State(state): State<AppState>,
+    user: WebUser,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let p = page(&state, &user, FormErrors::default(), StaffForm::default(), None)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let p = page(
+        &state,
+        &user,
+        FormErrors::default(),
+        StaffForm::default(),
+        None,
+    )
+    .await
+    .map_err(|e| WebError::new(e, lang))?;
     Ok(render(&p))
 }
 
@@ -115,13 +167,19 @@ fn parse_dealership(s: &str) -> Result<Option<DealershipId>, AppError> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    DealershipId::parse(s.trim()).map(Some).map_err(|_| AppError::Invalid {
-        field: "dealership_id".into(),
-        message: "no such dealership".into(),
-    })
+    DealershipId::parse(s.trim())
+        .map(Some)
+        .map_err(|_| AppError::Invalid {
+            field: "dealership_id".into(),
+            message: "no such dealership".into(),
+        })
 }
 
-async fn create_staff_post(State(state): State<AppState>, user: WebUser, Form(f): Form<StaffForm>) -> Result<Response, WebError> {
+async fn create_staff_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(f): Form<StaffForm>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let result = async {
@@ -132,20 +190,34 @@ async fn create_staff_post(State(state): State<AppState>, user: WebUser, Form(f)
             name: f.name.clone(),
             language: Language::parse(&f.language).unwrap_or_default(),
         };
-        staff::create_staff(&state.app, &user.viewer.ctx, user.account.id.as_str(), &input).await
+        staff::create_staff(
+            &state.app,
+            &user.viewer.ctx,
+            user.account.id.as_str(),
+            &input,
+        )
+        .await
     }
     .await;
     match result {
         Ok(_) => {
-            let p = page(&state, &user, FormErrors::default(), StaffForm::default(), Some(m.staff_created))
-                .await
-                .map_err(|e| WebError::new(e, lang))?;
+            let p = page(
+                &state,
+                &user,
+                FormErrors::default(),
+                StaffForm::default(),
+                Some(m.staff_created),
+            )
+            .await
+            .map_err(|e| WebError::new(e, lang))?;
             Ok(render(&p))
         }
         Err(AppError::Invalid { field, message }) => {
             let mut errors = FormErrors::default();
             errors.add(&field, message);
-            let p = page(&state, &user, errors, f, None).await.map_err(|e| WebError::new(e, lang))?;
+            let p = page(&state, &user, errors, f, None)
+                .await
+                .map_err(|e| WebError::new(e, lang))?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(WebError::new(e, lang)),
@@ -156,7 +228,11 @@ fn account_id(s: &str, lang: Language) -> Result<AccountId, WebError> {
     AccountId::parse(s).map_err(|_| WebError::new(AppError::NotFound, lang))
 }
 
-async fn disable_post(State(state): State<AppState>, user: WebUser, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn disable_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let id = account_id(&id, lang)?;
     staff::disable_account(&state.app, &user.viewer.ctx, &user.account, &id)
@@ -165,7 +241,11 @@ async fn disable_post(State(state): State<AppState>, user: WebUser, Path(id): Pa
     Ok(Redirect::to("/ops/accounts").into_response())
 }
 
-async fn enable_post(State(state): State<AppState>, user: WebUser, Path(id): Path<String>) -> Result<Response, WebError> {
+async fn enable_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let id = account_id(&id, lang)?;
     staff::enable_account(&state.app, &user.viewer.ctx, &user.account, &id)
@@ -182,13 +262,25 @@ pub struct RoleForm {
     dealership_id: String,
 }
 
-async fn change_role_post(State(state): State<AppState>, user: WebUser, Path(id): Path<String>, Form(f): Form<RoleForm>) -> Result<Response, WebError> {
+async fn change_role_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<RoleForm>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let id = account_id(&id, lang)?;
     let role = Role::parse(&f.role).map_err(|e| WebError::new(e, lang))?;
     let dealership = parse_dealership(&f.dealership_id).map_err(|e| WebError::new(e, lang))?;
-    staff::change_role(&state.app, &user.viewer.ctx, &user.account, &id, role, dealership)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    staff::change_role(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &id,
+        role,
+        dealership,
+    )
+    .await
+    .map_err(|e| WebError::new(e, lang))?;
     Ok(Redirect::to("/ops/accounts").into_response())
 }

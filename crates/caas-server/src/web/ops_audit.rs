@@ -16,7 +16,13 @@ use serde::Deserialize;
 
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
-    vec![def(Method::GET, "/ops/audit", Surface::Web, Access::Roles(ADMIN), get(view_audit_get))]
+    vec![def(
+        Method::GET,
+        "/ops/audit",
+        Surface::Web,
+        Access::Roles(ADMIN),
+        get(view_audit_get),
+    )]
 }
 
 struct AuditRow {
@@ -42,7 +48,11 @@ pub struct AuditQuery {
     subject: Option<String>,
 }
 
-async fn view_audit_get(State(state): State<AppState>, user: WebUser, Query(q): Query<AuditQuery>) -> Result<Response, WebError> {
+async fn view_audit_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<AuditQuery>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let entries = ops::list_audit(&state.app, q.subject.as_deref().filter(|s| !s.is_empty()))
@@ -57,7 +67,11 @@ async fn view_audit_get(State(state): State<AppState>, user: WebUser, Query(q): 
                 actor: e.actor,
                 action: e.action,
                 subject: e.subject.unwrap_or_default(),
-                details: if e.details.is_null() { String::new() } else { e.details.to_string() },
+                details: if e.details.is_null() {
+                    String::new()
+                } else {
+                    e.details.to_string()
+                },
                 request_id: e.request_id.unwrap_or_default(),
                 ip: e.ip.unwrap_or_default(),
             })

@@ -20,8 +20,20 @@ use serde::Deserialize;
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/ops/dealerships", Surface::Web, Access::Roles(ADMIN), get(view_dealerships_get)),
-        def(Method::POST, "/ops/dealerships", Surface::Web, Access::Roles(ADMIN), post(create_dealership_post)),
+        def(
+            Method::GET,
+            "/ops/dealerships",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            get(view_dealerships_get),
+        ),
+        def(
+            Method::POST,
+            "/ops/dealerships",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            post(create_dealership_post),
+        ),
     ]
 }
 
@@ -34,20 +46,34 @@ struct DealershipsPage {
     errors: FormErrors,
 }
 
-async fn page(state: &AppState, user: &WebUser, errors: FormErrors) -> Result<DealershipsPage, AppError> {
+async fn page(
+    state: &AppState,
+    user: &WebUser,
+    errors: FormErrors,
+) -> Result<DealershipsPage, AppError> {
     let m = Msg::for_lang(user.viewer.lang);
     let list = list_dealerships(&state.app).await?;
     Ok(DealershipsPage {
         p: Page::new(&user.viewer, m.dealerships_title, "/ops/dealerships"),
-        rows: list.into_iter().map(|d| (d.id.to_string(), d.name, d.locality, d.country)).collect(),
+        rows: list
+            .into_iter()
+            .map(|d| (d.id.to_string(), d.name, d.locality, d.country))
+            .collect(),
         countries: COUNTRIES.to_vec(),
         errors,
     })
 }
 
-async fn view_dealerships_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+async fn view_dealerships_get(
+    State(state): State<AppState>,
+    user: WebUser,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    Ok(render(&page(&state, &user, FormErrors::default()).await.map_err(|e| WebError::new(e, lang))?))
+    Ok(render(
+        &page(&state, &user, FormErrors::default())
+            .await
+            .map_err(|e| WebError::new(e, lang))?,
+    ))
 }
 
 /// Dealership form.
@@ -58,14 +84,29 @@ pub struct DealershipForm {
     locality: String,
 }
 
-async fn create_dealership_post(State(state): State<AppState>, user: WebUser, Form(f): Form<DealershipForm>) -> Result<Response, WebError> {
+async fn create_dealership_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(f): Form<DealershipForm>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    match create_dealership(&state.app, &user.viewer.ctx, user.account.id.as_str(), &f.name, &f.country, &f.locality).await {
+    match create_dealership(
+        &state.app,
+        &user.viewer.ctx,
+        user.account.id.as_str(),
+        &f.name,
+        &f.country,
+        &f.locality,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to("/ops/dealerships").into_response()),
         Err(AppError::Invalid { field, message }) => {
             let mut errors = FormErrors::default();
             errors.add(&field, message);
-            let p = page(&state, &user, errors).await.map_err(|e| WebError::new(e, lang))?;
+            let p = page(&state, &user, errors)
+                .await
+                .map_err(|e| WebError::new(e, lang))?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(WebError::new(e, lang)),

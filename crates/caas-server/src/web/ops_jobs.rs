@@ -19,8 +19,20 @@ use serde::Deserialize;
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/ops/jobs", Surface::Web, Access::Roles(ADMIN), get(view_jobs_get)),
-        def(Method::POST, "/ops/jobs/{job_id}/retry", Surface::Web, Access::Roles(ADMIN), post(retry_job_post)),
+        def(
+            Method::GET,
+            "/ops/jobs",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            get(view_jobs_get),
+        ),
+        def(
+            Method::POST,
+            "/ops/jobs/{job_id}/retry",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            post(retry_job_post),
+        ),
     ]
 }
 
@@ -49,12 +61,20 @@ pub struct JobsQuery {
     state: Option<String>,
 }
 
-async fn view_jobs_get(State(state): State<AppState>, user: WebUser, Query(q): Query<JobsQuery>) -> Result<Response, WebError> {
+async fn view_jobs_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<JobsQuery>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let filter = q.state.as_deref().and_then(JobState::parse);
-    let counts = ops::job_counts(&state.app).await.map_err(|e| WebError::new(e, lang))?;
-    let jobs = ops::list_jobs(&state.app, filter).await.map_err(|e| WebError::new(e, lang))?;
+    let counts = ops::job_counts(&state.app)
+        .await
+        .map_err(|e| WebError::new(e, lang))?;
+    let jobs = ops::list_jobs(&state.app, filter)
+        .await
+        .map_err(|e| WebError::new(e, lang))?;
     let rows = jobs
         .into_iter()
         .map(|j| JobRow {
@@ -75,7 +95,11 @@ async fn view_jobs_get(State(state): State<AppState>, user: WebUser, Query(q): Q
     }))
 }
 
-async fn retry_job_post(State(state): State<AppState>, user: WebUser, Path(job_id): Path<String>) -> Result<Response, WebError> {
+async fn retry_job_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(job_id): Path<String>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let id = JobId::parse(&job_id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
     ops::retry_job(&state.app, &user.viewer.ctx, &user.account, &id)

@@ -19,8 +19,20 @@ use caas_domain::ids::EmailId;
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/ops/mail", Surface::Web, Access::Roles(ADMIN), get(view_mail_get)),
-        def(Method::GET, "/ops/mail/{email_id}", Surface::Web, Access::Roles(ADMIN), get(view_mail_message_get)),
+        def(
+            Method::GET,
+            "/ops/mail",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            get(view_mail_get),
+        ),
+        def(
+            Method::GET,
+            "/ops/mail/{email_id}",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            get(view_mail_message_get),
+        ),
     ]
 }
 
@@ -52,7 +64,9 @@ struct MessagePage {
 async fn view_mail_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let emails = ops::list_emails(&state.app).await.map_err(|e| WebError::new(e, lang))?;
+    let emails = ops::list_emails(&state.app)
+        .await
+        .map_err(|e| WebError::new(e, lang))?;
     let rows = emails
         .into_iter()
         .map(|e| MailRow {
@@ -70,11 +84,17 @@ async fn view_mail_get(State(state): State<AppState>, user: WebUser) -> Result<R
     }))
 }
 
-async fn view_mail_message_get(State(state): State<AppState>, user: WebUser, Path(email_id): Path<String>) -> Result<Response, WebError> {
+async fn view_mail_message_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(email_id): Path<String>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let id = EmailId::parse(&email_id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    let e = ops::find_email(&state.app, &id).await.map_err(|e| WebError::new(e, lang))?;
+    let e = ops::find_email(&state.app, &id)
+        .await
+        .map_err(|e| WebError::new(e, lang))?;
     Ok(render(&MessagePage {
         p: Page::new(&user.viewer, m.mail_title, "/ops/mail"),
         body_html: linkify(&e.body_text),

@@ -4,7 +4,9 @@ use crate::error::WebError;
 use crate::extract::viewer::{Viewer, WebUser};
 use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
-use crate::web::activation::{show_link_form, submit_link_form, MessagePage, SetPasswordForm, TokenQuery};
+use crate::web::activation::{
+    show_link_form, submit_link_form, MessagePage, SetPasswordForm, TokenQuery,
+};
 use crate::web::i18n::Msg;
 use crate::web::render::{render, render_status, FormErrors, Page};
 use askama::Template;
@@ -21,12 +23,48 @@ use serde::Deserialize;
 /// Routes of these pages.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/password/forgot", Surface::Web, Access::Public, get(view_forgot_get)),
-        def(Method::POST, "/password/forgot", Surface::Web, Access::Public, post(forgot_post)),
-        def(Method::GET, "/password/reset", Surface::Web, Access::Public, get(view_reset_get)),
-        def(Method::POST, "/password/reset", Surface::Web, Access::Public, post(reset_post)),
-        def(Method::GET, "/account/password", Surface::Web, Access::Authenticated, get(view_change_get)),
-        def(Method::POST, "/account/password", Surface::Web, Access::Authenticated, post(change_post)),
+        def(
+            Method::GET,
+            "/password/forgot",
+            Surface::Web,
+            Access::Public,
+            get(view_forgot_get),
+        ),
+        def(
+            Method::POST,
+            "/password/forgot",
+            Surface::Web,
+            Access::Public,
+            post(forgot_post),
+        ),
+        def(
+            Method::GET,
+            "/password/reset",
+            Surface::Web,
+            Access::Public,
+            get(view_reset_get),
+        ),
+        def(
+            Method::POST,
+            "/password/reset",
+            Surface::Web,
+            Access::Public,
+            post(reset_post),
+        ),
+        def(
+            Method::GET,
+            "/account/password",
+            Surface::Web,
+            Access::Authenticated,
+            get(view_change_get),
+        ),
+        def(
+            Method::POST,
+            "/account/password",
+            Surface::Web,
+            Access::Authenticated,
+            post(change_post),
+        ),
     ]
 }
 
@@ -56,7 +94,11 @@ pub struct ForgotForm {
     email: String,
 }
 
-async fn forgot_post(State(state): State<AppState>, viewer: Viewer, Form(f): Form<ForgotForm>) -> Result<Response, WebError> {
+async fn forgot_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<ForgotForm>,
+) -> Result<Response, WebError> {
     links::request_password_reset(&state.app, &viewer.ctx, &f.email)
         .await
         .map_err(|e| WebError::new(e, viewer.lang))?;
@@ -69,11 +111,19 @@ async fn forgot_post(State(state): State<AppState>, viewer: Viewer, Form(f): For
     }))
 }
 
-async fn view_reset_get(State(state): State<AppState>, viewer: Viewer, Query(q): Query<TokenQuery>) -> Result<Response, WebError> {
+async fn view_reset_get(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, WebError> {
     show_link_form(&state, &viewer, TokenPurpose::Reset, q.token).await
 }
 
-async fn reset_post(State(state): State<AppState>, viewer: Viewer, Form(f): Form<SetPasswordForm>) -> Result<Response, WebError> {
+async fn reset_post(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    Form(f): Form<SetPasswordForm>,
+) -> Result<Response, WebError> {
     submit_link_form(&state, &viewer, TokenPurpose::Reset, f).await
 }
 
@@ -93,16 +143,30 @@ pub struct ChangeForm {
     confirm: String,
 }
 
-async fn change_post(State(state): State<AppState>, user: WebUser, Form(f): Form<ChangeForm>) -> Result<Response, WebError> {
+async fn change_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Form(f): Form<ChangeForm>,
+) -> Result<Response, WebError> {
     let m = Msg::for_lang(user.viewer.lang);
     let mut errors = FormErrors::default();
     if f.password != f.confirm {
         errors.add("confirm", m.passwords_differ);
     } else {
-        match password::change_password(&state.app, &user.viewer.ctx, &user.account, &user.session, &f.current_password, &f.password).await {
+        match password::change_password(
+            &state.app,
+            &user.viewer.ctx,
+            &user.account,
+            &user.session,
+            &f.current_password,
+            &f.password,
+        )
+        .await
+        {
             Ok(()) => {
                 return Ok(render(&ChangePage {
-                    p: Page::new(&user.viewer, m.change_title, "/account/password").with_notice(Some(m.change_done)),
+                    p: Page::new(&user.viewer, m.change_title, "/account/password")
+                        .with_notice(Some(m.change_done)),
                     errors,
                 }))
             }

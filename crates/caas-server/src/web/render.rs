@@ -77,7 +77,11 @@ pub struct FormErrors(pub Vec<(String, String)>);
 impl FormErrors {
     /// The message for `field`, or empty.
     pub fn get(&self, field: &str) -> &str {
-        self.0.iter().find(|(f, _)| f == field).map(|(_, m)| m.as_str()).unwrap_or("")
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, m)| m.as_str())
+            .unwrap_or("")
     }
 
     /// Adds an error.
@@ -131,11 +135,14 @@ pub fn error_page(status: StatusCode, lang: Language, message: &str) -> Response
         notice: None,
         path: "/".into(),
     };
-    render_status(status, &ErrorPage {
-        p,
-        message,
-        status: status.as_u16(),
-    })
+    render_status(
+        status,
+        &ErrorPage {
+            p,
+            message,
+            status: status.as_u16(),
+        },
+    )
 }
 
 /// The answer to a form post without a valid CSRF token.

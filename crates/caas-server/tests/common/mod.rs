@@ -46,14 +46,21 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Clock>) -> TestApp {
-    let (db_url, dir) = caas_store_tests::fresh_database_url().await.expect("fresh database");
+    let (db_url, dir) = caas_store_tests::fresh_database_url()
+        .await
+        .expect("fresh database");
     let mut config = test_config(&db_url);
     tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let application = Application::build_with_clock(config, listener, clock).await.expect("app builds");
+    let application = Application::build_with_clock(config, listener, clock)
+        .await
+        .expect("app builds");
     let address = format!("http://{}", application.address());
     let app = application.state().app.clone();
-    let admin = application.initial_admin.clone().expect("a fresh database creates the first admin");
+    let admin = application
+        .initial_admin
+        .clone()
+        .expect("a fresh database creates the first admin");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(application.run_until(async move {
         let _ = rx.await;
@@ -90,7 +97,9 @@ pub fn csrf_in(html: &str) -> String {
 pub fn link_in(text: &str, path: &str) -> Option<String> {
     let start = text.find(&format!("{path}?token="))?;
     let before = text[..start].rfind("http")?;
-    let end = text[start..].find(|c: char| c.is_whitespace() || c == '"' || c == '<').map_or(text.len(), |e| start + e);
+    let end = text[start..]
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '<')
+        .map_or(text.len(), |e| start + e);
     Some(text[before..end].replace("&amp;", "&"))
 }
 
@@ -122,7 +131,11 @@ impl TestApp {
             let mut tx = self.app.store.read().await.unwrap();
             let emails = tx.list_emails(50).await.unwrap();
             drop(tx);
-            if let Some(link) = emails.iter().filter(|e| e.to.as_str() == to).find_map(|e| link_in(&e.body_text, path)) {
+            if let Some(link) = emails
+                .iter()
+                .filter(|e| e.to.as_str() == to)
+                .find_map(|e| link_in(&e.body_text, path))
+            {
                 return link;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
@@ -140,7 +153,12 @@ impl TestApp {
         let token = link.split("token=").nth(1).unwrap().to_owned();
         let resp = c
             .post(self.url("/activate"))
-            .form(&[("_csrf", csrf_in(&html).as_str()), ("token", &token), ("password", password), ("confirm", password)])
+            .form(&[
+                ("_csrf", csrf_in(&html).as_str()),
+                ("token", &token),
+                ("password", password),
+                ("confirm", password),
+            ])
             .send()
             .await
             .unwrap();
@@ -157,10 +175,22 @@ impl TestApp {
     /// Logs in through the web form; returns the client holding the session cookie.
     pub async fn web_login(&self, email: &str, password: &str) -> reqwest::Client {
         let c = client();
-        let html = c.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        let html = c
+            .get(self.url("/login"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         let resp = c
             .post(self.url("/login"))
-            .form(&[("_csrf", csrf_in(&html).as_str()), ("email", email), ("password", password), ("next", "")])
+            .form(&[
+                ("_csrf", csrf_in(&html).as_str()),
+                ("email", email),
+                ("password", password),
+                ("next", ""),
+            ])
             .send()
             .await
             .unwrap();
@@ -170,7 +200,14 @@ impl TestApp {
 
     /// Gets a page as `c` and returns its CSRF token.
     pub async fn csrf(&self, c: &reqwest::Client, path: &str) -> String {
-        let html = c.get(self.url(path)).send().await.unwrap().text().await.unwrap();
+        let html = c
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         csrf_in(&html)
     }
 
@@ -190,6 +227,8 @@ impl TestApp {
     /// Number of CUSTOMER accounts in the database.
     pub async fn customer_count(&self) -> i64 {
         let mut tx = self.app.store.read().await.unwrap();
-        tx.count_accounts_by_role(caas_domain::account::Role::Customer).await.unwrap()
+        tx.count_accounts_by_role(caas_domain::account::Role::Customer)
+            .await
+            .unwrap()
     }
 }

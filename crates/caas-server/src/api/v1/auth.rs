@@ -18,8 +18,20 @@ use utoipa::ToSchema;
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::POST, "/api/v1/auth/token", Surface::Api, Access::Public, post(create_token)),
-        def(Method::POST, "/api/v1/auth/revoke", Surface::Api, Access::Authenticated, post(revoke_token)),
+        def(
+            Method::POST,
+            "/api/v1/auth/token",
+            Surface::Api,
+            Access::Public,
+            post(create_token),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/auth/revoke",
+            Surface::Api,
+            Access::Authenticated,
+            post(revoke_token),
+        ),
     ]
 }
 
@@ -54,8 +66,19 @@ pub struct TokenOut {
         (status = 401, description = "Wrong credentials", body = super::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts", body = super::Problem, content_type = "application/problem+json"),
     ))]
-pub async fn create_token(State(state): State<AppState>, viewer: Viewer, ApiJson(input): ApiJson<TokenIn>) -> Result<(StatusCode, Json<TokenOut>), ApiError> {
-    let issued = login::login(&state.app, &viewer.ctx, &input.email, &input.password, SessionKind::Api).await?;
+pub async fn create_token(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    ApiJson(input): ApiJson<TokenIn>,
+) -> Result<(StatusCode, Json<TokenOut>), ApiError> {
+    let issued = login::login(
+        &state.app,
+        &viewer.ctx,
+        &input.email,
+        &input.password,
+        SessionKind::Api,
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(TokenOut {
@@ -71,7 +94,10 @@ pub async fn create_token(State(state): State<AppState>, viewer: Viewer, ApiJson
 /// Revokes the token used to call it.
 #[utoipa::path(post, path = "/api/v1/auth/revoke", tag = "auth", security(("bearer" = [])),
     responses((status = 204, description = "Revoked"), (status = 401, description = "No valid token", body = super::Problem, content_type = "application/problem+json")))]
-pub async fn revoke_token(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, ApiError> {
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<StatusCode, ApiError> {
     sessions::logout(&state.app, &user.ctx, &user.account, &user.session).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -18,10 +18,34 @@ use utoipa::ToSchema;
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/api/v1/me", Surface::Api, Access::Authenticated, get(view_me)),
-        def(Method::GET, "/api/v1/me/sessions", Surface::Api, Access::Authenticated, get(list_my_sessions)),
-        def(Method::DELETE, "/api/v1/me/sessions/{session_id}", Surface::Api, Access::Authenticated, delete(revoke_my_session)),
-        def(Method::POST, "/api/v1/me/password", Surface::Api, Access::Authenticated, post(change_my_password)),
+        def(
+            Method::GET,
+            "/api/v1/me",
+            Surface::Api,
+            Access::Authenticated,
+            get(view_me),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/me/sessions",
+            Surface::Api,
+            Access::Authenticated,
+            get(list_my_sessions),
+        ),
+        def(
+            Method::DELETE,
+            "/api/v1/me/sessions/{session_id}",
+            Surface::Api,
+            Access::Authenticated,
+            delete(revoke_my_session),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/me/password",
+            Surface::Api,
+            Access::Authenticated,
+            post(change_my_password),
+        ),
     ]
 }
 
@@ -86,7 +110,10 @@ pub async fn view_me(user: ApiUser) -> Json<MeOut> {
 /// The caller's live sessions and tokens.
 #[utoipa::path(get, path = "/api/v1/me/sessions", tag = "me", security(("bearer" = [])),
     responses((status = 200, body = [SessionOut]), (status = 401, body = super::Problem, content_type = "application/problem+json")))]
-pub async fn list_my_sessions(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<SessionOut>>, ApiError> {
+pub async fn list_my_sessions(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<SessionOut>>, ApiError> {
     let list = sessions::list_sessions(&state.app, &user.account).await?;
     Ok(Json(
         list.into_iter()
@@ -106,7 +133,11 @@ pub async fn list_my_sessions(State(state): State<AppState>, user: ApiUser) -> R
 #[utoipa::path(delete, path = "/api/v1/me/sessions/{session_id}", tag = "me", security(("bearer" = [])),
     params(("session_id" = String, Path, description = "Session id (`ses_…`)")),
     responses((status = 204, description = "Revoked"), (status = 404, description = "No such session of yours", body = super::Problem, content_type = "application/problem+json")))]
-pub async fn revoke_my_session(State(state): State<AppState>, user: ApiUser, Path(session_id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn revoke_my_session(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(session_id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let id = SessionId::parse(&session_id).map_err(|_| AppError::NotFound)?;
     sessions::revoke_session(&state.app, &user.ctx, &user.account, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -115,7 +146,19 @@ pub async fn revoke_my_session(State(state): State<AppState>, user: ApiUser, Pat
 /// Changes the caller's password; other sessions and tokens are revoked.
 #[utoipa::path(post, path = "/api/v1/me/password", tag = "me", security(("bearer" = [])), request_body = PasswordIn,
     responses((status = 204, description = "Changed"), (status = 422, body = super::Problem, content_type = "application/problem+json")))]
-pub async fn change_my_password(State(state): State<AppState>, user: ApiUser, ApiJson(input): ApiJson<PasswordIn>) -> Result<StatusCode, ApiError> {
-    password::change_password(&state.app, &user.ctx, &user.account, &user.session, &input.current_password, &input.new_password).await?;
+pub async fn change_my_password(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(input): ApiJson<PasswordIn>,
+) -> Result<StatusCode, ApiError> {
+    password::change_password(
+        &state.app,
+        &user.ctx,
+        &user.account,
+        &user.session,
+        &input.current_password,
+        &input.new_password,
+    )
+    .await?;
     Ok(StatusCode::NO_CONTENT)
 }
