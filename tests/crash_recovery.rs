@@ -20,12 +20,25 @@ impl Drop for Killed {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn caas(db: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN).args(args).env("CAAS_DATABASE_URL", db).env("CAAS_CONFIG", "/nonexistent.toml").output().unwrap();
-    assert!(out.status.success(), "caas {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(BIN)
+        .args(args)
+        .env("CAAS_DATABASE_URL", db)
+        .env("CAAS_CONFIG", "/nonexistent.toml")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "caas {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -48,25 +61,57 @@ fn serve(db: &str, smtp_port: u16) -> Killed {
 }
 
 fn aiosmtpd_available() -> bool {
-    Command::new("python3").args(["-c", "import aiosmtpd"]).status().is_ok_and(|s| s.success())
+    Command::new("python3")
+        .args(["-c", "import aiosmtpd"])
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 fn messages(maildir: &Path) -> usize {
-    std::fs::read_dir(maildir.join("new")).map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir(maildir.join("new"))
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_held_by_a_killed_server_runs_again_exactly_once_after_restart() {
     if !aiosmtpd_available() {
-        assert!(std::env::var("CAAS_REQUIRE_SMTP").is_err(), "CAAS_REQUIRE_SMTP is set but aiosmtpd is not installed");
+        assert!(
+            std::env::var("CAAS_REQUIRE_SMTP").is_err(),
+            "CAAS_REQUIRE_SMTP is set but aiosmtpd is not installed"
+        );
         eprintln!("skipped: aiosmtpd not installed");
         return;
     }
     let (db, _dir) = caas_store_tests::fresh_database_url().await.unwrap();
 
     // An activation email job, queued through the command line.
-    let dealership = caas(&db, &["admin", "create-dealership", "--name", "Motor Norte", "--country", "ES", "--locality", "Bilbao"]);
-    caas(&db, &["admin", "create-staff", "--role", "SALES", "--dealership", dealership.trim(), "--email", "ventas@example.com"]);
+    let dealership = caas(
+        &db,
+        &[
+            "admin",
+            "create-dealership",
+            "--name",
+            "Motor Norte",
+            "--country",
+            "ES",
+            "--locality",
+            "Bilbao",
+        ],
+    );
+    caas(
+        &db,
+        &[
+            "admin",
+            "create-staff",
+            "--role",
+            "SALES",
+            "--dealership",
+            dealership.trim(),
+            "--email",
+            "ventas@example.com",
+        ],
+    );
 
     // 1. A server whose SMTP peer accepts the connection and never answers: the job hangs, claimed.
     let hole = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -78,9 +123,23 @@ async fn a_job_held_by_a_killed_server_runs_again_exactly_once_after_restart() {
     drop(held_conn);
 
     let store = caas_store_tests::open_store(&db).await.unwrap();
-    let jobs = store.read().await.unwrap().list_jobs(None, 10).await.unwrap();
-    let job = jobs.iter().find(|j| j.kind == "send_email").expect("the email job exists").clone();
-    assert_eq!(job.state, JobState::Running, "the killed server held the job");
+    let jobs = store
+        .read()
+        .await
+        .unwrap()
+        .list_jobs(None, 10)
+        .await
+        .unwrap();
+    let job = jobs
+        .iter()
+        .find(|j| j.kind == "send_email")
+        .expect("the email job exists")
+        .clone();
+    assert_eq!(
+        job.state,
+        JobState::Running,
+        "the killed server held the job"
+    );
     assert_eq!(job.attempts, 1);
 
     // 2. Restart against a real SMTP server.
@@ -89,7 +148,15 @@ async fn a_job_held_by_a_killed_server_runs_again_exactly_once_after_restart() {
     let maildir = mail.path().join("Maildir");
     let _smtpd = Killed(
         Command::new("python3")
-            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{smtp_port}"), "-c", "aiosmtpd.handlers.Mailbox"])
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{smtp_port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
             .arg(&maildir)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -102,10 +169,21 @@ async fn a_job_held_by_a_killed_server_runs_again_exactly_once_after_restart() {
     while messages(&maildir) == 0 && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
-    assert_eq!(messages(&maildir), 1, "the email arrived after the lease expired");
+    assert_eq!(
+        messages(&maildir),
+        1,
+        "the email arrived after the lease expired"
+    );
     tokio::time::sleep(Duration::from_secs(2)).await;
     assert_eq!(messages(&maildir), 1, "and only once");
-    let after = store.read().await.unwrap().find_job(&job.id).await.unwrap().unwrap();
+    let after = store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&job.id)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(after.state, JobState::Succeeded);
     assert_eq!(after.attempts, 2, "claimed exactly once more");
 }

@@ -24,11 +24,19 @@ impl Drop for Server {
 
 fn start(dir: &std::path::Path, db: Option<&str>) -> Server {
     let mut cmd = Command::new(BIN);
-    cmd.arg("serve").current_dir(dir).env("CAAS_BIND", "127.0.0.1:0").env_remove("CAAS_DATABASE_URL").env_remove("CAAS_SMTP_URL");
+    cmd.arg("serve")
+        .current_dir(dir)
+        .env("CAAS_BIND", "127.0.0.1:0")
+        .env_remove("CAAS_DATABASE_URL")
+        .env_remove("CAAS_SMTP_URL");
     if let Some(db) = db {
         cmd.env("CAAS_DATABASE_URL", db);
     }
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::null()).spawn().unwrap();
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
     let out = child.stdout.take().unwrap();
     let (tx, lines) = mpsc::channel();
     std::thread::spawn(move || {
@@ -45,7 +53,10 @@ fn start(dir: &std::path::Path, db: Option<&str>) -> Server {
 fn banner(s: &Server) -> Vec<String> {
     let mut seen = Vec::new();
     loop {
-        let line = s.lines.recv_timeout(Duration::from_secs(60)).expect("the server prints its banner");
+        let line = s
+            .lines
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the server prints its banner");
         let done = line.contains("Health:");
         seen.push(line);
         if done {
@@ -55,7 +66,9 @@ fn banner(s: &Server) -> Vec<String> {
 }
 
 fn value_after(lines: &[String], key: &str) -> Option<String> {
-    lines.iter().find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_owned()))
+    lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix(key).map(|v| v.trim().to_owned()))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -70,12 +83,19 @@ async fn plain_serve_prints_a_working_admin_login_once_and_stops_on_sigterm() {
     let lines = banner(&first);
     let url = lines
         .iter()
-        .find_map(|l| l.split_whitespace().find(|w| w.starts_with("http://127.0.0.1:")).map(str::to_owned))
+        .find_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with("http://127.0.0.1:"))
+                .map(str::to_owned)
+        })
         .expect("the URL is printed");
     let email = value_after(&lines, "email:").expect("the admin email is printed");
     let password = value_after(&lines, "password:").expect("the admin password is printed");
     if pg.is_none() {
-        assert!(dir.path().join("caas-data/caas.db").exists(), "SQLite database under ./caas-data");
+        assert!(
+            dir.path().join("caas-data/caas.db").exists(),
+            "SQLite database under ./caas-data"
+        );
     }
 
     let client = reqwest::Client::new();
@@ -92,7 +112,11 @@ async fn plain_serve_prints_a_working_admin_login_once_and_stops_on_sigterm() {
     // Graceful stop on SIGTERM.
     let mut first = first;
     let pid = first.child.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     let mut status = None;
     for _ in 0..100 {
         if let Some(s) = first.child.try_wait().unwrap() {
@@ -106,5 +130,8 @@ async fn plain_serve_prints_a_working_admin_login_once_and_stops_on_sigterm() {
     // A second start on the same database prints no password.
     let second = start(dir.path(), pg.as_deref());
     let lines = banner(&second);
-    assert!(value_after(&lines, "password:").is_none(), "the password is shown only once");
+    assert!(
+        value_after(&lines, "password:").is_none(),
+        "the password is shown only once"
+    );
 }

@@ -268,14 +268,14 @@ async fn two_runner_processes_never_run_the_same_job() {
     stop_tx.send(true).unwrap();
     while a.join_next().await.is_some() {}
     while b.join_next().await.is_some() {}
-    let runs = handler.runs.lock().unwrap();
+    let runs = handler.runs.lock().unwrap().clone();
     assert_eq!(runs.len(), n, "every job ran");
     assert!(runs.values().all(|&c| c == 1), "no job ran twice");
-    let counts = futures_counts(&db.store).await;
+    let counts = succeeded_count(&db.store).await;
     assert_eq!(counts, n as i64);
 }
 
-async fn futures_counts(store: &Arc<dyn Store>) -> i64 {
+async fn succeeded_count(store: &Arc<dyn Store>) -> i64 {
     let counts = store
         .read()
         .await

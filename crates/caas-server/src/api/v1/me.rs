@@ -159,6 +159,14 @@ pub async fn change_my_password(
         &input.current_password,
         &input.new_password,
     )
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // The rule names the web form's field; the API field is `new_password`.
+        AppError::Invalid { field, message } if field == "password" => AppError::Invalid {
+            field: "new_password".into(),
+            message,
+        },
+        other => other,
+    })?;
     Ok(StatusCode::NO_CONTENT)
 }
