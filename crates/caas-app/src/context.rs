@@ -1,7 +1,5 @@
 //! Who is acting and from where, carried into audit entries.
 
-use caas_domain::account::Account;
-
 /// Correlation data of the request or job driving a use case.
 #[derive(Debug, Clone, Default)]
 pub struct RequestContext {
@@ -17,18 +15,9 @@ impl RequestContext {
     /// Context for command-line actions.
     pub fn cli() -> Self {
         Self {
-            request_id: Some(format!("cli-{}", uuid_like())),
+            request_id: Some(format!("cli-{}", crate::secrets::random_token(8))),
             ip: None,
             user_agent: Some("caas-cli".into()),
         }
     }
-}
-
-fn uuid_like() -> String {
-    crate::secrets::random_token(8)
-}
-
-/// Audit actor text for an account.
-pub fn actor(a: &Account) -> String {
-    a.id.to_string()
 }

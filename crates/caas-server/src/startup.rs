@@ -30,7 +30,6 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
-use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
 
 /// Opens the store named by a database URL and applies its migrations.
@@ -191,7 +190,6 @@ pub fn build_router(state: AppState) -> Router {
     let docs: Router<AppState> = SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"))
         .into();
-    let _ = crate::api::ApiDoc::openapi;
     routes::router(state.clone())
         .merge(docs)
         .fallback(not_found)

@@ -170,12 +170,7 @@ async fn disabling_an_account_revokes_its_sessions_and_tokens_at_once() {
         .await
         .unwrap();
     assert_eq!(me.status(), 401, "bearer token gone");
-    let relogin = client()
-        .post(t.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": "gema@example.com", "password": PW}))
-        .send()
-        .await
-        .unwrap();
+    let relogin = t.try_token("gema@example.com", PW).await;
     assert_eq!(relogin.status(), 401, "a disabled account cannot log in");
     let audit = caas_app::ops::list_audit(&t.app, Some(customer.id.as_str()))
         .await
@@ -190,20 +185,10 @@ async fn repeated_failed_logins_are_throttled_with_429() {
     let t = spawn_app().await;
     t.active_customer("hugo@example.com", PW).await;
     for _ in 0..5 {
-        let r = client()
-            .post(t.url("/api/v1/auth/token"))
-            .json(&serde_json::json!({"email": "hugo@example.com", "password": "wrong-password"}))
-            .send()
-            .await
-            .unwrap();
+        let r = t.try_token("hugo@example.com", "wrong-password").await;
         assert_eq!(r.status(), 401);
     }
-    let r = client()
-        .post(t.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": "hugo@example.com", "password": PW}))
-        .send()
-        .await
-        .unwrap();
+    let r = t.try_token("hugo@example.com", PW).await;
     assert_eq!(
         r.status(),
         429,
@@ -239,20 +224,10 @@ async fn many_failures_from_one_address_throttle_every_account_from_it() {
     .await;
     t.active_customer("ines@example.com", PW).await;
     for i in 0..3 {
-        let r = client()
-            .post(t.url("/api/v1/auth/token"))
-            .json(&serde_json::json!({"email": format!("nobody{i}@example.com"), "password": "x"}))
-            .send()
-            .await
-            .unwrap();
+        let r = t.try_token(&format!("nobody{i}@example.com"), "x").await;
         assert_eq!(r.status(), 401);
     }
-    let r = client()
-        .post(t.url("/api/v1/auth/token"))
-        .json(&serde_json::json!({"email": "ines@example.com", "password": PW}))
-        .send()
-        .await
-        .unwrap();
+    let r = t.try_token("ines@example.com", PW).await;
     assert_eq!(r.status(), 429);
 }
 

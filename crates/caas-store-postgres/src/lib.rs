@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use caas_domain::job::Job;
 use caas_domain::ports::{Store, StoreError, StoreResult, Tx};
-use caas_store_sql::{map_err, rows::JobRow, JOB_COLUMNS};
+use caas_store_sql::{check_migrations, map_err, rows::JobRow};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
@@ -82,25 +82,12 @@ impl Store for PgStore {
                 .fetch_all(&self.pool)
                 .await
                 .map_err(map_err)?;
-        let missing = MIGRATOR
-            .iter()
-            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
-            .count();
-        if missing > 0 {
-            return Err(StoreError::Backend(format!(
-                "{missing} migrations not applied"
-            )));
-        }
-        Ok(())
+        check_migrations(&applied, &MIGRATOR)
     }
 
     #[tracing::instrument(skip_all)]
     async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
-        let sql = format!(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
-             WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) \
-             ORDER BY run_at, id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING {JOB_COLUMNS}"
-        );
+        let sql = caas_store_sql::claim_job_sql("FOR UPDATE SKIP LOCKED");
         let row: Option<JobRow> = sqlx::query_as(&sql)
             .bind(now)
             .bind(now + lease)

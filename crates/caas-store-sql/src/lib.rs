@@ -29,5 +29,35 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The claim statement: the earliest due job (queued and due, or running with
+/// an expired lease) becomes running with a fresh lease and fencing token.
+/// `$1` now, `$2` lease end, `$3` token. PostgreSQL adds `FOR UPDATE SKIP
+/// LOCKED` so concurrent claimers pass over each other's rows; SQLite has a
+/// single writer and needs no lock clause.
+pub fn claim_job_sql(lock_clause: &str) -> String {
+    format!(
+        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
+         WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) \
+         ORDER BY run_at, id LIMIT 1 {lock_clause}) RETURNING {JOB_COLUMNS}"
+    )
+}
+
+/// Fails unless every migration of `migrator` is among the `applied` versions.
+pub fn check_migrations(
+    applied: &[(i64,)],
+    migrator: &sqlx::migrate::Migrator,
+) -> Result<(), StoreError> {
+    let missing = migrator
+        .iter()
+        .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
+        .count();
+    if missing > 0 {
+        return Err(StoreError::Backend(format!(
+            "{missing} migrations not applied"
+        )));
+    }
+    Ok(())
+}
+
 /// Columns of the `jobs` table, in [`rows::JobRow`] order, for `RETURNING` clauses.
 pub const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, locked_until, lock_token, last_error, created_at, updated_at";

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use caas_domain::job::Job;
 use caas_domain::ports::{Store, StoreError, StoreResult, Tx};
-use caas_store_sql::{map_err, rows::JobRow, JOB_COLUMNS};
+use caas_store_sql::{check_migrations, map_err, rows::JobRow};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
@@ -36,9 +36,9 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database at `url` (`sqlite://path` or
-    /// `sqlite::memory:` is refused: the store needs a file shared by its pools)
-    /// and applies the embedded migrations.
+    /// Opens (creating if needed, with its directory) the database file at
+    /// `url` (`sqlite://path`) and applies the embedded migrations. The writer
+    /// and reader pools share the file, so in-memory databases do not work.
     #[tracing::instrument(skip_all, fields(url = %url))]
     pub async fn connect(url: &str) -> StoreResult<Self> {
         let opts = SqliteConnectOptions::from_str(url)
@@ -99,26 +99,13 @@ impl Store for SqliteStore {
                 .fetch_all(&self.readers)
                 .await
                 .map_err(map_err)?;
-        let missing = MIGRATOR
-            .iter()
-            .filter(|m| !applied.iter().any(|(v,)| *v == m.version))
-            .count();
-        if missing > 0 {
-            return Err(StoreError::Backend(format!(
-                "{missing} migrations not applied"
-            )));
-        }
-        Ok(())
+        check_migrations(&applied, &MIGRATOR)
     }
 
     #[tracing::instrument(skip_all)]
     async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
         // One writer connection: the UPDATE is the only claimer at any instant.
-        let sql = format!(
-            "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
-             WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) \
-             ORDER BY run_at, id LIMIT 1) RETURNING {JOB_COLUMNS}"
-        );
+        let sql = caas_store_sql::claim_job_sql("");
         let row: Option<JobRow> = sqlx::query_as(&sql)
             .bind(now)
             .bind(now + lease)

@@ -211,14 +211,19 @@ impl TestApp {
         csrf_in(&html)
     }
 
-    /// A bearer token from the API.
-    pub async fn api_token(&self, email: &str, password: &str) -> String {
-        let resp = client()
+    /// One `POST /api/v1/auth/token` attempt.
+    pub async fn try_token(&self, email: &str, password: &str) -> reqwest::Response {
+        client()
             .post(self.url("/api/v1/auth/token"))
             .json(&serde_json::json!({"email": email, "password": password}))
             .send()
             .await
-            .unwrap();
+            .unwrap()
+    }
+
+    /// A bearer token from the API.
+    pub async fn api_token(&self, email: &str, password: &str) -> String {
+        let resp = self.try_token(email, password).await;
         assert_eq!(resp.status(), 201);
         let v: serde_json::Value = resp.json().await.unwrap();
         v["access_token"].as_str().unwrap().to_owned()
