@@ -48,3 +48,13 @@ pub async fn create_dealership(
 pub async fn list_dealerships(app: &App) -> AppResult<Vec<Dealership>> {
     Ok(app.store.read().await?.list_dealerships().await?)
 }
+
+/// One dealership.
+pub async fn find_dealership(app: &App, id: &DealershipId) -> AppResult<Dealership> {
+    app.store
+        .read()
+        .await?
+        .find_dealership(id)
+        .await?
+        .ok_or(crate::AppError::NotFound)
+}

@@ -93,15 +93,10 @@ async fn view_customer_get(user: WebUser) -> Response {
 async fn view_intranet_get(State(state): State<AppState>, user: WebUser) -> Response {
     let m = Msg::for_lang(user.viewer.lang);
     let dealership = match &user.account.dealership_id {
-        Some(id) => match state.app.store.read().await {
-            Ok(mut tx) => tx
-                .find_dealership(id)
-                .await
-                .ok()
-                .flatten()
-                .map(|d| format!("{} ({}, {})", d.name, d.locality, d.country)),
-            Err(_) => None,
-        },
+        Some(id) => caas_app::dealerships::find_dealership(&state.app, id)
+            .await
+            .ok()
+            .map(|d| format!("{} ({}, {})", d.name, d.locality, d.country)),
         None => None,
     };
     let mut cards = vec![Card {
