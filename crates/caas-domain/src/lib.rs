@@ -11,6 +11,7 @@ pub mod ids;
 pub mod job;
 pub mod mail;
 pub mod money;
+pub mod partners;
 pub mod ports;
 pub mod session;
 

@@ -1,5 +1,6 @@
-//! Clients for the partner contracts in `shared/contracts`. For now: SMTP
-//! delivery of outbox email. Webhook signing, the factory, payment, registry,
-//! carrier and VSS clients arrive with the issues that use them.
+//! Clients for the partner contracts in `shared/contracts`: SMTP delivery of
+//! outbox email, Standard Webhooks signing and verification, and the HTTP
+//! clients of the factory, payment gateway, SMS provider and Web Push.
 
 pub mod smtp;
+pub mod webhooks;

@@ -1,1 +1,2 @@
-//! placeholder
+//! Simulators of the partner systems, each a real HTTP server speaking its
+//! contract from `shared/contracts`, with scenario controls for tests.
