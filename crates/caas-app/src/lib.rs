@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod context;
 pub mod dealerships;
+pub mod documents;
 pub mod error;
 pub mod jobs;
 pub mod mail;

@@ -1,0 +1,1 @@
+//! Documents the platform issues (invoices as PDF).
