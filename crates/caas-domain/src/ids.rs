@@ -96,6 +96,31 @@ typed_id!(
     /// An audit log entry.
     AuditId, "aud_");
 
+typed_id!(
+    /// A vehicle order (one per sale; its expediente).
+    OrderId, "ord_");
+typed_id!(
+    /// A payment attempt.
+    PaymentId, "pay_");
+typed_id!(
+    /// An issued invoice.
+    InvoiceId, "inv_");
+typed_id!(
+    /// An entry of an order's timeline.
+    TimelineId, "tml_");
+typed_id!(
+    /// A notification to a customer.
+    NotificationId, "ntf_");
+typed_id!(
+    /// A registered Web Push subscription.
+    PushSubscriptionId, "psh_");
+typed_id!(
+    /// An alert for staff.
+    AlertId, "alr_");
+typed_id!(
+    /// A pricing offer of a catalogue option.
+    OfferId, "off_");
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,15 +3,23 @@
 
 pub mod account;
 pub mod audit;
+pub mod catalogue;
 pub mod clock;
+pub mod customer;
 pub mod dealership;
 pub mod email;
 pub mod error;
+pub mod factory_event;
 pub mod ids;
 pub mod job;
 pub mod mail;
 pub mod money;
+pub mod notification;
+pub mod order;
+pub mod order_flow;
 pub mod partners;
+pub mod payment;
+pub mod records;
 pub mod ports;
 pub mod session;
 

@@ -4,3 +4,8 @@
 
 pub mod smtp;
 pub mod webhooks;
+pub mod webpush;
+pub mod http;
+pub mod factory;
+pub mod payments;
+pub mod sms;

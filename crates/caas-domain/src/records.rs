@@ -1,0 +1,167 @@
+//! Small records of the expediente and operations: timeline entries,
+//! estimate revisions, invoices, staff alerts, push subscriptions and
+//! inbound webhook events.
+
+use crate::ids::{
+    AccountId, AlertId, DealershipId, InvoiceId, OrderId, PaymentId, PushSubscriptionId, TimelineId,
+};
+use crate::money::Money;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One entry of an order's timeline (expediente history).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    /// Identifier.
+    pub id: TimelineId,
+    /// Order.
+    pub order_id: OrderId,
+    /// When it happened (the factory's `occurred_at` for milestones).
+    pub at: DateTime<Utc>,
+    /// Kind key (`sale_registered`, `senal_paid`, `factory.production_started`…).
+    pub kind: String,
+    /// Extra facts shown with the entry (estimate, VIN, defects…).
+    pub data: serde_json::Value,
+    /// Makes the same fact recorded twice a no-op.
+    pub dedupe_key: String,
+    /// When the platform recorded it.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// A change of the factory's completion estimate (MFG-9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EstimateRevision {
+    /// Order.
+    pub order_id: OrderId,
+    /// When the factory revised it.
+    pub at: DateTime<Utc>,
+    /// Previous estimate.
+    pub previous: Option<NaiveDate>,
+    /// New estimate.
+    pub new: NaiveDate,
+    /// Reason code (`component_shortage`…), if given.
+    pub reason_code: Option<String>,
+    /// Reason text, if given.
+    pub reason: Option<String>,
+    /// Source event id.
+    pub source: String,
+}
+
+/// An issued invoice; the PDF is stored beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invoice {
+    /// Identifier.
+    pub id: InvoiceId,
+    /// Consecutive number (`F-2026-000001`).
+    pub number: String,
+    /// Order.
+    pub order_id: OrderId,
+    /// Customer.
+    pub customer_id: AccountId,
+    /// Payment invoiced.
+    pub payment_id: PaymentId,
+    /// Line description.
+    pub description: String,
+    /// Total.
+    pub total: Money,
+    /// Issue time.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// An alert for staff (NOTIF-8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffAlert {
+    /// Identifier.
+    pub id: AlertId,
+    /// Dealership concerned (None: head office).
+    pub dealership_id: Option<DealershipId>,
+    /// Order concerned.
+    pub order_id: Option<OrderId>,
+    /// Kind key (`factory_order_rejected`…).
+    pub kind: String,
+    /// Text for staff (English facts; the page renders the kind).
+    pub message: String,
+    /// Makes a repeated alert a no-op while unresolved.
+    pub dedupe_key: String,
+    /// Raised at.
+    pub created_at: DateTime<Utc>,
+    /// Resolved at.
+    pub resolved_at: Option<DateTime<Utc>>,
+    /// Resolved by.
+    pub resolved_by: Option<AccountId>,
+}
+
+/// A Web Push subscription of a logged-in app installation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushSubscription {
+    /// Identifier.
+    pub id: PushSubscriptionId,
+    /// Owner.
+    pub customer_id: AccountId,
+    /// Push service endpoint.
+    pub endpoint: String,
+    /// Browser public key (base64url).
+    pub p256dh: String,
+    /// Auth secret (base64url).
+    pub auth: String,
+    /// Browser description.
+    pub user_agent: String,
+    /// Registered at.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Processing state of an inbound webhook event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InboundState {
+    /// Stored, not yet applied (waiting for its turn or its order).
+    Pending,
+    /// Applied.
+    Applied,
+    /// Ignored (unknown type, stale).
+    Ignored,
+}
+
+impl InboundState {
+    /// Wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Applied => "applied",
+            Self::Ignored => "ignored",
+        }
+    }
+
+    /// From the wire name.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "pending" => Some(Self::Pending),
+            "applied" => Some(Self::Applied),
+            "ignored" => Some(Self::Ignored),
+            _ => None,
+        }
+    }
+}
+
+/// A webhook event stored before it is acknowledged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InboundEvent {
+    /// `factory`, `payments` or `sms`.
+    pub source: String,
+    /// `webhook-id`.
+    pub event_id: String,
+    /// Event type.
+    pub event_type: String,
+    /// Resource the sequence counts for (`fo_…`, `pi_…`, `sms_…`).
+    pub resource: String,
+    /// Our reference for it (order id), when the event names one.
+    pub reference: Option<String>,
+    /// Per-resource sequence.
+    pub sequence: i64,
+    /// Raw JSON body.
+    pub body: String,
+    /// Received at.
+    pub received_at: DateTime<Utc>,
+    /// State.
+    pub state: InboundState,
+}

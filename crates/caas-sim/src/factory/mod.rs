@@ -1,0 +1,1 @@
+//! Factory Orders API simulator (`shared/contracts/factory-api.md`).
