@@ -32,6 +32,8 @@ pub async fn create_dealership(
         name: name.to_owned(),
         country: parse_country(country)?,
         locality: locality.to_owned(),
+        address: String::new(),
+        opening_hours: String::new(),
         created_at: app.clock.now(),
     };
     let mut tx = app.store.begin().await?;

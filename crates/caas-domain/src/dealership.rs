@@ -16,6 +16,10 @@ pub struct Dealership {
     pub country: String,
     /// Town or city.
     pub locality: String,
+    /// Street address, shown to customers who collect a vehicle.
+    pub address: String,
+    /// Opening hours, free text (`L-V 9:00-20:00, S 10:00-14:00`).
+    pub opening_hours: String,
     /// Creation time.
     pub created_at: DateTime<Utc>,
 }

@@ -21,6 +21,7 @@ pub mod partners;
 pub mod payment;
 pub mod records;
 pub mod ports;
+pub mod ports_orders;
 pub mod session;
 
 pub use error::DomainError;

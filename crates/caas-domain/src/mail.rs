@@ -67,4 +67,8 @@ pub struct OutboundEmail {
     pub sent_at: Option<DateTime<Utc>>,
     /// Last delivery error.
     pub last_error: Option<String>,
+    /// Notification carried (`X-CaaS-Notification-Id`, Message-ID), if any.
+    pub notification_id: Option<String>,
+    /// `X-CaaS-Category` (`credentials`, `manufacturing_status`…).
+    pub category: Option<String>,
 }

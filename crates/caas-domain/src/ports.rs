@@ -9,6 +9,7 @@ use crate::ids::{AccountId, AccountTokenId, DealershipId, EmailId, JobId, Sessio
 use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
 use crate::session::{AccountToken, Session, TokenPurpose};
+pub use crate::ports_orders::*;
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 use thiserror::Error;
@@ -59,6 +60,13 @@ pub trait Tx:
     + AuditRepo
     + JobRepo
     + MailRepo
+    + CatalogueRepo
+    + CustomerRepo
+    + OrderRepo
+    + PaymentRepo
+    + TimelineRepo
+    + InboundRepo
+    + NotificationRepo
     + Send
 {
     /// Commits every write of the transaction.

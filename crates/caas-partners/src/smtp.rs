@@ -46,11 +46,25 @@ impl MailSender for SmtpMailer {
             .as_str()
             .parse::<Mailbox>()
             .map_err(|e| PartnerError::Permanent(format!("recipient: {e}")))?;
-        let msg = Message::builder()
+        let mut builder = Message::builder();
+        if let Some(n) = &email.notification_id {
+            builder = builder.header(TextHeader::notification_id(n));
+        }
+        if let Some(c) = &email.category {
+            builder = builder.header(TextHeader::category(c));
+        }
+        let msg = builder
             .from(self.from.clone())
             .to(to)
             .subject(email.subject.clone())
-            .message_id(Some(format!("<{}@caas>", email.id)))
+            .message_id(Some(format!(
+                "<{}@caas>",
+                email
+                    .notification_id
+                    .as_deref()
+                    .unwrap_or(email.id.as_str())
+            )))
+            .header(TextHeader::auto_submitted())
             .multipart(
                 MultiPart::alternative()
                     .singlepart(
@@ -70,5 +84,42 @@ impl MailSender for SmtpMailer {
             Err(e) if e.is_permanent() => Err(PartnerError::Permanent(e.to_string())),
             Err(e) => Err(PartnerError::Transient(e.to_string())),
         }
+    }
+}
+
+/// The contract's extra headers (`X-CaaS-Notification-Id`, `X-CaaS-Category`,
+/// `Auto-Submitted`), as one lettre header type per name.
+#[derive(Clone)]
+struct TextHeader<const N: u8>(String);
+
+impl TextHeader<0> {
+    fn notification_id(v: &str) -> Self {
+        Self(v.to_owned())
+    }
+}
+impl TextHeader<1> {
+    fn category(v: &str) -> Self {
+        Self(v.to_owned())
+    }
+}
+impl TextHeader<2> {
+    fn auto_submitted() -> Self {
+        Self("auto-generated".to_owned())
+    }
+}
+
+impl<const N: u8> lettre::message::header::Header for TextHeader<N> {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str(match N {
+            0 => "X-CaaS-Notification-Id",
+            1 => "X-CaaS-Category",
+            _ => "Auto-Submitted",
+        })
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.to_owned()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
     }
 }

@@ -16,6 +16,8 @@ pub mod __rt {
 }
 
 mod repos;
+mod repos_events;
+mod repos_orders;
 
 use caas_domain::ports::StoreError;
 

@@ -74,20 +74,20 @@ macro_rules! impl_repos {
             #[$crate::__rt::async_trait]
             impl DealershipRepo for $tx {
                 async fn insert_dealership(&mut self, d: &Dealership) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO dealerships (id, name, country, locality, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(d.id.as_str()).bind(&d.name).bind(&d.country).bind(&d.locality).bind(d.created_at)
+                    sqlx::query("INSERT INTO dealerships (id, name, country, locality, address, opening_hours, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                        .bind(d.id.as_str()).bind(&d.name).bind(&d.country).bind(&d.locality).bind(&d.address).bind(&d.opening_hours).bind(d.created_at)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(())
                 }
 
                 async fn find_dealership(&mut self, id: &DealershipId) -> StoreResult<Option<Dealership>> {
-                    let row: Option<DealershipRow> = sqlx::query_as("SELECT id, name, country, locality, created_at FROM dealerships WHERE id = $1")
+                    let row: Option<DealershipRow> = sqlx::query_as("SELECT id, name, country, locality, address, opening_hours, created_at FROM dealerships WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(Dealership::try_from).transpose()
                 }
 
                 async fn list_dealerships(&mut self) -> StoreResult<Vec<Dealership>> {
-                    let rows: Vec<DealershipRow> = sqlx::query_as("SELECT id, name, country, locality, created_at FROM dealerships ORDER BY name, id")
+                    let rows: Vec<DealershipRow> = sqlx::query_as("SELECT id, name, country, locality, address, opening_hours, created_at FROM dealerships ORDER BY name, id")
                         .fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     convert_all(rows)
                 }
@@ -270,22 +270,22 @@ macro_rules! impl_repos {
             #[$crate::__rt::async_trait]
             impl MailRepo for $tx {
                 async fn insert_email(&mut self, e: &OutboundEmail) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
+                    sqlx::query("INSERT INTO emails (id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error, notification_id, category) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)")
                         .bind(e.id.as_str()).bind(e.to.as_str()).bind(&e.subject).bind(&e.body_text).bind(&e.body_html)
                         .bind(&e.template).bind(&e.language).bind(e.state.as_str()).bind(e.created_at).bind(e.sent_at)
-                        .bind(e.last_error.as_deref())
+                        .bind(e.last_error.as_deref()).bind(e.notification_id.as_deref()).bind(e.category.as_deref())
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(())
                 }
 
                 async fn find_email(&mut self, id: &EmailId) -> StoreResult<Option<OutboundEmail>> {
-                    let row: Option<EmailRow> = sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error FROM emails WHERE id = $1")
+                    let row: Option<EmailRow> = sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error, notification_id, category FROM emails WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(OutboundEmail::try_from).transpose()
                 }
 
                 async fn list_emails(&mut self, limit: i64) -> StoreResult<Vec<OutboundEmail>> {
-                    let rows: Vec<EmailRow> = sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error FROM emails ORDER BY id DESC LIMIT $1")
+                    let rows: Vec<EmailRow> = sqlx::query_as("SELECT id, to_addr, subject, body_text, body_html, template, language, state, created_at, sent_at, last_error, notification_id, category FROM emails ORDER BY id DESC LIMIT $1")
                         .bind(limit).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     convert_all(rows)
                 }
@@ -299,5 +299,7 @@ macro_rules! impl_repos {
                 }
             }
         };
+        $crate::impl_order_repos!($tx);
+        $crate::impl_event_repos!($tx);
     };
 }

@@ -75,6 +75,10 @@ pub struct DealershipRow {
     pub country: String,
     /// locality
     pub locality: String,
+    /// address
+    pub address: String,
+    /// opening_hours
+    pub opening_hours: String,
     /// created_at
     pub created_at: DateTime<Utc>,
 }
@@ -87,6 +91,8 @@ impl TryFrom<DealershipRow> for Dealership {
             name: r.name,
             country: r.country,
             locality: r.locality,
+            address: r.address,
+            opening_hours: r.opening_hours,
             created_at: r.created_at,
         })
     }
@@ -281,6 +287,10 @@ pub struct EmailRow {
     pub sent_at: Option<DateTime<Utc>>,
     /// last_error
     pub last_error: Option<String>,
+    /// notification_id
+    pub notification_id: Option<String>,
+    /// category
+    pub category: Option<String>,
 }
 
 impl TryFrom<EmailRow> for OutboundEmail {
@@ -298,6 +308,8 @@ impl TryFrom<EmailRow> for OutboundEmail {
             created_at: r.created_at,
             sent_at: r.sent_at,
             last_error: r.last_error,
+            notification_id: r.notification_id,
+            category: r.category,
         })
     }
 }
@@ -308,4 +320,19 @@ where
     T: TryFrom<R, Error = StoreError>,
 {
     rows.into_iter().map(T::try_from).collect()
+}
+
+/// Serialises an aggregate into its `doc` column.
+pub fn to_doc<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
+    serde_json::to_string(v).map_err(|e| corrupt("doc", e))
+}
+
+/// Reads an aggregate back from its `doc` column.
+pub fn from_doc<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
+    serde_json::from_str(s).map_err(|e| corrupt("doc", e))
+}
+
+/// Reads every `doc` of a result set.
+pub fn from_docs<T: serde::de::DeserializeOwned>(rows: Vec<(String,)>) -> Result<Vec<T>, StoreError> {
+    rows.iter().map(|(d,)| from_doc(d)).collect()
 }

@@ -32,6 +32,8 @@ pub async fn queue_email(
         created_at: now,
         sent_at: None,
         last_error: None,
+        notification_id: None,
+        category: Some("credentials".to_owned()),
     };
     tx.insert_email(&email).await?;
     let job = AppJob::SendEmail {

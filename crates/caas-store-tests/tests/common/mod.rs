@@ -61,6 +61,8 @@ pub fn dealership(name: &str, at: DateTime<Utc>) -> Dealership {
         name: name.to_owned(),
         country: "ES".to_owned(),
         locality: format!("{name} town"),
+        address: format!("Calle Mayor 1, {name}"),
+        opening_hours: "L-V 9:00-20:00".to_owned(),
         created_at: at,
     }
 }
@@ -159,5 +161,7 @@ pub fn email(to: &str, subject: &str, at: DateTime<Utc>) -> OutboundEmail {
         created_at: at,
         sent_at: None,
         last_error: None,
+        notification_id: None,
+        category: Some("credentials".to_owned()),
     }
 }
