@@ -15,6 +15,9 @@ pub enum AppError {
         /// Message.
         message: String,
     },
+    /// Several inputs failed validation; each with its field and message.
+    #[error("{} fields are invalid", .0.len())]
+    InvalidFields(Vec<FieldError>),
     /// The request itself is malformed (unparseable body, wrong content type).
     #[error("bad request: {0}")]
     BadRequest(String),
@@ -64,6 +67,59 @@ impl From<DomainError> for AppError {
                 message,
             },
             DomainError::Transition(m) => AppError::Conflict(m),
+        }
+    }
+}
+
+/// One invalid input of a form or request body.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// Field name (form field or JSON path).
+    pub field: String,
+    /// Message for the user.
+    pub message: String,
+}
+
+/// Collects field errors so a form reports all of them at once.
+#[derive(Debug, Default)]
+pub struct Collect(pub Vec<FieldError>);
+
+impl Collect {
+    /// Keeps `r`'s value, or records its error and gives `None`.
+    pub fn take<T>(&mut self, r: Result<T, DomainError>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(DomainError::Invalid { field, message }) => {
+                self.0.push(FieldError {
+                    field: field.to_owned(),
+                    message,
+                });
+                None
+            }
+            Err(DomainError::Transition(m)) => {
+                self.0.push(FieldError {
+                    field: "state".into(),
+                    message: m,
+                });
+                None
+            }
+        }
+    }
+
+    /// Records an error on `field`.
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        });
+    }
+
+    /// `Err(InvalidFields)` if anything was recorded.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::InvalidFields(self.0))
         }
     }
 }

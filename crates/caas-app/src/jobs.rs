@@ -2,7 +2,8 @@
 
 use crate::App;
 use async_trait::async_trait;
-use caas_domain::ids::{EmailId, JobId};
+use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId};
+use caas_domain::notification::Channel;
 use caas_domain::job::{Job, NewJob};
 use caas_jobs::JobHandler;
 use chrono::{DateTime, Utc};
@@ -16,6 +17,38 @@ pub enum AppJob {
     SendEmail {
         /// The email.
         email_id: EmailId,
+    },
+    /// Place (or retry placing) an order with the factory.
+    PlaceFactoryOrder {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Apply the stored factory events of an order that are next in sequence.
+    ApplyFactoryEvents {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Fetch the factory's events of an order to fill a gap or answer silence.
+    ReconcileFactoryOrder {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Deliver a notification on one channel (SMS, push).
+    DeliverNotification {
+        /// The notification.
+        notification_id: NotificationId,
+        /// The channel.
+        channel: Channel,
+    },
+    /// Learn the outcome of a payment whose gateway answer was lost.
+    ResolvePayment {
+        /// The payment.
+        payment_id: PaymentId,
+    },
+    /// Apply stored gateway events of a payment intent.
+    ApplyPaymentEvents {
+        /// Gateway intent id.
+        intent_id: String,
     },
 }
 
@@ -64,6 +97,24 @@ impl JobHandler for AppJobHandler {
         match AppJob::from_job(job)? {
             AppJob::SendEmail { email_id } => {
                 crate::mail::deliver::deliver_email(&self.app, &email_id).await
+            }
+            AppJob::PlaceFactoryOrder { order_id } => {
+                crate::factory::place::place_factory_order(&self.app, job, &order_id).await
+            }
+            AppJob::ApplyFactoryEvents { order_id } => {
+                crate::factory::events::apply_factory_events(&self.app, &order_id).await
+            }
+            AppJob::ReconcileFactoryOrder { order_id } => {
+                crate::factory::events::reconcile_factory_order(&self.app, &order_id).await
+            }
+            AppJob::DeliverNotification { notification_id, channel } => {
+                crate::notify::deliver::deliver_notification(&self.app, job, &notification_id, channel).await
+            }
+            AppJob::ResolvePayment { payment_id } => {
+                crate::payments::senal::resolve_payment(&self.app, job, &payment_id).await
+            }
+            AppJob::ApplyPaymentEvents { intent_id } => {
+                crate::payments::events::apply_payment_events(&self.app, &intent_id).await
             }
         }
     }

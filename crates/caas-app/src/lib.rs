@@ -3,13 +3,19 @@
 //! and commits before it returns: nothing is acknowledged before it is durable.
 
 pub mod auth;
+pub mod catalogue;
 pub mod context;
 pub mod dealerships;
 pub mod documents;
 pub mod error;
+pub mod factory;
 pub mod jobs;
 pub mod mail;
+pub mod notify;
 pub mod ops;
+pub mod orders;
+pub mod payments;
+pub mod sales;
 pub mod secrets;
 pub mod settings;
 
@@ -35,6 +41,21 @@ pub struct App {
     pub mailer: Option<Arc<dyn MailSender>>,
     /// Wakes the job workers after a commit that enqueued jobs.
     pub job_waker: Arc<Notify>,
+    /// Partner systems (factory, payments, SMS, push); `None` = not configured.
+    pub partners: Partners,
+}
+
+/// Clients of the partner systems, behind their ports.
+#[derive(Clone, Default)]
+pub struct Partners {
+    /// Factory orders API.
+    pub factory: Option<Arc<dyn caas_domain::partners::FactoryApi>>,
+    /// Card payment gateway.
+    pub payments: Option<Arc<dyn caas_domain::partners::PaymentGateway>>,
+    /// SMS provider.
+    pub sms: Option<Arc<dyn caas_domain::partners::SmsApi>>,
+    /// Web Push sender.
+    pub push: Option<Arc<dyn caas_domain::partners::PushApi>>,
 }
 
 impl App {

@@ -25,6 +25,17 @@ pub struct AppSettings {
     pub throttle_window: Duration,
     /// Attempts of the mail delivery job.
     pub mail_max_attempts: i32,
+    /// Attempts to place a factory order before staff are alerted (MFG-5).
+    pub factory_max_attempts: i32,
+    /// How long a sequence gap in factory events may last before the
+    /// platform reconciles from the factory's `/events` (README §5).
+    pub factory_gap_wait: Duration,
+    /// Silence after which an order at the factory raises an alert (MFG-10).
+    pub factory_silence_alert: Duration,
+    /// Attempts of a notification delivery job per channel.
+    pub notify_max_attempts: i32,
+    /// Alphanumeric SMS sender id.
+    pub sms_sender: String,
 }
 
 impl Default for AppSettings {
@@ -40,6 +51,11 @@ impl Default for AppSettings {
             max_failures_per_ip: 20,
             throttle_window: Duration::minutes(15),
             mail_max_attempts: 8,
+            factory_max_attempts: 8,
+            factory_gap_wait: Duration::seconds(60),
+            factory_silence_alert: Duration::days(7),
+            notify_max_attempts: 6,
+            sms_sender: "CaaS".into(),
         }
     }
 }

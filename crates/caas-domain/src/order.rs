@@ -150,6 +150,9 @@ pub struct FactoryLink {
     pub violations: Vec<FactoryViolation>,
     /// Attempts to place the order.
     pub attempts: u32,
+    /// Submissions so far (a staff resubmission after a refusal starts a new
+    /// one with a new idempotency key, since its body differs).
+    pub submission: u32,
     /// Last transient error, for staff.
     pub last_error: Option<String>,
 }

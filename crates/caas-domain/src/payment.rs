@@ -114,6 +114,9 @@ pub struct Payment {
     pub channel: PaymentChannel,
     /// Who started it (staff or the customer).
     pub started_by: AccountId,
+    /// Card token or saved method (`tok_…`/`pm_…`), never card data; kept so a
+    /// retry sends the identical body under the same key.
+    pub payment_method: String,
     /// Idempotency key of every gateway call for this payment.
     pub idempotency_key: String,
     /// `pi_…` once known.
@@ -177,6 +180,7 @@ mod tests {
             state: PaymentState::Created,
             channel: PaymentChannel::Online,
             started_by: AccountId::new(),
+            payment_method: "tok_test_ok".into(),
             idempotency_key: "k".into(),
             intent_id: None,
             decline_code: None,

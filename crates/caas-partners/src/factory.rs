@@ -2,7 +2,7 @@
 //! implementing the [`FactoryApi`] port. It classifies answers only; the
 //! caller's durable job retries transient failures with the same key.
 
-use crate::http::{parse_event_list, ApiKey, ConfigError, PartnerHttp};
+use crate::http::{ApiKey, ConfigError, PartnerHttp};
 use caas_domain::partners::{
     CallError, FactoryApi, FactoryOrder, FactoryOrderError, FactoryOrderRequest, FactoryViolation,
     RawEvent,
@@ -58,8 +58,11 @@ impl FactoryApi for FactoryClient {
         req: &FactoryOrderRequest,
         key: &str,
     ) -> Result<FactoryOrder, FactoryOrderError> {
-        let url = self.http.url(&["v1", "orders"], &[])?;
-        let reply = self.http.send(Method::POST, url, Some(key), Some(req)).await?;
+        let url = self.http.url(&["v1", "orders"], &[]);
+        let reply = self
+            .http
+            .send(Method::POST, url, Some(key), Some(req))
+            .await?;
         if reply.is_success() {
             let order: FactoryOrder = reply.json()?;
             tracing::info!(factory_order_id = %order.factory_order_id, "factory order created");
@@ -73,7 +76,11 @@ impl FactoryApi for FactoryClient {
                 Err(FactoryOrderError::Rejected(list))
             }
             (409, "duplicate_order_reference") => {
-                match error.details.get("factory_order_id").and_then(|v| v.as_str()) {
+                match error
+                    .details
+                    .get("factory_order_id")
+                    .and_then(|v| v.as_str())
+                {
                     Some(id) => Err(FactoryOrderError::Duplicate {
                         factory_order_id: id.to_owned(),
                     }),
@@ -86,7 +93,7 @@ impl FactoryApi for FactoryClient {
 
     #[tracing::instrument(skip_all, fields(partner = "factory", factory_order_id = %factory_order_id))]
     async fn get_order(&self, factory_order_id: &str) -> Result<Option<FactoryOrder>, CallError> {
-        let url = self.http.url(&["v1", "orders", factory_order_id], &[])?;
+        let url = self.http.url(&["v1", "orders", factory_order_id], &[]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         match reply.status {
             404 => Ok(None),
@@ -106,7 +113,7 @@ impl FactoryApi for FactoryClient {
         }
         let url = self
             .http
-            .url(&["v1", "orders"], &[("order_reference", order_reference)])?;
+            .url(&["v1", "orders"], &[("order_reference", order_reference)]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         if !reply.is_success() {
             return Err(reply.into_call_error());
@@ -122,11 +129,11 @@ impl FactoryApi for FactoryClient {
     async fn list_events(&self, factory_order_id: &str) -> Result<Vec<RawEvent>, CallError> {
         let url = self
             .http
-            .url(&["v1", "orders", factory_order_id, "events"], &[])?;
+            .url(&["v1", "orders", factory_order_id, "events"], &[]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         if !reply.is_success() {
             return Err(reply.into_call_error());
         }
-        parse_event_list(&reply)
+        reply.events()
     }
 }

@@ -82,10 +82,26 @@ impl Reply {
     /// Parses a success body; a body that breaks the contract is refused as
     /// `invalid_response` (a replay would return the same bytes).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, CallError> {
-        serde_json::from_slice(&self.body).map_err(|e| CallError::Refused {
-            code: "invalid_response".into(),
-            message: format!("HTTP {} body does not match the contract: {e}", self.status),
-        })
+        serde_json::from_slice(&self.body)
+            .map_err(|e| invalid_response(format!("{} body breaks the contract: {e}", self.status)))
+    }
+
+    /// Parses a `{"data": [Event, …]}` body into [`RawEvent`]s, each event
+    /// re-serialized compactly.
+    pub fn events(&self) -> Result<Vec<RawEvent>, CallError> {
+        #[derive(Deserialize)]
+        struct List {
+            data: Vec<serde_json::Value>,
+        }
+        let list: List = self.json()?;
+        let event = |e: serde_json::Value| match e.get("id").and_then(|v| v.as_str()) {
+            Some(id) => Ok(RawEvent {
+                id: id.to_owned(),
+                body: e.to_string(),
+            }),
+            None => Err(invalid_response("event without an id".into())),
+        };
+        list.data.into_iter().map(event).collect()
     }
 
     /// The contract error of a non-2xx body, or `http_<status>` without one.
@@ -94,7 +110,10 @@ impl Reply {
             Ok(env) if !env.error.code.is_empty() => env.error,
             _ => ApiError {
                 code: format!("http_{}", self.status),
-                message: String::from_utf8_lossy(&self.body).chars().take(200).collect(),
+                message: String::from_utf8_lossy(&self.body)
+                    .chars()
+                    .take(200)
+                    .collect(),
                 details: serde_json::Value::Null,
             },
         }
@@ -102,11 +121,7 @@ impl Reply {
 
     /// Classifies this (non-2xx) reply with [`classify`].
     pub fn into_call_error(self) -> CallError {
-        classify(Failure::Status {
-            status: self.status,
-            error: self.error(),
-            retry_after_secs: self.retry_after_secs,
-        })
+        classify(Failure::Status(self))
     }
 }
 
@@ -115,15 +130,8 @@ impl Reply {
 pub enum Failure {
     /// No HTTP answer: connection error, timeout, broken body.
     Transport(reqwest::Error),
-    /// A non-2xx answer with its contract error.
-    Status {
-        /// HTTP status code.
-        status: u16,
-        /// Parsed error body.
-        error: ApiError,
-        /// `Retry-After` seconds.
-        retry_after_secs: Option<u64>,
-    },
+    /// A non-2xx answer.
+    Status(Reply),
 }
 
 /// The one retry classification of every partner REST call (README §3):
@@ -133,31 +141,25 @@ pub enum Failure {
 pub fn classify(failure: Failure) -> CallError {
     match failure {
         Failure::Transport(e) => {
-            let kind = if e.is_timeout() {
-                "timeout"
-            } else if e.is_connect() {
-                "connection failed"
-            } else {
-                "transport error"
+            let kind = match (e.is_timeout(), e.is_connect()) {
+                (true, _) => "timeout",
+                (_, true) => "connection failed",
+                _ => "transport error",
             };
             CallError::transient(format!("{kind}: {e}"))
         }
-        Failure::Status {
-            status,
-            error,
-            retry_after_secs,
-        } => {
-            let text = format!("HTTP {status} {}: {}", error.code, error.message);
+        Failure::Status(reply) => {
+            let (status, error, retry_after_secs) =
+                (reply.status, reply.error(), reply.retry_after_secs);
+            let message = format!("HTTP {status} {}: {}", error.code, error.message);
+            let in_use = status == 409 && error.code == "idempotency_key_in_use";
+            let transient = in_use || matches!(status, 429 | 500 | 502 | 503 | 504);
             match status {
-                429 | 500 | 502 | 503 | 504 => CallError::Transient {
-                    message: text,
+                _ if transient => CallError::Transient {
+                    message,
                     retry_after_secs,
                 },
-                409 if error.code == "idempotency_key_in_use" => CallError::Transient {
-                    message: text,
-                    retry_after_secs,
-                },
-                401 | 403 => CallError::Unauthorized(text),
+                401 | 403 => CallError::Unauthorized(message),
                 _ => CallError::Refused {
                     code: error.code,
                     message: error.message,
@@ -167,25 +169,14 @@ pub fn classify(failure: Failure) -> CallError {
     }
 }
 
-/// One partner's base URL, key and timeout over a shared `reqwest` client.
-#[derive(Clone)]
+/// One partner's base URL and key over a `reqwest` client holding the
+/// timeout. `Debug` shows the key as redacted.
+#[derive(Debug, Clone)]
 pub struct PartnerHttp {
     partner: &'static str,
     base_url: Url,
     api_key: ApiKey,
-    timeout: Duration,
     client: reqwest::Client,
-}
-
-impl std::fmt::Debug for PartnerHttp {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("PartnerHttp")
-            .field("partner", &self.partner)
-            .field("base_url", &self.base_url.as_str())
-            .field("api_key", &self.api_key)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
 }
 
 impl PartnerHttp {
@@ -213,30 +204,21 @@ impl PartnerHttp {
             partner,
             base_url,
             api_key,
-            timeout,
             client,
         })
     }
 
-    /// The configured per-call timeout.
-    pub fn timeout(&self) -> Duration {
-        self.timeout
-    }
-
     /// Base URL + percent-encoded path `segments` + `query` pairs.
-    pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Result<Url, CallError> {
+    pub fn url(&self, segments: &[&str], query: &[(&str, &str)]) -> Url {
         let mut url = self.base_url.clone();
-        {
-            let mut path = url.path_segments_mut().map_err(|()| CallError::Refused {
-                code: "invalid_base_url".into(),
-                message: "base URL cannot take a path".into(),
-            })?;
+        // `new` checked that the base URL can take a path.
+        if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
-        Ok(url)
+        url
     }
 
     /// Sends one request and returns whatever status came back; only
@@ -255,6 +237,7 @@ impl PartnerHttp {
         idempotency_key: Option<&str>,
         body: Option<&B>,
     ) -> Result<Reply, CallError> {
+        let transport = |e| classify(Failure::Transport(e));
         let request_id = uuid::Uuid::new_v4().to_string();
         let span = tracing::Span::current();
         span.record("request_id", request_id.as_str());
@@ -272,10 +255,7 @@ impl PartnerHttp {
         if let Some(body) = body {
             req = req.json(body);
         }
-        let resp = req
-            .send()
-            .await
-            .map_err(|e| classify(Failure::Transport(e)))?;
+        let resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         span.record("status", status);
         let retry_after_secs = resp
@@ -283,15 +263,9 @@ impl PartnerHttp {
             .get(RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok());
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| classify(Failure::Transport(e)))?
-            .to_vec();
+        let body = resp.bytes().await.map_err(transport)?.to_vec();
         if status >= 400 {
             tracing::warn!(status, "partner answered with an error");
-        } else {
-            tracing::debug!(status, "partner answered");
         }
         Ok(Reply {
             status,
@@ -313,29 +287,9 @@ fn idempotency_key_header(key: &str) -> Result<HeaderValue, CallError> {
     }
 }
 
-/// Turns a `{"data": [Event, …]}` body into [`RawEvent`]s, each event
-/// re-serialized compactly.
-pub fn parse_event_list(reply: &Reply) -> Result<Vec<RawEvent>, CallError> {
-    #[derive(Deserialize)]
-    struct List {
-        data: Vec<serde_json::Value>,
+fn invalid_response(message: String) -> CallError {
+    CallError::Refused {
+        code: "invalid_response".into(),
+        message,
     }
-    let list: List = reply.json()?;
-    list.data
-        .into_iter()
-        .map(|event| {
-            let id = event
-                .get("id")
-                .and_then(|v| v.as_str())
-                .map(str::to_owned)
-                .ok_or_else(|| CallError::Refused {
-                    code: "invalid_response".into(),
-                    message: "event without an id".into(),
-                })?;
-            Ok(RawEvent {
-                id,
-                body: event.to_string(),
-            })
-        })
-        .collect()
 }

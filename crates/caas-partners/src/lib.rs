@@ -2,10 +2,10 @@
 //! outbox email, Standard Webhooks signing and verification, and the HTTP
 //! clients of the factory, payment gateway, SMS provider and Web Push.
 
+pub mod factory;
+pub mod http;
+pub mod payments;
+pub mod sms;
 pub mod smtp;
 pub mod webhooks;
 pub mod webpush;
-pub mod http;
-pub mod factory;
-pub mod payments;
-pub mod sms;

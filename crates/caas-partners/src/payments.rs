@@ -2,7 +2,7 @@
 //! implementing the [`PaymentGateway`] port. It classifies answers only; a
 //! lost response is resolved by the caller retrying with the same key or GET.
 
-use crate::http::{parse_event_list, ApiKey, ConfigError, PartnerHttp};
+use crate::http::{ApiKey, ConfigError, PartnerHttp};
 use caas_domain::partners::{
     CallError, CreateIntent, PaymentCallError, PaymentGateway, PaymentIntent, RawEvent,
 };
@@ -45,8 +45,11 @@ impl PaymentGateway for PaymentsClient {
         req: &CreateIntent,
         key: &str,
     ) -> Result<PaymentIntent, PaymentCallError> {
-        let url = self.http.url(&["v1", "payment_intents"], &[])?;
-        let reply = self.http.send(Method::POST, url, Some(key), Some(req)).await?;
+        let url = self.http.url(&["v1", "payment_intents"], &[]);
+        let reply = self
+            .http
+            .send(Method::POST, url, Some(key), Some(req))
+            .await?;
         if reply.is_success() {
             let intent: PaymentIntent = reply.json()?;
             tracing::info!(intent_id = %intent.id, status = %intent.status, "payment intent created");
@@ -82,7 +85,7 @@ impl PaymentGateway for PaymentsClient {
 
     #[tracing::instrument(skip_all, fields(partner = "payments", intent_id = %id))]
     async fn get_intent(&self, id: &str) -> Result<Option<PaymentIntent>, CallError> {
-        let url = self.http.url(&["v1", "payment_intents", id], &[])?;
+        let url = self.http.url(&["v1", "payment_intents", id], &[]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         match reply.status {
             404 => Ok(None),
@@ -93,13 +96,11 @@ impl PaymentGateway for PaymentsClient {
 
     #[tracing::instrument(skip_all, fields(partner = "payments", intent_id = %id))]
     async fn list_intent_events(&self, id: &str) -> Result<Vec<RawEvent>, CallError> {
-        let url = self
-            .http
-            .url(&["v1", "payment_intents", id, "events"], &[])?;
+        let url = self.http.url(&["v1", "payment_intents", id, "events"], &[]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         if !reply.is_success() {
             return Err(reply.into_call_error());
         }
-        parse_event_list(&reply)
+        reply.events()
     }
 }

@@ -37,8 +37,11 @@ impl SmsApi for SmsClient {
         idempotency_key = %key,
     ))]
     async fn send_sms(&self, req: &SmsRequest, key: &str) -> Result<SmsAccepted, SmsError> {
-        let url = self.http.url(&["v1", "messages"], &[])?;
-        let reply = self.http.send(Method::POST, url, Some(key), Some(req)).await?;
+        let url = self.http.url(&["v1", "messages"], &[]);
+        let reply = self
+            .http
+            .send(Method::POST, url, Some(key), Some(req))
+            .await?;
         if reply.is_success() {
             let accepted: SmsAccepted = reply.json()?;
             tracing::info!(message_id = %accepted.message_id, "sms accepted");

@@ -48,7 +48,10 @@ pub enum WebhookError {
 impl WebhookSecret {
     /// Parses `whsec_<base64>`.
     pub fn parse(s: &str) -> Result<Self, WebhookError> {
-        let b64 = s.trim().strip_prefix("whsec_").ok_or(WebhookError::BadSecret)?;
+        let b64 = s
+            .trim()
+            .strip_prefix("whsec_")
+            .ok_or(WebhookError::BadSecret)?;
         let key = STANDARD.decode(b64).map_err(|_| WebhookError::BadSecret)?;
         if key.is_empty() {
             return Err(WebhookError::BadSecret);
@@ -147,11 +150,23 @@ mod tests {
         let s = WebhookSecret::parse(SECRET).unwrap();
         let ts = TS.to_string();
         let err = s
-            .verify(Some(ID), Some(&ts), Some(EXPECTED), BODY.as_bytes(), Some(TS + 301))
+            .verify(
+                Some(ID),
+                Some(&ts),
+                Some(EXPECTED),
+                BODY.as_bytes(),
+                Some(TS + 301),
+            )
             .unwrap_err();
         assert_eq!(err, WebhookError::Stale);
-        s.verify(Some(ID), Some(&ts), Some(EXPECTED), BODY.as_bytes(), Some(TS + 299))
-            .unwrap();
+        s.verify(
+            Some(ID),
+            Some(&ts),
+            Some(EXPECTED),
+            BODY.as_bytes(),
+            Some(TS + 299),
+        )
+        .unwrap();
     }
 
     #[test]
@@ -160,7 +175,13 @@ mod tests {
         let ts = TS.to_string();
         let tampered = BODY.replace("accepted", "cancelled");
         assert_eq!(
-            s.verify(Some(ID), Some(&ts), Some(EXPECTED), tampered.as_bytes(), None),
+            s.verify(
+                Some(ID),
+                Some(&ts),
+                Some(EXPECTED),
+                tampered.as_bytes(),
+                None
+            ),
             Err(WebhookError::BadSignature)
         );
         let rotated = format!("v1,AAAA v2,zzz {EXPECTED}");

@@ -12,7 +12,9 @@ use serde_json::json;
 /// HTTP status and stable problem code of an application error.
 pub fn classify(e: &AppError) -> (StatusCode, &'static str) {
     match e {
-        AppError::Invalid { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+        AppError::Invalid { .. } | AppError::InvalidFields(_) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")
+        }
         AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
         AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         AppError::BadCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials"),
@@ -65,6 +67,9 @@ impl IntoResponse for ApiError {
         });
         if let AppError::Invalid { field, message } = &self.0 {
             body["errors"] = json!([{ "field": field, "message": message }]);
+        }
+        if let AppError::InvalidFields(list) = &self.0 {
+            body["errors"] = json!(list);
         }
         problem(status, body, &self.0)
     }
@@ -121,6 +126,11 @@ impl IntoResponse for WebError {
                 .replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
             AppError::Invalid { message, .. } | AppError::BadRequest(message) => message.clone(),
             AppError::Conflict(msg) => msg.clone(),
+            AppError::InvalidFields(list) => list
+                .iter()
+                .map(|f| format!("{}: {}", f.field, f.message))
+                .collect::<Vec<_>>()
+                .join("; "),
             AppError::Internal(_) => m.err_internal.to_owned(),
         };
         let mut resp = error_page(status, self.lang, &text);

@@ -78,6 +78,7 @@ pub fn build_app(
         settings: Arc::new(settings),
         mailer,
         job_waker: Arc::new(tokio::sync::Notify::new()),
+        partners: caas_app::Partners::default(),
     })
 }
 

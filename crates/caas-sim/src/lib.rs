@@ -3,3 +3,6 @@
 
 pub mod common;
 pub mod factory;
+pub mod payments;
+pub mod push;
+pub mod sms;

@@ -67,10 +67,12 @@ macro_rules! impl_event_repos {
                     a.resolved_at = Some(at);
                     a.resolved_by = Some(by.clone());
                     // A resolved alert frees its dedupe key so the same problem can alert again.
-                    sqlx::query("UPDATE staff_alerts SET resolved_at = $2, dedupe_key = $3, doc = $4 WHERE id = $1")
+                    // Guarded on still being open: a concurrent resolver that read the alert
+                    // open before this one committed must not resolve it a second time.
+                    let r = sqlx::query("UPDATE staff_alerts SET resolved_at = $2, dedupe_key = $3, doc = $4 WHERE id = $1 AND resolved_at IS NULL")
                         .bind(id.as_str()).bind(at).bind(format!("{}#{}", a.dedupe_key, a.id)).bind(to_doc(&a)?)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
-                    Ok(true)
+                    Ok(r.rows_affected() == 1)
                 }
             }
 

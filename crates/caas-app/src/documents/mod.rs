@@ -1,1 +1,6 @@
 //! Documents the platform issues (invoices as PDF).
+
+pub mod invoice;
+mod labels;
+mod metrics;
+pub mod pdf;

@@ -30,6 +30,15 @@ pub async fn deliver_email(app: &App, email_id: &EmailId) -> anyhow::Result<()> 
     tx.set_email_state(email_id, state, app.clock.now(), error.as_deref())
         .await?;
     tx.commit().await?;
+    if let Some(n) = &email.notification_id {
+        let what = match (state, &error) {
+            (EmailState::Sent, _) => "accepted by the SMTP server".to_owned(),
+            (EmailState::Held, _) => "held in the outbox (no SMTP server configured)".to_owned(),
+            (_, Some(e)) => format!("refused by the SMTP server: {e}"),
+            _ => "failed".to_owned(),
+        };
+        crate::notify::deliver::record_email_outcome(app, n, state != EmailState::Failed, &what).await?;
+    }
     tracing::info!(state = state.as_str(), "email delivery recorded");
     Ok(())
 }

@@ -10,9 +10,9 @@ use caas_domain::partners::{CallError, PushApi, PushError, PushMessage, PushTarg
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{StatusCode, Url};
 
+use super::b64url_decode;
 use super::ece::{self, EceError, MAX_BODY_LEN, MAX_PLAINTEXT_LEN};
 use super::vapid::{VapidError, VapidKeys};
-use super::b64url_decode;
 
 /// Timeout of one push request (contract: 10 s).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -78,7 +78,10 @@ impl WebPushClient {
             )));
         }
         if !URGENCIES.contains(&msg.urgency) {
-            return Err(PushError::Refused(format!("invalid urgency {:?}", msg.urgency)));
+            return Err(PushError::Refused(format!(
+                "invalid urgency {:?}",
+                msg.urgency
+            )));
         }
         if let Some(topic) = &msg.topic {
             let ok = !topic.is_empty()
@@ -105,7 +108,9 @@ impl WebPushClient {
             other => PushError::Refused(format!("subscription keys: {other}")),
         })?;
         if body.len() > MAX_BODY_LEN {
-            return Err(PushError::Refused("encrypted body exceeds 4096 bytes".into()));
+            return Err(PushError::Refused(
+                "encrypted body exceeds 4096 bytes".into(),
+            ));
         }
         let now = chrono::Utc::now().timestamp();
         let authorization = self.vapid.authorization(&origin, &self.subject, now);
@@ -142,7 +147,11 @@ impl PushApi for WebPushClient {
             req = req.header("Topic", topic.as_str());
         }
         let resp = req.send().await.map_err(|e| {
-            let what = if e.is_timeout() { "timeout" } else { "connection error" };
+            let what = if e.is_timeout() {
+                "timeout"
+            } else {
+                "connection error"
+            };
             PushError::Call(CallError::transient(format!("push {what}: {e}")))
         })?;
         let status = resp.status();
@@ -174,13 +183,7 @@ fn classify(status: StatusCode, retry_after: Option<u64>, detail: &str) -> PushE
 }
 
 fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {
-    headers
-        .get(RETRY_AFTER)?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()
+    headers.get(RETRY_AFTER)?.to_str().ok()?.trim().parse().ok()
 }
 
 #[cfg(test)]
@@ -193,10 +196,15 @@ mod tests {
         assert_eq!(classify(StatusCode::NOT_FOUND, None, ""), PushError::Gone);
         for s in [400, 401, 403, 413] {
             let s = StatusCode::from_u16(s).unwrap();
-            assert!(matches!(classify(s, None, ""), PushError::Refused(_)), "{s}");
+            assert!(
+                matches!(classify(s, None, ""), PushError::Refused(_)),
+                "{s}"
+            );
         }
         match classify(StatusCode::TOO_MANY_REQUESTS, Some(7), "") {
-            PushError::Call(CallError::Transient { retry_after_secs, .. }) => {
+            PushError::Call(CallError::Transient {
+                retry_after_secs, ..
+            }) => {
                 assert_eq!(retry_after_secs, Some(7))
             }
             other => panic!("{other:?}"),

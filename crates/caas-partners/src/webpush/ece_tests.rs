@@ -25,8 +25,18 @@ fn rfc_sender() -> SecretKey {
 fn the_rfc_8291_appendix_a_message_is_reproduced_byte_for_byte() {
     let salt: [u8; 16] = b(SALT).try_into().unwrap();
     let sender = rfc_sender();
-    assert_eq!(b64url_encode(&uncompressed(&sender.public_key())), AS_PUBLIC);
-    let body = encrypt_with(PLAINTEXT.as_bytes(), &b(UA_PUBLIC), &b(AUTH), &sender, &salt).unwrap();
+    assert_eq!(
+        b64url_encode(&uncompressed(&sender.public_key())),
+        AS_PUBLIC
+    );
+    let body = encrypt_with(
+        PLAINTEXT.as_bytes(),
+        &b(UA_PUBLIC),
+        &b(AUTH),
+        &sender,
+        &salt,
+    )
+    .unwrap();
     assert_eq!(b64url_encode(&body), BODY);
 }
 
@@ -77,18 +87,39 @@ fn a_tampered_body_or_the_wrong_auth_secret_fails_to_decrypt() {
     let mut body = b(BODY);
     let last = body.len() - 1;
     body[last] ^= 1;
-    assert_eq!(decrypt(&b(UA_PRIVATE), &b(AUTH), &body), Err(EceError::Decrypt));
+    assert_eq!(
+        decrypt(&b(UA_PRIVATE), &b(AUTH), &body),
+        Err(EceError::Decrypt)
+    );
     let wrong_auth = [7u8; 16];
-    assert_eq!(decrypt(&b(UA_PRIVATE), &wrong_auth, &b(BODY)), Err(EceError::Decrypt));
+    assert_eq!(
+        decrypt(&b(UA_PRIVATE), &wrong_auth, &b(BODY)),
+        Err(EceError::Decrypt)
+    );
 }
 
 #[test]
 fn malformed_bodies_and_keys_are_reported_not_panicked_on() {
-    assert!(matches!(decrypt(&b(UA_PRIVATE), &b(AUTH), &[0u8; 10]), Err(EceError::Malformed(_))));
+    assert!(matches!(
+        decrypt(&b(UA_PRIVATE), &b(AUTH), &[0u8; 10]),
+        Err(EceError::Malformed(_))
+    ));
     let mut body = b(BODY);
     body[20] = 10;
-    assert!(matches!(decrypt(&b(UA_PRIVATE), &b(AUTH), &body), Err(EceError::Malformed(_))));
-    assert!(matches!(decrypt(&[1u8; 5], &b(AUTH), &b(BODY)), Err(EceError::BadKey(_))));
-    assert_eq!(encrypt(b"x", &[4u8; 65], &b(AUTH)), Err(EceError::BadKey("p256dh")));
-    assert_eq!(encrypt(b"x", &b(UA_PUBLIC), &[1u8; 3]), Err(EceError::BadAuth));
+    assert!(matches!(
+        decrypt(&b(UA_PRIVATE), &b(AUTH), &body),
+        Err(EceError::Malformed(_))
+    ));
+    assert!(matches!(
+        decrypt(&[1u8; 5], &b(AUTH), &b(BODY)),
+        Err(EceError::BadKey(_))
+    ));
+    assert_eq!(
+        encrypt(b"x", &[4u8; 65], &b(AUTH)),
+        Err(EceError::BadKey("p256dh"))
+    );
+    assert_eq!(
+        encrypt(b"x", &b(UA_PUBLIC), &[1u8; 3]),
+        Err(EceError::BadAuth)
+    );
 }

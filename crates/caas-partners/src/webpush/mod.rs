@@ -27,5 +27,7 @@ pub fn b64url_encode(bytes: &[u8]) -> String {
 
 /// Decodes base64url, with or without trailing `=` padding.
 pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
-    URL_SAFE_NO_PAD.decode(text.trim().trim_end_matches('=')).ok()
+    URL_SAFE_NO_PAD
+        .decode(text.trim().trim_end_matches('='))
+        .ok()
 }

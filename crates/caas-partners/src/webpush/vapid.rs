@@ -71,7 +71,11 @@ pub struct VapidKeys {
 
 impl std::fmt::Debug for VapidKeys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "VapidKeys(public={}, private=**redacted**)", self.public_key())
+        write!(
+            f,
+            "VapidKeys(public={}, private=**redacted**)",
+            self.public_key()
+        )
     }
 }
 
@@ -89,10 +93,14 @@ impl VapidKeys {
         let keys = Self::from_private_base64url(private)?;
         let public = b64url_decode(public).ok_or(VapidError::BadKey("public not base64url"))?;
         if public.len() != 65 || public[0] != 4 {
-            return Err(VapidError::BadKey("public must be a 65-byte uncompressed point"));
+            return Err(VapidError::BadKey(
+                "public must be a 65-byte uncompressed point",
+            ));
         }
         if public != keys.public_key_bytes() {
-            return Err(VapidError::BadKey("public key does not match the private key"));
+            return Err(VapidError::BadKey(
+                "public key does not match the private key",
+            ));
         }
         Ok(keys)
     }
@@ -190,7 +198,8 @@ pub fn verify_jwt(
 ) -> Result<VapidClaims, VapidError> {
     let key = VerifyingKey::from_sec1_bytes(public_key).map_err(|_| VapidError::BadKey("k"))?;
     let mut parts = token.split('.');
-    let (Some(h), Some(p), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(p), Some(s), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(VapidError::MalformedToken("not three parts"));
     };

@@ -33,12 +33,7 @@ pub fn error_response(
 /// Serialises `body` as JSON with `status` and `Content-Type: application/json`.
 pub fn json_response<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     match serde_json::to_vec(body) {
-        Ok(bytes) => (
-            status,
-            [(header::CONTENT_TYPE, "application/json")],
-            bytes,
-        )
-            .into_response(),
+        Ok(bytes) => (status, [(header::CONTENT_TYPE, "application/json")], bytes).into_response(),
         Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "serialisation failed").into_response(),
     }
 }

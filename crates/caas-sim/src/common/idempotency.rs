@@ -102,12 +102,21 @@ impl IdempotencyStore {
     }
 
     fn lock(&self) -> MutexGuard<'_, HashMap<Slot, Entry>> {
-        self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Starts a request with `key` under credential `scope`. `body` is the
     /// parsed JSON body (`Value::Null` when empty); `path` excludes the query.
-    pub fn begin(&self, scope: &str, key: &str, method: &Method, path: &str, body: &Value) -> Begin {
+    pub fn begin(
+        &self,
+        scope: &str,
+        key: &str,
+        method: &Method,
+        path: &str,
+        body: &Value,
+    ) -> Begin {
         let fingerprint = Fingerprint {
             method: method.clone(),
             path: path.to_owned(),
@@ -115,7 +124,9 @@ impl IdempotencyStore {
         };
         let slot = (scope.to_owned(), key.to_owned());
         let mut map = self.lock();
-        map.retain(|_, e| !matches!(e, Entry::Done { stored_at, .. } if stored_at.elapsed() > RETENTION));
+        map.retain(
+            |_, e| !matches!(e, Entry::Done { stored_at, .. } if stored_at.elapsed() > RETENTION),
+        );
         match map.get(&slot) {
             None => {
                 map.insert(slot.clone(), Entry::InFlight(fingerprint));
@@ -129,9 +140,15 @@ impl IdempotencyStore {
                 "idempotency_key_in_use",
                 "A request with this Idempotency-Key is still executing; retry later",
             )),
-            Some(Entry::Done { fingerprint: fp, status, body, .. }) if *fp == fingerprint => {
+            Some(Entry::Done {
+                fingerprint: fp,
+                status,
+                body,
+                ..
+            }) if *fp == fingerprint => {
                 let mut resp = json_response(*status, body);
-                resp.headers_mut().insert(REPLAYED, HeaderValue::from_static("true"));
+                resp.headers_mut()
+                    .insert(REPLAYED, HeaderValue::from_static("true"));
                 Begin::Replay(resp)
             }
             Some(_) => Begin::Conflict(reused()),
@@ -140,7 +157,10 @@ impl IdempotencyStore {
 
     /// Number of stored (completed) keys.
     pub fn stored_len(&self) -> usize {
-        self.lock().values().filter(|e| matches!(e, Entry::Done { .. })).count()
+        self.lock()
+            .values()
+            .filter(|e| matches!(e, Entry::Done { .. }))
+            .count()
     }
 }
 

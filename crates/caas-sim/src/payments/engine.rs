@@ -2,7 +2,9 @@
 //! per-intent `sequence`, and the timers that move intents on later
 //! (processing, settlement, chargeback, authorization expiry, refund outcome).
 
-use super::model::{new_id, IntentRecord, PaymentIntent, State};
+use super::model::{IntentRecord, State};
+use crate::common::new_id;
+use crate::common::webhooks::{envelope, OutgoingEvent, WebhookSender};
 use chrono::Utc;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -10,16 +12,17 @@ use std::time::Duration;
 
 /// Receives every event the gateway emits, in emission order.
 pub trait EventSink: Send + Sync + 'static {
-    /// Queues the signed delivery of `event` (whose `id` is `event_id`).
-    fn emit(&self, event_id: &str, event: &Value);
+    /// Queues the signed delivery of `event` about `resource_id`.
+    fn emit(&self, resource_id: &str, event: &Value);
 }
 
-/// A sink that drops events (no webhook URL configured).
-#[derive(Debug, Default)]
-pub struct NoSink;
-
-impl EventSink for NoSink {
-    fn emit(&self, _event_id: &str, _event: &Value) {}
+impl EventSink for WebhookSender {
+    fn emit(&self, resource_id: &str, event: &Value) {
+        match OutgoingEvent::from_envelope(resource_id, event) {
+            Ok(out) => self.send(out),
+            Err(err) => tracing::error!(%err, "payment event not sent"),
+        }
+    }
 }
 
 /// How long the asynchronous steps take.
@@ -48,7 +51,9 @@ pub struct Gateway {
 
 impl std::fmt::Debug for Gateway {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Gateway").field("timing", &self.timing).finish_non_exhaustive()
+        f.debug_struct("Gateway")
+            .field("timing", &self.timing)
+            .finish_non_exhaustive()
     }
 }
 
@@ -75,7 +80,11 @@ impl Gateway {
     }
 
     /// Runs `step` on the gateway after `delay`, unless stopped first.
-    pub fn after(self: &Arc<Self>, delay: Duration, step: impl FnOnce(&Arc<Gateway>) + Send + 'static) {
+    pub fn after(
+        self: &Arc<Self>,
+        delay: Duration,
+        step: impl FnOnce(&Arc<Gateway>) + Send + 'static,
+    ) {
         let gw = Arc::clone(self);
         let mut stop = self.timers.subscribe();
         if *stop.borrow() {
@@ -98,15 +107,10 @@ impl Gateway {
         let now = Utc::now();
         rec.intent.updated_at = now;
         let object = object.unwrap_or_else(|| to_value(&rec.intent));
-        let id = new_id("evt_pay");
-        let event = json!({
-            "id": id,
-            "type": kind,
-            "occurred_at": now,
-            "data": {"object": object, "sequence": seq, "payment_intent": rec.intent.id},
-        });
+        let data = json!({"object": object, "sequence": seq, "payment_intent": rec.intent.id});
+        let event = envelope(&new_id("evt_pay"), kind, now, data);
         rec.events.push(event.clone());
-        self.sink.emit(&id, &event);
+        self.sink.emit(&rec.intent.id, &event);
     }
 }
 
@@ -130,9 +134,4 @@ pub fn intent_summary(rec: &IntentRecord) -> Value {
         "timeout_used": rec.timeout_used,
         "events": rec.events.iter().map(|e| e["type"].clone()).collect::<Vec<_>>(),
     })
-}
-
-/// Convenience: the public object of an intent.
-pub fn snapshot(rec: &IntentRecord) -> PaymentIntent {
-    rec.intent.clone()
 }

@@ -29,7 +29,8 @@ impl Failure {
 
     /// `400 invalid_request` pointing at `field`.
     pub fn invalid(field: &str, message: impl Into<String>) -> Self {
-        Self::new(400, "invalid_request", message).with_details(serde_json::json!({ "field": field }))
+        Self::new(400, "invalid_request", message)
+            .with_details(serde_json::json!({ "field": field }))
     }
 
     /// `404 <code>`.

@@ -3,9 +3,10 @@
 
 use super::engine::{to_value, Gateway};
 use super::failure::Failure;
-use super::model::{new_id, IntentRecord, LastPaymentError, PaymentIntent, Settlement, State};
+use super::model::{IntentRecord, LastPaymentError, PaymentIntent, Settlement, State};
 use super::tokens::TestToken;
 use super::validate::{metadata, opt_bool, opt_enum, opt_int, opt_str, req_str};
+use crate::common::new_id;
 use chrono::Utc;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -15,7 +16,12 @@ pub const MAX_AMOUNT: i64 = 99_999_999;
 /// Currencies the simulator accepts.
 pub const CURRENCIES: [&str; 4] = ["EUR", "GBP", "CHF", "PLN"];
 /// Reasons a client may give when canceling.
-const CANCEL_REASONS: [&str; 4] = ["requested_by_customer", "duplicate", "abandoned", "activation_failed"];
+const CANCEL_REASONS: [&str; 4] = [
+    "requested_by_customer",
+    "duplicate",
+    "abandoned",
+    "activation_failed",
+];
 
 /// A successful create/confirm: the intent and whether the response must be
 /// swallowed (`tok_test_timeout_once`).
@@ -52,26 +58,43 @@ fn intent_mut<'a>(st: &'a mut State, id: &str) -> Result<&'a mut IntentRecord, F
 impl Gateway {
     /// `POST /v1/payment_intents`.
     pub fn create_intent(self: &Arc<Self>, body: &Value) -> Result<Confirmed, Failure> {
-        let amount = opt_int(body, "amount")?.ok_or_else(|| Failure::invalid("amount", "amount is required"))?;
+        let amount = opt_int(body, "amount")?
+            .ok_or_else(|| Failure::invalid("amount", "amount is required"))?;
         if !(1..=MAX_AMOUNT).contains(&amount) {
-            return Err(Failure::invalid("amount", format!("amount must be 1…{MAX_AMOUNT}")));
+            return Err(Failure::invalid(
+                "amount",
+                format!("amount must be 1…{MAX_AMOUNT}"),
+            ));
         }
         let currency = req_str(body, "currency")?;
         if currency.len() != 3 || !currency.chars().all(|c| c.is_ascii_uppercase()) {
-            return Err(Failure::invalid("currency", "currency must be an upper-case ISO 4217 code"));
+            return Err(Failure::invalid(
+                "currency",
+                "currency must be an upper-case ISO 4217 code",
+            ));
         }
         if !CURRENCIES.contains(&currency.as_str()) {
-            return Err(Failure::new(422, "currency_not_supported", format!("{currency} is not supported"))
-                .with_details(json!({"field": "currency"})));
+            return Err(Failure::new(
+                422,
+                "currency_not_supported",
+                format!("{currency} is not supported"),
+            )
+            .with_details(json!({"field": "currency"})));
         }
         let customer = req_str(body, "customer_reference")?;
         let pm = req_str(body, "payment_method")?;
-        let capture_method =
-            opt_enum(body, "capture_method", &["automatic", "manual"])?.unwrap_or_else(|| "automatic".into());
+        let capture_method = opt_enum(body, "capture_method", &["automatic", "manual"])?
+            .unwrap_or_else(|| "automatic".into());
         let confirm = opt_bool(body, "confirm")?;
         let description = opt_str(body, "description")?;
-        if description.as_ref().is_some_and(|d| d.chars().count() > 500) {
-            return Err(Failure::invalid("description", "description is limited to 500 chars"));
+        if description
+            .as_ref()
+            .is_some_and(|d| d.chars().count() > 500)
+        {
+            return Err(Failure::invalid(
+                "description",
+                "description is limited to 500 chars",
+            ));
         }
         let metadata = metadata(body)?;
 
@@ -130,7 +153,12 @@ impl Gateway {
         self.confirm_in(&mut guard, id, pm)
     }
 
-    fn confirm_in(self: &Arc<Self>, st: &mut State, id: &str, pm: Option<String>) -> Result<Confirmed, Failure> {
+    fn confirm_in(
+        self: &Arc<Self>,
+        st: &mut State,
+        id: &str,
+        pm: Option<String>,
+    ) -> Result<Confirmed, Failure> {
         let customer = intent_mut(st, id)?.intent.customer_reference.clone();
         let new_method = match pm {
             Some(pm) => Some((resolve_method(st, &customer, &pm)?, pm)),
@@ -194,7 +222,11 @@ impl Gateway {
     }
 
     /// `POST /v1/payment_intents/{id}/capture`.
-    pub fn capture_intent(self: &Arc<Self>, id: &str, body: &Value) -> Result<PaymentIntent, Failure> {
+    pub fn capture_intent(
+        self: &Arc<Self>,
+        id: &str,
+        body: &Value,
+    ) -> Result<PaymentIntent, Failure> {
         let requested = opt_int(body, "amount_to_capture")?;
         let mut guard = self.lock();
         let State { intents, stats, .. } = &mut *guard;
@@ -206,11 +238,18 @@ impl Gateway {
         }
         let amount = requested.unwrap_or(rec.intent.amount_capturable);
         if amount < 1 {
-            return Err(Failure::invalid("amount_to_capture", "amount_to_capture must be positive"));
+            return Err(Failure::invalid(
+                "amount_to_capture",
+                "amount_to_capture must be positive",
+            ));
         }
         if amount > rec.intent.amount_capturable {
-            return Err(Failure::new(422, "amount_too_large", "amount_to_capture exceeds amount_capturable")
-                .with_details(json!({"field": "amount_to_capture"})));
+            return Err(Failure::new(
+                422,
+                "amount_too_large",
+                "amount_to_capture exceeds amount_capturable",
+            )
+            .with_details(json!({"field": "amount_to_capture"})));
         }
         self.capture_now(rec, amount, stats);
         Ok(rec.intent.clone())

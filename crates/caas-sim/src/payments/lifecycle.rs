@@ -3,8 +3,9 @@
 //! each later step scheduled on the gateway's timers.
 
 use super::engine::{fee_for, Gateway};
-use super::model::{new_id, Dispute, IntentRecord, Settlement, Stats};
+use super::model::{Dispute, IntentRecord, Settlement, Stats};
 use super::tokens::TestToken;
+use crate::common::new_id;
 use chrono::Utc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,20 +24,32 @@ impl Gateway {
             return;
         }
         let expires = rec.token == TestToken::AuthExpires;
-        let validity = if expires { self.timing.auth_expiry } else { AUTH_VALIDITY };
+        let validity = if expires {
+            self.timing.auth_expiry
+        } else {
+            AUTH_VALIDITY
+        };
         rec.intent.status = "requires_capture";
         rec.intent.amount_capturable = rec.intent.amount;
-        rec.intent.authorization_expires_at =
-            chrono::Duration::from_std(validity).ok().map(|d| Utc::now() + d);
+        rec.intent.authorization_expires_at = chrono::Duration::from_std(validity)
+            .ok()
+            .map(|d| Utc::now() + d);
         self.emit(rec, "payment_intent.amount_capturable_updated", None);
         if expires {
             let id = rec.intent.id.clone();
-            self.after(self.timing.auth_expiry, move |gw| gw.expire_authorization(&id));
+            self.after(self.timing.auth_expiry, move |gw| {
+                gw.expire_authorization(&id)
+            });
         }
     }
 
     /// Captures `amount` of `rec` and schedules its settlement.
-    pub(crate) fn capture_now(self: &Arc<Self>, rec: &mut IntentRecord, amount: i64, stats: &mut Stats) {
+    pub(crate) fn capture_now(
+        self: &Arc<Self>,
+        rec: &mut IntentRecord,
+        amount: i64,
+        stats: &mut Stats,
+    ) {
         stats.captures += 1;
         rec.intent.status = "succeeded";
         rec.intent.amount_received = amount;
@@ -55,7 +68,9 @@ impl Gateway {
     pub(crate) fn finish_processing(self: &Arc<Self>, id: &str) {
         let mut guard = self.lock();
         let st = &mut *guard;
-        let Some(rec) = st.intents.get_mut(id) else { return };
+        let Some(rec) = st.intents.get_mut(id) else {
+            return;
+        };
         if rec.intent.status == "processing" {
             self.authorize(rec, &mut st.stats);
         }
@@ -66,7 +81,9 @@ impl Gateway {
     /// `tok_test_chargeback`.
     fn settle(self: &Arc<Self>, id: &str) {
         let mut st = self.lock();
-        let Some(rec) = st.intents.get_mut(id) else { return };
+        let Some(rec) = st.intents.get_mut(id) else {
+            return;
+        };
         if rec.intent.settlement.status != "pending" {
             return;
         }
@@ -98,7 +115,9 @@ impl Gateway {
     /// `tok_test_chargeback`: the cardholder disputes the full amount.
     fn chargeback(&self, id: &str) {
         let mut st = self.lock();
-        let Some(rec) = st.intents.get_mut(id) else { return };
+        let Some(rec) = st.intents.get_mut(id) else {
+            return;
+        };
         if rec.intent.dispute.is_some() {
             return;
         }
@@ -114,7 +133,9 @@ impl Gateway {
     /// `tok_test_auth_expires`: an uncaptured authorization lapses.
     fn expire_authorization(&self, id: &str) {
         let mut st = self.lock();
-        let Some(rec) = st.intents.get_mut(id) else { return };
+        let Some(rec) = st.intents.get_mut(id) else {
+            return;
+        };
         if rec.intent.status != "requires_capture" {
             return;
         }

@@ -3,9 +3,10 @@
 
 use super::engine::Gateway;
 use super::failure::Failure;
-use super::model::{new_id, MethodRecord, PaymentMethod};
+use super::model::{MethodRecord, PaymentMethod};
 use super::tokens::TestToken;
 use super::validate::req_str;
+use crate::common::new_id;
 use chrono::Utc;
 use serde_json::{json, Value};
 
@@ -15,8 +16,12 @@ impl Gateway {
         let customer = req_str(body, "customer_reference")?;
         let token_text = req_str(body, "token")?;
         let token = TestToken::parse(&token_text).ok_or_else(|| {
-            Failure::new(422, "token_invalid", "The token is unknown, used or expired")
-                .with_details(json!({"field": "token"}))
+            Failure::new(
+                422,
+                "token_invalid",
+                "The token is unknown, used or expired",
+            )
+            .with_details(json!({"field": "token"}))
         })?;
         let method = PaymentMethod {
             id: new_id("pm"),
@@ -59,7 +64,10 @@ impl Gateway {
                 m.deleted = true;
                 Ok(json!({"id": id, "deleted": true}))
             }
-            _ => Err(Failure::not_found("payment_method_not_found", "payment method")),
+            _ => Err(Failure::not_found(
+                "payment_method_not_found",
+                "payment method",
+            )),
         }
     }
 }

@@ -206,8 +206,3 @@ pub struct State {
     /// Counters.
     pub stats: Stats,
 }
-
-/// A fresh id with a type prefix, e.g. `pi_0192…`.
-pub fn new_id(prefix: &str) -> String {
-    format!("{prefix}_{}", uuid::Uuid::now_v7().simple())
-}

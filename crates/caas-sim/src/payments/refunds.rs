@@ -3,15 +3,21 @@
 
 use super::engine::{to_value, Gateway};
 use super::failure::Failure;
-use super::model::{new_id, Refund, State};
+use super::model::{Refund, State};
 use super::tokens::TestToken;
 use super::validate::{metadata, opt_enum, opt_int, req_str};
+use crate::common::new_id;
 use chrono::Utc;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
 /// Reasons a refund may give.
-const REASONS: [&str; 4] = ["requested_by_customer", "activation_failed", "duplicate", "other"];
+const REASONS: [&str; 4] = [
+    "requested_by_customer",
+    "activation_failed",
+    "duplicate",
+    "other",
+];
 
 impl Gateway {
     /// `POST /v1/refunds`.
@@ -81,9 +87,15 @@ impl Gateway {
     /// The refund's outcome, with its event on the intent's sequence.
     fn finish_refund(&self, id: &str) {
         let mut guard = self.lock();
-        let State { intents, refunds, .. } = &mut *guard;
-        let Some(refund) = refunds.get_mut(id) else { return };
-        let Some(rec) = intents.get_mut(&refund.payment_intent) else { return };
+        let State {
+            intents, refunds, ..
+        } = &mut *guard;
+        let Some(refund) = refunds.get_mut(id) else {
+            return;
+        };
+        let Some(rec) = intents.get_mut(&refund.payment_intent) else {
+            return;
+        };
         if refund.status != "pending" {
             return;
         }

@@ -128,7 +128,10 @@ mod tests {
             .collect();
         assert_eq!(
             declining,
-            vec![TestToken::DeclineInsufficientFunds, TestToken::DeclineExpired]
+            vec![
+                TestToken::DeclineInsufficientFunds,
+                TestToken::DeclineExpired
+            ]
         );
         assert_eq!(TestToken::DeclineExpired.card().brand, "mastercard");
     }

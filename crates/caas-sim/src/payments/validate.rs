@@ -13,7 +13,11 @@ pub fn reject_card_data(body: &Value) -> Result<(), Failure> {
     fn walk(v: &Value, path: &str) -> Option<String> {
         match v {
             Value::Object(map) => map.iter().find_map(|(k, child)| {
-                let p = if path.is_empty() { k.clone() } else { format!("{path}.{k}") };
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
                 if CARD_FIELDS.contains(&k.to_ascii_lowercase().as_str()) {
                     Some(p)
                 } else {
@@ -42,7 +46,11 @@ pub fn object(body: &Value) -> Result<&serde_json::Map<String, Value>, Failure> 
     match body {
         Value::Object(map) => Ok(map),
         Value::Null => Ok(EMPTY.get_or_init(serde_json::Map::new)),
-        _ => Err(Failure::new(400, "invalid_request", "The body must be a JSON object")),
+        _ => Err(Failure::new(
+            400,
+            "invalid_request",
+            "The body must be a JSON object",
+        )),
     }
 }
 
@@ -83,7 +91,10 @@ pub fn opt_bool(body: &Value, field: &str) -> Result<bool, Failure> {
     match present(body, field) {
         None => Ok(false),
         Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => Err(Failure::invalid(field, format!("{field} must be a boolean"))),
+        Some(_) => Err(Failure::invalid(
+            field,
+            format!("{field} must be a boolean"),
+        )),
     }
 }
 
@@ -107,7 +118,10 @@ pub fn metadata(body: &Value) -> Result<BTreeMap<String, String>, Failure> {
         return Err(Failure::invalid("metadata", "metadata must be an object"));
     };
     if map.len() > 20 {
-        return Err(Failure::invalid("metadata", "metadata has more than 20 keys"));
+        return Err(Failure::invalid(
+            "metadata",
+            "metadata has more than 20 keys",
+        ));
     }
     let mut out = BTreeMap::new();
     for (k, v) in map {
@@ -116,7 +130,10 @@ pub fn metadata(body: &Value) -> Result<BTreeMap<String, String>, Failure> {
             return Err(Failure::invalid(&field, "metadata values must be strings"));
         };
         if k.chars().count() > 40 || s.chars().count() > 500 {
-            return Err(Failure::invalid(&field, "metadata key ≤ 40 and value ≤ 500 chars"));
+            return Err(Failure::invalid(
+                &field,
+                "metadata key ≤ 40 and value ≤ 500 chars",
+            ));
         }
         out.insert(k.clone(), s.clone());
     }

@@ -104,7 +104,12 @@ async fn deliver(shared: Arc<Shared>, event: OutgoingEvent) {
     }
 }
 
-async fn retry(shared: Arc<Shared>, event: OutgoingEvent, first: Instant, mut retry_after: Option<u64>) {
+async fn retry(
+    shared: Arc<Shared>,
+    event: OutgoingEvent,
+    first: Instant,
+    mut retry_after: Option<u64>,
+) {
     let give_up = Duration::from_secs_f64(GIVE_UP_AFTER_SECS as f64 / shared.speedup);
     for (i, base) in RETRY_SCHEDULE_SECS.iter().enumerate() {
         let jitter = rand::thread_rng().gen_range(0.9..=1.1);
@@ -202,7 +207,11 @@ async fn attempt(shared: &Shared, event: &OutgoingEvent, attempt_no: u32) -> Out
         }
         Some(s) => {
             shared.counters.failed.fetch_add(1, Ordering::SeqCst);
-            let ra = if s == 429 || s == 503 { retry_after } else { None };
+            let ra = if s == 429 || s == 503 {
+                retry_after
+            } else {
+                None
+            };
             Outcome::Failed { retry_after: ra }
         }
         None => {

@@ -85,12 +85,19 @@ pub(super) struct HoldBuffer {
 
 impl HoldBuffer {
     /// Holds `event`; returns a shuffled batch when the resource's window is full.
-    pub(super) fn hold(&mut self, event: OutgoingEvent, faults: &WebhookFaults) -> Vec<OutgoingEvent> {
+    pub(super) fn hold(
+        &mut self,
+        event: OutgoingEvent,
+        faults: &WebhookFaults,
+    ) -> Vec<OutgoingEvent> {
         let resource = event.resource_id.clone();
-        let held = self.by_resource.entry(resource.clone()).or_insert_with(|| Held {
-            since: Instant::now(),
-            events: Vec::new(),
-        });
+        let held = self
+            .by_resource
+            .entry(resource.clone())
+            .or_insert_with(|| Held {
+                since: Instant::now(),
+                events: Vec::new(),
+            });
         held.events.push(event);
         if held.events.len() >= faults.window() {
             self.take(&resource)

@@ -161,7 +161,11 @@ impl WebhookSender {
             .redirect(reqwest::redirect::Policy::none())
             .timeout(config.attempt_timeout)
             .build()?;
-        let speedup = if config.retry_speedup > 0.0 { config.retry_speedup } else { 1.0 };
+        let speedup = if config.retry_speedup > 0.0 {
+            config.retry_speedup
+        } else {
+            1.0
+        };
         let shared = Arc::new(Shared {
             url: RwLock::new(config.url),
             secret: config.secret,
@@ -214,7 +218,11 @@ impl WebhookSender {
 
     /// The receiver URL.
     pub fn url(&self) -> Option<String> {
-        self.shared.url.read().unwrap_or_else(|p| p.into_inner()).clone()
+        self.shared
+            .url
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Counter snapshot.

@@ -1,0 +1,114 @@
+//! Applies an [`OrderEvent`] to an order inside a transaction: runs the pure
+//! state machine, writes the order (optimistic version check) and carries
+//! out its effects — timeline entry, notification, staff alert, factory job.
+
+use crate::error::{AppError, AppResult};
+use crate::jobs::AppJob;
+use crate::notify::{notify_in, texts::Detail};
+use crate::App;
+use caas_domain::ids::{AlertId, TimelineId};
+use caas_domain::order::Order;
+use caas_domain::order_flow::{transition, OrderEffect, OrderEvent};
+use caas_domain::ports::Tx;
+use caas_domain::records::{StaffAlert, TimelineEntry};
+use chrono::{DateTime, Utc};
+
+/// What the timeline entry and the notification of a transition say.
+#[derive(Debug, Clone)]
+pub struct EventRecord {
+    /// Timeline kind key.
+    pub kind: String,
+    /// When it happened.
+    pub at: DateTime<Utc>,
+    /// Facts shown with the entry.
+    pub data: serde_json::Value,
+    /// Unique per fact (`factory:evt_…`, `senal:pay_…`).
+    pub dedupe_key: String,
+    /// Text of the notification, if the transition notifies.
+    pub detail: Option<Detail>,
+    /// Text of a staff alert, if the transition alerts.
+    pub alert_message: String,
+}
+
+/// Applies `event` to `order` and its effects; `order` is updated in place.
+pub async fn apply_order_event_in(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &mut Order,
+    event: &OrderEvent,
+    rec: &EventRecord,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    let (next, effects) = transition(order.state, event)?;
+    order.state = next;
+    order.version += 1;
+    order.updated_at = now;
+    if !tx.update_order(order).await? {
+        return Err(AppError::Conflict("the order changed meanwhile; try again".into()));
+    }
+    for effect in effects {
+        match effect {
+            OrderEffect::RecordTimeline => {
+                let entry = TimelineEntry {
+                    id: TimelineId::new(),
+                    order_id: order.id.clone(),
+                    at: rec.at,
+                    kind: rec.kind.clone(),
+                    data: rec.data.clone(),
+                    dedupe_key: rec.dedupe_key.clone(),
+                    recorded_at: now,
+                };
+                tx.append_timeline(&entry).await?;
+            }
+            OrderEffect::PlaceFactoryOrder => {
+                let job = AppJob::PlaceFactoryOrder { order_id: order.id.clone() }
+                    .to_new_job(now, app.settings.factory_max_attempts)?;
+                tx.enqueue_job(&job, now).await?;
+            }
+            OrderEffect::Notify(kind) => {
+                let Some(detail) = &rec.detail else { continue };
+                let customer = tx.find_account(&order.customer_id).await?.ok_or(AppError::NotFound)?;
+                notify_in(tx, app, &customer, Some(&order.id), kind, &format!("{}:{}", rec.dedupe_key, kind.as_str()), detail)
+                    .await?;
+            }
+            OrderEffect::AlertStaff(kind) => {
+                raise_alert_in(tx, app, order, kind, &rec.alert_message).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Raises a staff alert about `order` unless the same one is open.
+pub async fn raise_alert_in(tx: &mut dyn Tx, app: &App, order: &Order, kind: &str, message: &str) -> AppResult<bool> {
+    let a = StaffAlert {
+        id: AlertId::new(),
+        dealership_id: Some(order.dealership_id.clone()),
+        order_id: Some(order.id.clone()),
+        kind: kind.to_owned(),
+        message: message.to_owned(),
+        dedupe_key: format!("{kind}:{}", order.id),
+        created_at: app.clock.now(),
+        resolved_at: None,
+        resolved_by: None,
+    };
+    let new = tx.insert_alert(&a).await?;
+    if new {
+        tracing::warn!(order = %order.id, kind, "staff alert raised");
+    }
+    Ok(new)
+}
+
+/// Appends a timeline entry that is not a state transition.
+pub async fn record_in(tx: &mut dyn Tx, app: &App, order: &Order, rec: &EventRecord) -> AppResult<bool> {
+    let entry = TimelineEntry {
+        id: TimelineId::new(),
+        order_id: order.id.clone(),
+        at: rec.at,
+        kind: rec.kind.clone(),
+        data: rec.data.clone(),
+        dedupe_key: rec.dedupe_key.clone(),
+        recorded_at: app.clock.now(),
+    };
+    Ok(tx.append_timeline(&entry).await?)
+}

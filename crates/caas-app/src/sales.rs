@@ -1,0 +1,201 @@
+//! Sale registration (SALE-1..5, AUTH-2/3): SALES staff of a dealership
+//! register a closed sale. Every field is validated and all errors reported
+//! together; on success one transaction provisions (or reuses) the customer,
+//! emails the activation link, stores the profile and creates the order.
+
+use crate::auth::provisioning::{provision_customer_in, NewCustomer};
+use crate::context::RequestContext;
+use crate::error::{AppError, AppResult, Collect};
+use crate::orders::effects::{record_in, EventRecord};
+use crate::App;
+use caas_domain::account::{Account, Language, PersonName, Role};
+use caas_domain::audit::AuditEntry;
+use caas_domain::catalogue::check_plan_options;
+use caas_domain::customer::{CustomerProfile, DocumentType, IdentityDocument, Phone, PostalAddress};
+use caas_domain::email::EmailAddress;
+use caas_domain::ids::OrderId;
+use caas_domain::money::{Currency, Money};
+use caas_domain::order::{CustomerSnapshot, FactoryLink, Order, OrderState, PlanComercial};
+use serde::Deserialize;
+use serde_json::json;
+
+/// A sale as entered in the intranet form or the API (all text, validated here).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SaleIn {
+    /// Full name.
+    pub customer_name: String,
+    /// DNI, NIE, PASSPORT, ID_CARD or TAX.
+    pub document_type: String,
+    /// Document number.
+    pub document_number: String,
+    /// Email (credentials go only there).
+    pub email: String,
+    /// E.164 phone.
+    pub phone: String,
+    /// `es` or `en`.
+    pub language: String,
+    /// Home address: street.
+    pub address_line1: String,
+    /// Home address: postal code.
+    pub address_postal_code: String,
+    /// Home address: locality.
+    pub address_locality: String,
+    /// Home address: country.
+    pub address_country: String,
+    /// Delivery address: street.
+    pub delivery_line1: String,
+    /// Delivery address: postal code.
+    pub delivery_postal_code: String,
+    /// Delivery address: locality.
+    pub delivery_locality: String,
+    /// Delivery (and registration) country.
+    pub delivery_country: String,
+    /// Plataforma base code.
+    pub platform_code: String,
+    /// Option codes of that platform.
+    pub option_codes: Vec<String>,
+    /// Vehicle price, decimal text (`41500.00`).
+    pub vehicle_price: String,
+    /// Señal, decimal text.
+    pub senal: String,
+    /// ISO 4217.
+    pub currency: String,
+    /// Scheduled maintenance included.
+    pub maintenance_included: bool,
+}
+
+struct Valid {
+    name: PersonName,
+    email: EmailAddress,
+    document: IdentityDocument,
+    phone: Phone,
+    language: Language,
+    address: PostalAddress,
+    delivery: PostalAddress,
+    plan: PlanComercial,
+}
+
+async fn validate(app: &App, s: &SaleIn) -> AppResult<Valid> {
+    let mut c = Collect::default();
+    let name = c.take(PersonName::parse(&s.customer_name).map_err(|e| rename(e, "customer_name")));
+    let email = c.take(EmailAddress::parse(&s.email));
+    let doc_type = c.take(DocumentType::parse(&s.document_type));
+    let document = doc_type.and_then(|t| c.take(IdentityDocument::parse(t, &s.document_number)));
+    let phone = c.take(Phone::parse(&s.phone));
+    let language = c.take(Language::parse(s.language.trim()).map_err(|e| rename(e, "language")));
+    let address = c.take(PostalAddress::parse(
+        ["address_line1", "address_postal_code", "address_locality", "address_country"],
+        &s.address_line1,
+        &s.address_postal_code,
+        &s.address_locality,
+        &s.address_country,
+    ));
+    let delivery = c.take(PostalAddress::parse(
+        ["delivery_line1", "delivery_postal_code", "delivery_locality", "delivery_country"],
+        &s.delivery_line1,
+        &s.delivery_postal_code,
+        &s.delivery_locality,
+        &s.delivery_country,
+    ));
+    let catalogue = crate::catalogue::load_catalogue(app).await?;
+    let platform = catalogue.platforms.iter().find(|p| p.code == s.platform_code.trim().to_ascii_uppercase() && p.active);
+    if platform.is_none() {
+        c.push("platform_code", "choose a plataforma base of the catalogue");
+    }
+    let options = platform.and_then(|p| c.take(check_plan_options(&p.code, &s.option_codes, &catalogue.options)));
+    let currency = c.take(Currency::parse(s.currency.trim()));
+    let price = currency.and_then(|cur| c.take(Money::parse(&s.vehicle_price, cur).map_err(|e| rename(e, "vehicle_price"))));
+    let senal = currency.and_then(|cur| c.take(Money::parse(&s.senal, cur).map_err(|e| rename(e, "senal"))));
+    let plan = match (platform, options, price, senal) {
+        (Some(p), Some(option_codes), Some(vehicle_price), Some(senal)) => {
+            let plan = PlanComercial {
+                platform_code: p.code.clone(),
+                option_codes,
+                vehicle_price,
+                senal,
+                maintenance_included: s.maintenance_included,
+            };
+            c.take(plan.check_amounts()).map(|_| plan)
+        }
+        _ => None,
+    };
+    c.finish()?;
+    match (name, email, document, phone, language, address, delivery, plan) {
+        (Some(name), Some(email), Some(document), Some(phone), Some(language), Some(address), Some(delivery), Some(plan)) => {
+            Ok(Valid { name, email, document, phone, language, address, delivery, plan })
+        }
+        _ => Err(AppError::BadRequest("invalid sale".into())),
+    }
+}
+
+fn rename(e: caas_domain::DomainError, field: &'static str) -> caas_domain::DomainError {
+    match e {
+        caas_domain::DomainError::Invalid { message, .. } => caas_domain::DomainError::Invalid { field, message },
+        other => other,
+    }
+}
+
+/// Registers a sale for the seller's dealership; returns the new order.
+#[tracing::instrument(skip_all, fields(seller = %seller.id))]
+pub async fn register_sale(app: &App, ctx: &RequestContext, seller: &Account, input: &SaleIn) -> AppResult<Order> {
+    if seller.role != Role::Sales {
+        return Err(AppError::Forbidden);
+    }
+    let dealership_id = seller.dealership_id.clone().ok_or(AppError::Forbidden)?;
+    let v = validate(app, input).await?;
+    let now = app.clock.now();
+    let mut tx = app.store.begin().await?;
+    let new = NewCustomer { email: v.email.as_str().to_owned(), name: v.name.as_str().to_owned(), language: v.language };
+    let customer = provision_customer_in(&mut *tx, app, ctx, seller.id.as_str(), &new).await?;
+    tx.upsert_customer_profile(&CustomerProfile {
+        account_id: customer.account.id.clone(),
+        document: v.document.clone(),
+        phone: Some(v.phone.clone()),
+        address: v.address.clone(),
+        updated_at: now,
+    })
+    .await?;
+    let order = Order {
+        id: OrderId::new(),
+        customer_id: customer.account.id.clone(),
+        dealership_id,
+        sold_by: seller.id.clone(),
+        state: OrderState::SaleRegistered,
+        plan: v.plan,
+        customer: CustomerSnapshot {
+            name: v.name.as_str().to_owned(),
+            email: v.email.as_str().to_owned(),
+            document: v.document,
+            phone: Some(v.phone),
+            address: v.address,
+        },
+        delivery: v.delivery,
+        factory: FactoryLink::default(),
+        last_factory_contact: None,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    tx.insert_order(&order).await?;
+    let rec = EventRecord {
+        kind: "sale_registered".into(),
+        at: now,
+        data: json!({"sold_by": seller.name, "dealership": order.dealership_id}),
+        dedupe_key: format!("sale:{}", order.id),
+        detail: None,
+        alert_message: String::new(),
+    };
+    record_in(&mut *tx, app, &order, &rec).await?;
+    tx.append_audit(
+        &AuditEntry::new(now, seller.id.as_str(), "sale.registered")
+            .subject(order.id.to_string())
+            .details(json!({"customer": order.customer_id, "new_customer": customer.created, "plan": order.plan}))
+            .context(ctx.request_id.clone(), ctx.ip.clone()),
+    )
+    .await?;
+    tx.commit().await?;
+    app.wake_jobs();
+    tracing::info!(order = %order.id, "sale registered");
+    Ok(order)
+}
