@@ -41,6 +41,12 @@ pub enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// Run one partner simulator standalone.
+    Sim {
+        /// Which simulator.
+        #[command(subcommand)]
+        which: crate::cli_sim::SimCommand,
+    },
 }
 
 /// Administration tasks.
@@ -98,6 +104,10 @@ pub async fn run() -> anyhow::Result<()> {
             store.close().await;
             Ok(())
         }
+        Command::Sim { which } => {
+            crate::telemetry::init(config.log_format, &config.log_level);
+            crate::cli_sim::run_sim(which).await
+        }
         Command::Admin { task } => {
             crate::telemetry::init(config.log_format, "warn");
             admin(config, task).await
@@ -128,6 +138,11 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     println!("  Intranet:        {url}/intranet");
     println!("  API docs:        {url}/api/docs/");
     println!("  Health:          {url}/healthz  {url}/readyz  {url}/metrics");
+    if let Some(s) = app.simulators() {
+        println!("  Simulators (embedded; a sale progresses through manufacturing on its own):");
+        println!("    factory  {}/_sim/orders   payments {}/_sim/intents", s.factory_url, s.payments_url);
+        println!("    sms      {}/_sim/messages push     {}/_sim/stats", s.sms_url, s.push_url);
+    }
     if config.smtp_url.is_none() {
         println!("  Mail: no SMTP configured; emails are kept in the outbox at {url}/ops/mail");
     }

@@ -88,6 +88,61 @@ pub struct Config {
     pub secure_cookies: Option<bool>,
     /// Take the client address from `X-Forwarded-For` (behind a proxy only).
     pub trust_forwarded_for: bool,
+    /// `embedded` starts the partner simulators on loopback and wires them
+    /// in (the default); `off` uses the `*_base_url` settings below.
+    pub simulators: SimMode,
+    /// Embedded factory: milliseconds between manufacturing milestones.
+    pub sim_factory_step_ms: u64,
+    /// Embedded simulators: divide the webhook retry schedule by this.
+    pub sim_retry_speedup: f64,
+    /// Embedded payments: seconds `tok_test_timeout_once` holds the connection.
+    pub sim_payment_timeout_hold_secs: u64,
+    /// Embedded payments: use the short test delays (settlement in ms).
+    pub sim_fast_payments: bool,
+    /// Factory Orders API base URL.
+    pub factory_base_url: Option<String>,
+    /// Factory API key.
+    pub factory_api_key: Option<Secret>,
+    /// Factory webhook signing secret (`whsec_…`).
+    pub factory_webhook_secret: Option<Secret>,
+    /// Payment gateway base URL.
+    pub payment_base_url: Option<String>,
+    /// Payment gateway secret key.
+    pub payment_api_key: Option<Secret>,
+    /// Payment webhook signing secret.
+    pub payment_webhook_secret: Option<Secret>,
+    /// SMS provider base URL.
+    pub sms_base_url: Option<String>,
+    /// SMS provider API key.
+    pub sms_api_key: Option<Secret>,
+    /// SMS receipts signing secret.
+    pub sms_webhook_secret: Option<Secret>,
+    /// VAPID public key (base64url); generated per start when unset.
+    pub vapid_public_key: Option<String>,
+    /// VAPID private key (base64url).
+    pub vapid_private_key: Option<Secret>,
+    /// VAPID contact (`mailto:` or `https:`).
+    pub vapid_subject: String,
+    /// Timeout of factory and payment calls, seconds.
+    pub partner_timeout_secs: u64,
+    /// Attempts to place a factory order before staff are alerted.
+    pub factory_max_attempts: i32,
+    /// Seconds a gap in factory event sequences may last before reconciling.
+    pub factory_gap_wait_secs: i64,
+    /// Minutes of factory silence about an order before an alert (MFG-10).
+    pub factory_silence_alert_minutes: i64,
+    /// Seconds between silence checks.
+    pub silence_check_secs: u64,
+}
+
+/// Whether the partner simulators run inside `caas serve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SimMode {
+    /// Start and wire the simulators (development default).
+    Embedded,
+    /// Use the configured partner URLs.
+    Off,
 }
 
 impl Default for Config {
@@ -114,6 +169,28 @@ impl Default for Config {
             job_poll_ms: 500,
             secure_cookies: None,
             trust_forwarded_for: false,
+            simulators: SimMode::Embedded,
+            sim_factory_step_ms: 10_000,
+            sim_retry_speedup: 60.0,
+            sim_payment_timeout_hold_secs: 35,
+            sim_fast_payments: false,
+            factory_base_url: None,
+            factory_api_key: None,
+            factory_webhook_secret: None,
+            payment_base_url: None,
+            payment_api_key: None,
+            payment_webhook_secret: None,
+            sms_base_url: None,
+            sms_api_key: None,
+            sms_webhook_secret: None,
+            vapid_public_key: None,
+            vapid_private_key: None,
+            vapid_subject: "mailto:operations@caas.local".into(),
+            partner_timeout_secs: 30,
+            factory_max_attempts: 8,
+            factory_gap_wait_secs: 60,
+            factory_silence_alert_minutes: 7 * 24 * 60,
+            silence_check_secs: 3600,
         }
     }
 }
@@ -179,6 +256,40 @@ impl Config {
         }
         if self.job_workers == 0 || self.job_workers > 64 {
             return err("job_workers", "must be between 1 and 64");
+        }
+        for (k, v) in [
+            ("factory_base_url", &self.factory_base_url),
+            ("payment_base_url", &self.payment_base_url),
+            ("sms_base_url", &self.sms_base_url),
+        ] {
+            if let Some(u) = v {
+                if !(u.starts_with("http://") || u.starts_with("https://")) {
+                    return err(k, "must start with http:// or https://");
+                }
+            }
+        }
+        for (k, v) in [
+            ("factory_webhook_secret", &self.factory_webhook_secret),
+            ("payment_webhook_secret", &self.payment_webhook_secret),
+            ("sms_webhook_secret", &self.sms_webhook_secret),
+        ] {
+            if let Some(s) = v {
+                if caas_partners::webhooks::WebhookSecret::parse(s.expose()).is_err() {
+                    return err(k, "must be whsec_ followed by base64");
+                }
+            }
+        }
+        if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:")) {
+            return err("vapid_subject", "must start with mailto: or https:");
+        }
+        if self.vapid_public_key.is_some() != self.vapid_private_key.is_some() {
+            return err("vapid_private_key", "set both VAPID keys or neither");
+        }
+        if self.partner_timeout_secs == 0 || self.sim_retry_speedup <= 0.0 || self.sim_factory_step_ms == 0 {
+            return err("partner_timeout_secs", "timeouts, steps and speed-ups must be greater than zero");
+        }
+        if self.factory_max_attempts < 1 || self.factory_gap_wait_secs < 0 || self.factory_silence_alert_minutes < 1 || self.silence_check_secs == 0 {
+            return err("factory_max_attempts", "factory retry and alert settings must be positive");
         }
         if self.pg_max_connections == 0 {
             return err("pg_max_connections", "must be greater than zero");

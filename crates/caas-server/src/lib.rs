@@ -3,15 +3,18 @@
 
 pub mod api;
 pub mod cli;
+pub mod cli_sim;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod middleware;
+pub mod partners_setup;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod system;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 
 pub use startup::Application;

@@ -4,7 +4,7 @@
 
 use crate::middleware::guard::guard;
 use crate::state::AppState;
-use crate::{api, system, web};
+use crate::{api, system, web, webhooks};
 use axum::http::Method;
 use axum::routing::MethodRouter;
 use axum::Router;
@@ -88,8 +88,15 @@ pub fn def(
 pub fn table() -> Vec<RouteDef> {
     [
         system::routes(),
+        webhooks::factory::routes(),
+        webhooks::payments::routes(),
+        webhooks::sms::routes(),
         api::v1::auth::routes(),
         api::v1::me::routes(),
+        api::v1::catalogue::routes(),
+        api::v1::sales::routes(),
+        api::v1::orders::routes(),
+        api::v1::notifications::routes(),
         web::home::routes(),
         web::login::routes(),
         web::activation::routes(),

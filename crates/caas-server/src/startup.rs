@@ -70,6 +70,9 @@ pub fn build_app(
         max_failures_per_account: config.login_max_failures_per_account,
         max_failures_per_ip: config.login_max_failures_per_ip,
         throttle_window: Duration::minutes(config.login_window_minutes),
+        factory_max_attempts: config.factory_max_attempts,
+        factory_gap_wait: Duration::seconds(config.factory_gap_wait_secs),
+        factory_silence_alert: Duration::minutes(config.factory_silence_alert_minutes),
         ..AppSettings::default()
     };
     Ok(App {
@@ -89,6 +92,8 @@ pub struct Application {
     router: Router,
     state: AppState,
     runner: JobRunner,
+    simulators: Option<crate::partners_setup::Simulators>,
+    silence_check: std::time::Duration,
     /// The ADMIN created on this start, if the database had none.
     pub initial_admin: Option<InitialAdmin>,
 }
@@ -108,12 +113,13 @@ impl Application {
         config.validate()?;
         let address = listener.local_addr()?;
         let store = open_store(&config).await?;
-        let app = build_app(
-            &config,
-            store.clone(),
-            clock.clone(),
-            config.public_url(address),
-        )?;
+        let public_url = config.public_url(address);
+        let wiring = crate::partners_setup::wire_partners(&config, &public_url).await?;
+        let mut app = build_app(&config, store.clone(), clock.clone(), public_url)?;
+        app.partners = wiring.partners;
+        caas_app::catalogue::seed_catalogue_if_empty(&app)
+            .await
+            .map_err(|e| anyhow::anyhow!("seeding the catalogue: {e}"))?;
         let initial_admin = ensure_first_admin(&app, &config.admin_email)
             .await
             .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
@@ -137,6 +143,7 @@ impl Application {
                 .secure_cookies
                 .unwrap_or_else(|| config.public_url(address).starts_with("https://")),
             trust_forwarded_for: config.trust_forwarded_for,
+            webhook_secrets: wiring.secrets,
             metrics: Arc::new(metrics::Metrics::default()),
             app,
         };
@@ -147,6 +154,8 @@ impl Application {
             router,
             state,
             runner,
+            simulators: wiring.simulators,
+            silence_check: std::time::Duration::from_secs(config.silence_check_secs),
             initial_admin,
         })
     }
@@ -154,6 +163,11 @@ impl Application {
     /// Bound address.
     pub fn address(&self) -> SocketAddr {
         self.address
+    }
+
+    /// The embedded simulators, when running.
+    pub fn simulators(&self) -> Option<&crate::partners_setup::Simulators> {
+        self.simulators.as_ref()
     }
 
     /// Shared state (tests reach the use cases through it).
@@ -168,7 +182,8 @@ impl Application {
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let (stop_tx, stop_rx) = watch::channel(false);
-        let mut workers = self.runner.spawn(stop_rx);
+        let mut workers = self.runner.spawn(stop_rx.clone());
+        let silence = spawn_silence_check(self.state.app.clone(), self.silence_check, stop_rx);
         let store = self.state.app.store.clone();
         let service = self
             .router
@@ -179,10 +194,30 @@ impl Application {
             .context("serving HTTP")?;
         let _ = stop_tx.send(true);
         while workers.join_next().await.is_some() {}
+        let _ = silence.await;
+        if let Some(sims) = self.simulators {
+            sims.shutdown().await;
+        }
         store.close().await;
         tracing::info!("stopped");
         Ok(())
     }
+}
+
+/// Checks for silent factory orders every `every` until `stop` (MFG-10);
+/// the check is idempotent, so a restart simply starts checking again.
+fn spawn_silence_check(app: App, every: std::time::Duration, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(every) => {}
+                _ = stop.changed() => return,
+            }
+            if let Err(e) = caas_app::factory::silence::check_silent_orders(&app).await {
+                tracing::error!(error = %format!("{e:#}"), "silent order check failed");
+            }
+        }
+    })
 }
 
 /// The complete router with every layer.

@@ -15,4 +15,6 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
+    /// Secrets the webhook receivers verify signatures with.
+    pub webhook_secrets: crate::partners_setup::WebhookSecrets,
 }

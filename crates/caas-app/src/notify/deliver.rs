@@ -152,23 +152,61 @@ pub async fn record_email_outcome(app: &App, notification_id: &str, sent: bool, 
     Ok(())
 }
 
-/// Applies an SMS receipt (`message.delivered`…) to its delivery; receipts
-/// never move a delivery backwards.
-pub async fn apply_sms_receipt(app: &App, message_id: &str, status: &str, error_code: Option<&str>) -> anyhow::Result<()> {
+/// Stores a verified SMS receipt and applies it to its delivery in one
+/// transaction; receipts never move a delivery backwards. True if new.
+pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResult<bool> {
+    #[derive(serde::Deserialize)]
+    struct Env {
+        id: String,
+        #[serde(rename = "type")]
+        kind: String,
+        data: Data,
+    }
+    #[derive(serde::Deserialize)]
+    struct Data {
+        message_id: String,
+        #[serde(default)]
+        reference: Option<String>,
+        status: String,
+        sequence: i64,
+        #[serde(default)]
+        error_code: Option<String>,
+    }
+    let e: Env = serde_json::from_str(body).map_err(|e| crate::error::AppError::BadRequest(format!("not an SMS receipt: {e}")))?;
+    let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    if let Some(mut d) = tx.find_delivery_by_provider_ref(message_id).await? {
-        let next = match status {
+    let row = caas_domain::records::InboundEvent {
+        source: "sms".into(),
+        event_id: e.id.clone(),
+        event_type: e.kind.clone(),
+        resource: e.data.message_id.clone(),
+        reference: e.data.reference.clone(),
+        sequence: e.data.sequence,
+        body: body.to_owned(),
+        received_at: now,
+        state: caas_domain::records::InboundState::Applied,
+    };
+    if !tx.insert_inbound(&row).await? {
+        return Ok(false);
+    }
+    if let Some(mut d) = tx.find_delivery_by_provider_ref(&e.data.message_id).await? {
+        let next = match e.data.status.as_str() {
             "delivered" => Some(DeliveryState::Delivered),
             "failed" | "expired" => Some(DeliveryState::Failed),
             _ => None,
         };
-        let what = format!("receipt: {status}{}", error_code.map(|c| format!(" ({c})")).unwrap_or_default());
+        let what = format!(
+            "receipt {} (sequence {}){}",
+            e.data.status,
+            e.data.sequence,
+            e.data.error_code.map(|c| format!(": {c}")).unwrap_or_default()
+        );
         match next {
-            Some(s) if matches!(d.state, DeliveryState::Sent | DeliveryState::Pending) => d.record(app.clock.now(), s, what),
-            _ => d.log.push(caas_domain::notification::DeliveryLogEntry { at: app.clock.now(), what }),
+            Some(s) if d.state == DeliveryState::Sent => d.record(now, s, what),
+            _ => d.log.push(caas_domain::notification::DeliveryLogEntry { at: now, what }),
         }
         tx.upsert_delivery(&d).await?;
     }
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }

@@ -17,10 +17,30 @@ use utoipa::{Modify, OpenApi};
         v1::me::list_my_sessions,
         v1::me::revoke_my_session,
         v1::me::change_my_password,
+        v1::catalogue::view_catalogue,
+        v1::sales::create_sale,
+        v1::sales::list_sales,
+        v1::sales::view_sale,
+        v1::sales::pay_senal_at_dealership,
+        v1::sales::resubmit_sale,
+        v1::sales::cancel_sale,
+        v1::sales::download_invoice_for_staff,
+        v1::orders::list_orders,
+        v1::orders::view_order,
+        v1::orders::pay_senal_online,
+        v1::orders::download_invoice,
+        v1::notifications::list_notifications,
+        v1::notifications::mark_notifications_read,
+        v1::notifications::list_preferences,
+        v1::notifications::set_preference,
+        v1::notifications::create_push_subscription,
+        v1::notifications::list_push_subscriptions,
+        v1::notifications::delete_push_subscription,
+        v1::notifications::view_vapid_key,
     ),
-    components(schemas(v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn)),
+    components(schemas(v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
     modifiers(&BearerAuth),
-    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"))
+    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"))
 )]
 pub struct ApiDoc;
 

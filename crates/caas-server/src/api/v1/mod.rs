@@ -1,7 +1,12 @@
 //! Version 1 of the API.
 
 pub mod auth;
+pub mod catalogue;
 pub mod me;
+pub mod notifications;
+pub mod orders;
+pub mod sales;
+pub mod views;
 
 use serde::Serialize;
 use utoipa::ToSchema;

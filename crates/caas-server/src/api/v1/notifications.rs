@@ -1,0 +1,168 @@
+//! `/api/v1/notifications` and `/api/v1/push-subscriptions`: the inbox with
+//! per-channel delivery states, channel preferences, and the Web Push
+//! subscriptions of the customer's app installations (MOB-2).
+
+use crate::error::ApiError;
+use crate::extract::viewer::{ApiJson, ApiUser};
+use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::routing::{delete, get, post, put};
+use axum::Json;
+use caas_app::notify::prefs;
+use caas_app::AppError;
+use caas_domain::ids::PushSubscriptionId;
+use caas_domain::notification::{Channel, NotificationKind};
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+/// Routes of this resource.
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        def(Method::GET, "/api/v1/notifications", Surface::Api, Access::Roles(CUSTOMER), get(list_notifications)),
+        def(Method::POST, "/api/v1/notifications/read", Surface::Api, Access::Roles(CUSTOMER), post(mark_notifications_read)),
+        def(Method::GET, "/api/v1/notifications/preferences", Surface::Api, Access::Roles(CUSTOMER), get(list_preferences)),
+        def(Method::PUT, "/api/v1/notifications/preferences", Surface::Api, Access::Roles(CUSTOMER), put(set_preference)),
+        def(Method::GET, "/api/v1/push-subscriptions", Surface::Api, Access::Roles(CUSTOMER), get(list_push_subscriptions)),
+        def(Method::POST, "/api/v1/push-subscriptions", Surface::Api, Access::Roles(CUSTOMER), post(create_push_subscription)),
+        def(
+            Method::DELETE,
+            "/api/v1/push-subscriptions/{subscription_id}",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            delete(delete_push_subscription),
+        ),
+        def(Method::GET, "/api/v1/push/vapid-public-key", Surface::Api, Access::Authenticated, get(view_vapid_key)),
+    ]
+}
+
+/// The inbox, newest first, with each channel's delivery state.
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
+pub async fn list_notifications(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Value>>, ApiError> {
+    let items = prefs::list_inbox(&state.app, &user.account, 200).await?;
+    Ok(Json(
+        items
+            .into_iter()
+            .map(|i| {
+                let n = i.notification;
+                json!({
+                    "id": n.id, "event": n.kind.as_str(), "category": n.kind.category(), "order_id": n.order_id,
+                    "title": n.title, "body": n.body, "url": n.url, "language": n.language,
+                    "created_at": n.created_at, "read_at": n.read_at,
+                    "deliveries": i.deliveries.iter().map(|d| json!({
+                        "channel": d.channel.as_str(), "state": d.state.as_str(), "attempts": d.attempts,
+                        "provider_ref": d.provider_ref, "log": d.log,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    ))
+}
+
+/// Marks the whole inbox read.
+#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", security(("bearer" = [])), responses((status = 204)))]
+pub async fn mark_notifications_read(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, ApiError> {
+    prefs::mark_inbox_read(&state.app, &user.account).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// One cell of the matrix.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PreferenceIo {
+    /// Event (`manufacturing_milestone`…).
+    pub event: String,
+    /// `email`, `push`, `display`, `sms`.
+    pub channel: String,
+    /// `M`, `O`, `B` or `–` (output only).
+    #[serde(default)]
+    pub requirement: String,
+    /// On or off.
+    pub enabled: bool,
+}
+
+/// The notification matrix as it applies to the caller.
+#[utoipa::path(get, path = "/api/v1/notifications/preferences", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [PreferenceIo])))]
+pub async fn list_preferences(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<PreferenceIo>>, ApiError> {
+    let cells = prefs::list_preferences(&state.app, &user.account).await?;
+    Ok(Json(
+        cells
+            .into_iter()
+            .map(|c| PreferenceIo {
+                event: c.kind.as_str().into(),
+                channel: c.channel.as_str().into(),
+                requirement: c.requirement.letter().into(),
+                enabled: c.enabled,
+            })
+            .collect(),
+    ))
+}
+
+/// Switches one optional cell on or off (mandatory cells: 422).
+#[utoipa::path(put, path = "/api/v1/notifications/preferences", tag = "notifications", security(("bearer" = [])),
+    request_body = PreferenceIo, responses((status = 204), (status = 422, body = super::Problem)))]
+pub async fn set_preference(State(state): State<AppState>, user: ApiUser, ApiJson(b): ApiJson<PreferenceIo>) -> Result<StatusCode, ApiError> {
+    let kind = NotificationKind::parse(&b.event)?;
+    let channel = Channel::parse(&b.channel)?;
+    prefs::set_preference(&state.app, &user.account, kind, channel, b.enabled).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `PushSubscription.toJSON()` as the browser gives it.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PushSubscriptionIn {
+    /// Push service endpoint.
+    pub endpoint: String,
+    /// `{p256dh, auth}`.
+    #[schema(value_type = Object)]
+    pub keys: PushKeys,
+}
+
+/// Keys of a subscription.
+#[derive(Debug, Deserialize)]
+pub struct PushKeys {
+    /// Browser public key.
+    pub p256dh: String,
+    /// Auth secret.
+    pub auth: String,
+}
+
+fn sub_out(s: &caas_domain::records::PushSubscription) -> Value {
+    json!({"id": s.id, "endpoint": s.endpoint, "user_agent": s.user_agent, "created_at": s.created_at})
+}
+
+/// Registers this app installation for push.
+#[utoipa::path(post, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])),
+    request_body = PushSubscriptionIn, responses((status = 201, body = Object), (status = 422, body = super::Problem)))]
+pub async fn create_push_subscription(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(b): ApiJson<PushSubscriptionIn>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let ua = user.ctx.user_agent.clone().unwrap_or_default();
+    let s = prefs::subscribe_push(&state.app, &user.account, &b.endpoint, &b.keys.p256dh, &b.keys.auth, &ua).await?;
+    Ok((StatusCode::CREATED, Json(sub_out(&s))))
+}
+
+/// The caller's push subscriptions.
+#[utoipa::path(get, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
+pub async fn list_push_subscriptions(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Value>>, ApiError> {
+    Ok(Json(prefs::list_push(&state.app, &user.account).await?.iter().map(sub_out).collect()))
+}
+
+/// Removes one of the caller's push subscriptions.
+#[utoipa::path(delete, path = "/api/v1/push-subscriptions/{subscription_id}", tag = "notifications", security(("bearer" = [])),
+    params(("subscription_id" = String, Path)), responses((status = 204), (status = 404, body = super::Problem)))]
+pub async fn delete_push_subscription(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+    let id = PushSubscriptionId::parse(&id).map_err(|_| ApiError(AppError::NotFound))?;
+    prefs::unsubscribe_push(&state.app, &user.account, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The VAPID public key the app subscribes with.
+#[utoipa::path(get, path = "/api/v1/push/vapid-public-key", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = Object)))]
+pub async fn view_vapid_key(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Value>, ApiError> {
+    let key = state.app.partners.push.as_ref().map(|p| p.vapid_public_key()).ok_or(AppError::NotFound)?;
+    Ok(Json(json!({"public_key": key})))
+}

@@ -1,0 +1,162 @@
+//! Wiring of the partner systems: in the embedded default the factory,
+//! payments, SMS and Web Push simulators start on loopback (real HTTP, fresh
+//! signing secrets shared with the receivers); otherwise the configured URLs
+//! are used. Produces the clients behind the ports and the webhook secrets.
+
+use crate::config::{Config, Secret, SimMode};
+use anyhow::Context;
+use caas_app::Partners;
+use caas_partners::factory::FactoryClient;
+use caas_partners::payments::PaymentsClient;
+use caas_partners::sms::SmsClient;
+use caas_partners::webhooks::WebhookSecret;
+use caas_partners::webpush::{VapidKeys, WebPushClient, WebPushConfig};
+use caas_sim::common::SimHandle;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// Secrets the webhook receivers verify with.
+#[derive(Clone, Default)]
+pub struct WebhookSecrets {
+    /// Factory.
+    pub factory: Option<WebhookSecret>,
+    /// Payment gateway.
+    pub payments: Option<WebhookSecret>,
+    /// SMS provider.
+    pub sms: Option<WebhookSecret>,
+}
+
+/// The embedded simulators, for the operator banner and for tests.
+pub struct Simulators {
+    /// Factory base URL.
+    pub factory_url: String,
+    /// Payment gateway base URL.
+    pub payments_url: String,
+    /// SMS provider base URL.
+    pub sms_url: String,
+    /// Web Push service base URL.
+    pub push_url: String,
+    handles: Vec<SimHandle>,
+}
+
+impl Simulators {
+    /// Stops every simulator.
+    pub async fn shutdown(self) {
+        for h in self.handles {
+            h.shutdown().await;
+        }
+    }
+}
+
+/// Everything [`wire_partners`] produces.
+pub struct Wiring {
+    /// Clients for the use cases.
+    pub partners: Partners,
+    /// Secrets for the receivers.
+    pub secrets: WebhookSecrets,
+    /// Running simulators (embedded mode).
+    pub simulators: Option<Simulators>,
+}
+
+async fn loopback() -> anyhow::Result<TcpListener> {
+    TcpListener::bind("127.0.0.1:0").await.context("binding a simulator port")
+}
+
+fn secret(s: &Option<Secret>) -> anyhow::Result<Option<WebhookSecret>> {
+    s.as_ref()
+        .map(|s| WebhookSecret::parse(s.expose()).map_err(|e| anyhow::anyhow!("{e}")))
+        .transpose()
+}
+
+/// Builds the partner clients (starting the simulators in embedded mode).
+pub async fn wire_partners(config: &Config, public_url: &str) -> anyhow::Result<Wiring> {
+    let timeout = Duration::from_secs(config.partner_timeout_secs);
+    let push = push_client(config)?;
+    match config.simulators {
+        SimMode::Off => {
+            let key = |k: &Option<Secret>| k.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
+            let mut partners = Partners { push: Some(push), ..Partners::default() };
+            if let Some(u) = &config.factory_base_url {
+                partners.factory = Some(Arc::new(FactoryClient::new(u, key(&config.factory_api_key), timeout)?));
+            }
+            if let Some(u) = &config.payment_base_url {
+                partners.payments = Some(Arc::new(PaymentsClient::new(u, key(&config.payment_api_key), timeout)?));
+            }
+            if let Some(u) = &config.sms_base_url {
+                partners.sms = Some(Arc::new(SmsClient::new(u, key(&config.sms_api_key), caas_partners::sms::DEFAULT_TIMEOUT)?));
+            }
+            let secrets = WebhookSecrets {
+                factory: secret(&config.factory_webhook_secret)?,
+                payments: secret(&config.payment_webhook_secret)?,
+                sms: secret(&config.sms_webhook_secret)?,
+            };
+            Ok(Wiring { partners, secrets, simulators: None })
+        }
+        SimMode::Embedded => embedded(config, public_url, timeout, push).await,
+    }
+}
+
+async fn embedded(
+    config: &Config,
+    public_url: &str,
+    timeout: Duration,
+    push: Arc<dyn caas_domain::partners::PushApi>,
+) -> anyhow::Result<Wiring> {
+    let (fs, ps, ss) = (WebhookSecret::generate(), WebhookSecret::generate(), WebhookSecret::generate());
+    let mut f = caas_sim::factory::FactorySimConfig::new(Some(format!("{public_url}/webhooks/factory")));
+    f.webhook_secret = fs.clone();
+    f.step_ms = config.sim_factory_step_ms;
+    f.retry_speedup = config.sim_retry_speedup;
+    let factory = caas_sim::factory::start(f.clone(), loopback().await?).await?;
+
+    let pay_url = Some(format!("{public_url}/webhooks/payments"));
+    let mut p = if config.sim_fast_payments {
+        caas_sim::payments::PaymentsSimConfig::for_tests(pay_url)
+    } else {
+        caas_sim::payments::PaymentsSimConfig { webhook_url: pay_url, ..Default::default() }
+    };
+    p.webhook_secret = ps.clone();
+    p.retry_speedup = config.sim_retry_speedup;
+    p.timeout_hold_secs = config.sim_payment_timeout_hold_secs;
+    let payments = caas_sim::payments::start(p.clone(), loopback().await?).await?;
+
+    let mut s = caas_sim::sms::SmsSimConfig::for_tests(Some(format!("{public_url}/webhooks/sms")));
+    s.webhook_secret = ss.clone();
+    s.retry_speedup = config.sim_retry_speedup;
+    s.receipt_delay_scale = 1.0;
+    let sms = caas_sim::sms::start(s.clone(), loopback().await?).await?;
+
+    let pushsim = caas_sim::push::start(caas_sim::push::PushSimConfig { public_base_url: None }, loopback().await?).await?;
+
+    let partners = Partners {
+        factory: Some(Arc::new(FactoryClient::new(&factory.base_url, f.api_key.clone(), timeout)?)),
+        payments: Some(Arc::new(PaymentsClient::new(&payments.base_url, p.api_key.clone(), timeout)?)),
+        sms: Some(Arc::new(SmsClient::new(&sms.base_url, s.api_key.clone(), caas_partners::sms::DEFAULT_TIMEOUT)?)),
+        push: Some(push),
+    };
+    let parse = |s: &str| WebhookSecret::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
+    let secrets = WebhookSecrets { factory: Some(parse(&fs)?), payments: Some(parse(&ps)?), sms: Some(parse(&ss)?) };
+    let simulators = Simulators {
+        factory_url: factory.base_url.clone(),
+        payments_url: payments.base_url.clone(),
+        sms_url: sms.base_url.clone(),
+        push_url: pushsim.base_url.clone(),
+        handles: vec![factory, payments, sms, pushsim],
+    };
+    Ok(Wiring { partners, secrets, simulators: Some(simulators) })
+}
+
+fn push_client(config: &Config) -> anyhow::Result<Arc<dyn caas_domain::partners::PushApi>> {
+    let keys = match (&config.vapid_public_key, &config.vapid_private_key) {
+        (Some(public), Some(private)) => {
+            VapidKeys::from_base64url(public, private.expose()).map_err(|e| anyhow::anyhow!("vapid keys: {e}"))?
+        }
+        _ => {
+            tracing::warn!("no VAPID keys configured: generated for this run; push subscriptions will not survive a restart");
+            VapidKeys::generate()
+        }
+    };
+    let cfg = WebPushConfig { vapid: keys, subject: config.vapid_subject.clone(), timeout: Duration::from_secs(10) };
+    Ok(Arc::new(WebPushClient::new(cfg)?))
+}

@@ -1,0 +1,289 @@
+//! Human texts, in Spanish and English, for the codes the pages show: order
+//! and payment states, timeline kinds, factory refusal violations, card
+//! decline codes, alert kinds, notification rows and channels.
+
+use caas_domain::account::Language;
+use caas_domain::catalogue::{OptionCategory, PricingModel};
+use caas_domain::notification::{Channel, DeliveryState, NotificationKind};
+use caas_domain::order::OrderState;
+use caas_domain::partners::FactoryViolation;
+use caas_domain::payment::{PaymentChannel, PaymentKind, PaymentState};
+
+fn t(lang: Language, es: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Language::Es => es,
+        Language::En => en,
+    }
+}
+
+/// An order state for people.
+pub fn order_state(s: OrderState, lang: Language) -> &'static str {
+    use OrderState::*;
+    match s {
+        SaleRegistered => t(lang, "Venta registrada", "Sale registered"),
+        Reserved => t(lang, "Reservado", "Reserved"),
+        FactoryOrderPending => t(lang, "Pedido a fábrica pendiente", "Factory order pending"),
+        OrderRejected => t(lang, "Pedido rechazado por la fábrica", "Order refused by the factory"),
+        Ordered => t(lang, "Pedido a fábrica", "Ordered"),
+        InProduction => t(lang, "En fabricación", "In production"),
+        InTransitToDealership => t(lang, "De camino al concesionario", "On the way to the dealership"),
+        Cancelled => t(lang, "Cancelado", "Cancelled"),
+    }
+}
+
+/// CSS modifier of an order state badge.
+pub fn order_state_class(s: OrderState) -> &'static str {
+    use OrderState::*;
+    match s {
+        SaleRegistered | Reserved => "badge-info",
+        FactoryOrderPending => "badge-warn",
+        OrderRejected | Cancelled => "badge-err",
+        Ordered | InProduction | InTransitToDealership => "badge-ok",
+    }
+}
+
+/// A timeline entry kind for people.
+pub fn timeline_kind(kind: &str, lang: Language) -> String {
+    if let Some(key) = kind.strip_prefix("factory.") {
+        return caas_app::notify::texts::milestone_title(key, lang);
+    }
+    let s = match kind {
+        "sale_registered" => t(lang, "Venta registrada", "Sale registered"),
+        "senal_paid" => t(lang, "Señal pagada", "Reservation deposit paid"),
+        "payment_declined" => t(lang, "Pago rechazado", "Payment declined"),
+        "factory_order_placed" => t(lang, "Pedido aceptado por la fábrica", "Order accepted by the factory"),
+        "factory_order_rejected" => t(lang, "La fábrica rechazó el pedido", "The factory refused the order"),
+        "factory_unavailable" => t(lang, "Fábrica no disponible; se reintentará", "Factory unavailable; will retry"),
+        "factory_order_resubmitted" => t(lang, "Pedido reenviado a fábrica", "Order resubmitted to the factory"),
+        "sale_cancelled" => t(lang, "Venta cancelada", "Sale cancelled"),
+        _ => return kind.replace('_', " "),
+    };
+    s.to_owned()
+}
+
+/// One factory refusal violation for staff.
+pub fn violation(v: &FactoryViolation, lang: Language) -> String {
+    let value = v.value.clone().unwrap_or_default();
+    let es = lang == Language::Es;
+    match v.code.as_str() {
+        "unknown_model" if es => format!("La fábrica no conoce el modelo {value}."),
+        "unknown_model" => format!("The factory does not know the model {value}."),
+        "unknown_option" if es => format!("La fábrica no conoce la opción {value}."),
+        "unknown_option" => format!("The factory does not know the option {value}."),
+        "option_not_available_for_model" if es => {
+            format!("La opción {value} no está disponible para este modelo.")
+        }
+        "option_not_available_for_model" => {
+            format!("The option {value} is not available for this model.")
+        }
+        "option_combination_invalid" if es => format!(
+            "Estas opciones no se pueden combinar: {}.",
+            v.conflicting_codes.join(", ")
+        ),
+        "option_combination_invalid" => format!(
+            "These options cannot be combined: {}.",
+            v.conflicting_codes.join(", ")
+        ),
+        "component_unavailable" if es => format!(
+            "Falta un componente ({}) de la opción {}; quítala o espera.",
+            v.component.clone().unwrap_or_default(),
+            v.option_code.clone().unwrap_or_default()
+        ),
+        "component_unavailable" => format!(
+            "A component ({}) of option {} is unavailable; remove it or wait.",
+            v.component.clone().unwrap_or_default(),
+            v.option_code.clone().unwrap_or_default()
+        ),
+        "unknown_dealership" if es => "La fábrica no conoce este concesionario.".into(),
+        "unknown_dealership" => "The factory does not know this dealership.".into(),
+        "delivery_locality_not_served" if es => {
+            format!("La fábrica no entrega en la localidad {value}.")
+        }
+        "delivery_locality_not_served" => {
+            format!("The factory does not deliver to the locality {value}.")
+        }
+        other => format!("{other} {value}").trim().to_owned(),
+    }
+}
+
+/// Why a card was declined, in friendly words.
+pub fn decline(code: Option<&str>, lang: Language) -> &'static str {
+    match code.unwrap_or("") {
+        "insufficient_funds" => t(
+            lang,
+            "La tarjeta no tiene saldo suficiente.",
+            "The card has insufficient funds.",
+        ),
+        "expired_card" => t(lang, "La tarjeta ha caducado.", "The card has expired."),
+        "do_not_honor" => t(
+            lang,
+            "El banco ha rechazado el pago. Contacta con tu banco o usa otra tarjeta.",
+            "The bank refused the payment. Contact your bank or use another card.",
+        ),
+        "lost_card" | "stolen_card" => t(
+            lang,
+            "El banco ha bloqueado esta tarjeta. Usa otra tarjeta.",
+            "The bank has blocked this card. Use another card.",
+        ),
+        "fraudulent" => t(
+            lang,
+            "El pago se ha rechazado por seguridad. Usa otra tarjeta.",
+            "The payment was refused for security reasons. Use another card.",
+        ),
+        _ => t(
+            lang,
+            "La tarjeta ha sido rechazada. Prueba con otra tarjeta.",
+            "The card was declined. Try another card.",
+        ),
+    }
+}
+
+/// A payment state for people.
+pub fn payment_state(s: PaymentState, lang: Language) -> &'static str {
+    match s {
+        PaymentState::Created => t(lang, "En proceso", "Processing"),
+        PaymentState::Captured => t(lang, "Cobrado", "Paid"),
+        PaymentState::Settled => t(lang, "Liquidado", "Settled"),
+        PaymentState::Declined => t(lang, "Rechazado", "Declined"),
+        PaymentState::SettlementFailed => t(lang, "Liquidación fallida", "Settlement failed"),
+    }
+}
+
+/// A payment kind for people.
+pub fn payment_kind(k: PaymentKind, lang: Language) -> &'static str {
+    match k {
+        PaymentKind::Senal => t(lang, "Señal", "Reservation deposit"),
+        PaymentKind::Final => t(lang, "Pago final", "Final payment"),
+    }
+}
+
+/// Where a payment was made.
+pub fn payment_channel(c: PaymentChannel, lang: Language) -> &'static str {
+    match c {
+        PaymentChannel::Dealership => t(lang, "En el concesionario", "At the dealership"),
+        PaymentChannel::Online => t(lang, "En línea", "Online"),
+    }
+}
+
+/// A staff alert kind.
+pub fn alert_kind(kind: &str, lang: Language) -> String {
+    let s = match kind {
+        "factory_order_rejected" => t(lang, "Pedido rechazado por la fábrica", "Factory refused an order"),
+        "factory_order_retries_exhausted" => t(
+            lang,
+            "La fábrica no responde: reintentos agotados",
+            "Factory not answering: retries exhausted",
+        ),
+        "factory_order_cancelled" => t(lang, "La fábrica canceló un pedido", "The factory cancelled an order"),
+        "factory_order_silent" => t(lang, "Pedido sin noticias de la fábrica", "No news from the factory"),
+        _ => return kind.replace('_', " "),
+    };
+    s.to_owned()
+}
+
+/// A row of the notification matrix.
+pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
+    match k {
+        NotificationKind::FactoryOrderPlaced => t(lang, "Pedido enviado a fábrica", "Factory order placed"),
+        NotificationKind::ManufacturingMilestone => t(
+            lang,
+            "Hitos de fabricación y nuevas fechas estimadas",
+            "Manufacturing milestones and revised estimates",
+        ),
+        NotificationKind::VehicleAvailable => t(
+            lang,
+            "Vehículo disponible (pago final)",
+            "Vehicle available (final payment due)",
+        ),
+        NotificationKind::PaymentConfirmed => t(lang, "Pago confirmado", "Payment confirmed"),
+    }
+}
+
+/// A notification channel.
+pub fn channel(c: Channel, lang: Language) -> &'static str {
+    match c {
+        Channel::Email => t(lang, "Correo", "Email"),
+        Channel::Push => t(lang, "Push", "Push"),
+        Channel::Display => t(lang, "Pantalla del vehículo", "Vehicle display"),
+        Channel::Sms => t(lang, "SMS", "SMS"),
+    }
+}
+
+/// A delivery state.
+pub fn delivery_state(s: DeliveryState, lang: Language) -> &'static str {
+    match s {
+        DeliveryState::Pending => t(lang, "pendiente", "pending"),
+        DeliveryState::Sent => t(lang, "enviado", "sent"),
+        DeliveryState::Delivered => t(lang, "entregado", "delivered"),
+        DeliveryState::Failed => t(lang, "fallido", "failed"),
+        DeliveryState::Skipped => t(lang, "no enviado", "not sent"),
+    }
+}
+
+/// An option category.
+pub fn category(c: OptionCategory, lang: Language) -> &'static str {
+    match c {
+        OptionCategory::Performance => t(lang, "Prestaciones", "Performance"),
+        OptionCategory::Assistance => t(lang, "Asistencia", "Assistance"),
+        OptionCategory::Terrain => t(lang, "Terreno", "Terrain"),
+        OptionCategory::Comfort => t(lang, "Confort", "Comfort"),
+        OptionCategory::Entertainment => t(lang, "Entretenimiento", "Entertainment"),
+        OptionCategory::Safety => t(lang, "Seguridad", "Safety"),
+    }
+}
+
+/// Pricing model and duration of an offer.
+pub fn pricing(p: PricingModel, lang: Language) -> (&'static str, String) {
+    let days = |d: u32| match lang {
+        Language::Es => format!("{d} días"),
+        Language::En => format!("{d} days"),
+    };
+    match p {
+        PricingModel::TimeLimited { days: d } => (t(lang, "Por tiempo", "Time-limited"), days(d)),
+        PricingModel::Lifetime => (t(lang, "De por vida", "Lifetime"), "—".into()),
+        PricingModel::Subscription => (
+            t(lang, "Suscripción", "Subscription"),
+            t(lang, "mensual", "monthly").into(),
+        ),
+        PricingModel::Planned { days: d } => (t(lang, "Programada", "Planned"), days(d)),
+        PricingModel::Recurring { days: d } => (t(lang, "Recurrente", "Recurring"), days(d)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_factory_violation_code_has_a_sentence() {
+        for code in [
+            "unknown_model",
+            "unknown_option",
+            "option_not_available_for_model",
+            "option_combination_invalid",
+            "component_unavailable",
+            "unknown_dealership",
+            "delivery_locality_not_served",
+        ] {
+            let v = FactoryViolation {
+                code: code.into(),
+                field: None,
+                value: Some("X".into()),
+                conflicting_codes: vec!["A".into(), "B".into()],
+                option_code: Some("PUMP".into()),
+                component: Some("compressor".into()),
+            };
+            for lang in [Language::Es, Language::En] {
+                let s = violation(&v, lang);
+                assert!(!s.contains('_'), "{code} reads as a code: {s}");
+            }
+        }
+    }
+
+    #[test]
+    fn decline_codes_read_naturally() {
+        assert!(decline(Some("insufficient_funds"), Language::Es).contains("saldo"));
+        assert!(decline(Some("expired_card"), Language::En).contains("expired"));
+        assert!(decline(None, Language::En).contains("declined"));
+    }
+}
