@@ -103,7 +103,9 @@ async fn embedded(
     timeout: Duration,
     push: Arc<dyn caas_domain::partners::PushApi>,
 ) -> anyhow::Result<Wiring> {
-    let (fs, ps, ss) = (WebhookSecret::generate(), WebhookSecret::generate(), WebhookSecret::generate());
+    // Configured secrets win (tests sign their own events); otherwise fresh ones per start.
+    let pick = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_owned()).unwrap_or_else(WebhookSecret::generate);
+    let (fs, ps, ss) = (pick(&config.factory_webhook_secret), pick(&config.payment_webhook_secret), pick(&config.sms_webhook_secret));
     let mut f = caas_sim::factory::FactorySimConfig::new(Some(format!("{public_url}/webhooks/factory")));
     f.webhook_secret = fs.clone();
     f.step_ms = config.sim_factory_step_ms;

@@ -107,6 +107,14 @@ pub fn table() -> Vec<RouteDef> {
         web::ops_accounts::routes(),
         web::ops_dealerships::routes(),
         web::ops_audit::routes(),
+        web::ops_catalogue::routes(),
+        web::intranet_orders::routes(),
+        web::intranet_actions::routes(),
+        web::intranet_sales::routes(),
+        web::intranet_alerts::routes(),
+        web::expediente::routes(),
+        web::inbox::routes(),
+        web::preferences::routes(),
     ]
     .into_iter()
     .flatten()

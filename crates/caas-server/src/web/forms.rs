@@ -56,6 +56,29 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
     }
 }
 
+/// One entry of a `<select>` or checkbox group.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    /// Submitted value.
+    pub value: String,
+    /// Shown text.
+    pub label: String,
+    /// Pre-selected.
+    pub selected: bool,
+}
+
+/// Choices whose label is their value; `selected` is pre-selected.
+pub fn choices(values: &[&str], selected: &str) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: (*v).to_owned(),
+            label: (*v).to_owned(),
+            selected: *v == selected,
+        })
+        .collect()
+}
+
 /// The field errors of a validation failure, one message per field (several
 /// messages of the same field joined); `None` for any other error.
 pub fn field_errors(e: &AppError) -> Option<FormErrors> {

@@ -112,6 +112,8 @@ pub struct Msg {
     pub err_csrf: &'static str,
     pub go_home: &'static str,
     pub saved: &'static str,
+    /// Strings of the order pages.
+    pub o: &'static crate::web::i18n_orders::OrderMsg,
 }
 
 /// Spanish.
@@ -221,6 +223,7 @@ pub static ES: Msg = Msg {
     err_csrf: "El formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.",
     go_home: "Ir al inicio",
     saved: "Guardado.",
+    o: &crate::web::i18n_orders::ES,
 };
 
 /// English.
@@ -330,6 +333,7 @@ pub static EN: Msg = Msg {
     err_csrf: "The form has expired. Go back, reload the page and try again.",
     go_home: "Go to the start page",
     saved: "Saved.",
+    o: &crate::web::i18n_orders::EN,
 };
 
 impl Msg {

@@ -4,16 +4,30 @@
 pub mod account;
 pub mod activation;
 pub mod cookies;
+pub mod expediente;
+pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod i18n_orders;
+pub mod inbox;
+pub mod intranet_actions;
+pub mod intranet_alerts;
+pub mod intranet_orders;
+pub mod intranet_sales;
+pub mod labels;
 pub mod login;
 pub mod ops_accounts;
 pub mod ops_audit;
+pub mod ops_catalogue;
 pub mod ops_dealerships;
 pub mod ops_jobs;
 pub mod ops_mail;
 pub mod password;
+pub mod portal;
+pub mod preferences;
 pub mod render;
+pub mod senal;
+pub mod tracker;
 
 /// A redirect target is kept only if it is a local path (no open redirects).
 pub fn safe_next(next: &str) -> Option<&str> {

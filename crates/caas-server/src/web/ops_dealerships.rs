@@ -1,4 +1,5 @@
-//! `/ops/dealerships`: the dealership list and creation form.
+//! `/ops/dealerships`: the dealership list, the creation form and each
+//! dealership's address and opening hours (shown to collecting customers).
 
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
@@ -7,12 +8,13 @@ use crate::state::AppState;
 use crate::web::i18n::Msg;
 use crate::web::render::{render, render_status, FormErrors, Page};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;
-use caas_app::dealerships::{create_dealership, list_dealerships};
+use caas_app::dealerships::{create_dealership, list_dealerships, update_dealership_details};
+use caas_domain::ids::DealershipId;
 use caas_app::AppError;
 use caas_domain::dealership::COUNTRIES;
 use serde::Deserialize;
@@ -34,14 +36,30 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Roles(ADMIN),
             post(create_dealership_post),
         ),
+        def(
+            Method::POST,
+            "/ops/dealerships/{dealership_id}/details",
+            Surface::Web,
+            Access::Roles(ADMIN),
+            post(details_post),
+        ),
     ]
+}
+
+struct Row {
+    id: String,
+    name: String,
+    locality: String,
+    country: String,
+    address: String,
+    opening_hours: String,
 }
 
 #[derive(Template)]
 #[template(path = "ops_dealerships.html")]
 struct DealershipsPage {
     p: Page,
-    rows: Vec<(String, String, String, String)>,
+    rows: Vec<Row>,
     countries: Vec<&'static str>,
     errors: FormErrors,
 }
@@ -57,7 +75,14 @@ async fn page(
         p: Page::new(&user.viewer, m.dealerships_title, "/ops/dealerships"),
         rows: list
             .into_iter()
-            .map(|d| (d.id.to_string(), d.name, d.locality, d.country))
+            .map(|d| Row {
+                id: d.id.to_string(),
+                name: d.name,
+                locality: d.locality,
+                country: d.country,
+                address: d.address,
+                opening_hours: d.opening_hours,
+            })
             .collect(),
         countries: COUNTRIES.to_vec(),
         errors,
@@ -110,5 +135,45 @@ async fn create_dealership_post(
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
         Err(e) => Err(WebError::new(e, lang)),
+    }
+}
+
+/// Details form.
+#[derive(Debug, Deserialize)]
+pub struct DetailsForm {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    opening_hours: String,
+}
+
+async fn details_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<DetailsForm>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let id = DealershipId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
+    let r = update_dealership_details(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &id,
+        &f.address,
+        &f.opening_hours,
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to("/ops/dealerships").into_response()),
+        Err(e) => match crate::web::forms::field_errors(&e) {
+            Some(errors) => {
+                let p = page(&state, &user, errors)
+                    .await
+                    .map_err(|e| WebError::new(e, lang))?;
+                Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
+            }
+            None => Err(WebError::new(e, lang)),
+        },
     }
 }

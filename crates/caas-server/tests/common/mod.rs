@@ -17,9 +17,20 @@ pub struct TestApp {
     pub app: App,
     pub admin: InitialAdmin,
     pub db_url: String,
+    /// Base URLs of the embedded simulators (factory, payments, sms, push).
+    pub sims: Option<SimUrls>,
     _dir: Option<tempfile::TempDir>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     pub handle: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+}
+
+/// Where the embedded simulators listen.
+#[derive(Debug, Clone)]
+pub struct SimUrls {
+    pub factory: String,
+    pub payments: String,
+    pub sms: String,
+    pub push: String,
 }
 
 impl Drop for TestApp {
@@ -57,6 +68,12 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Cloc
         .expect("app builds");
     let address = format!("http://{}", application.address());
     let app = application.state().app.clone();
+    let sims = application.simulators().map(|s| SimUrls {
+        factory: s.factory_url.clone(),
+        payments: s.payments_url.clone(),
+        sms: s.sms_url.clone(),
+        push: s.push_url.clone(),
+    });
     let admin = application
         .initial_admin
         .clone()
@@ -70,6 +87,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Cloc
         app,
         admin,
         db_url,
+        sims,
         _dir: dir,
         shutdown: Some(tx),
         handle: Some(handle),

@@ -1,0 +1,159 @@
+//! `/expediente/{order_id}`: the customer's purchase file (EXP) — plan
+//! comercial, vehicle data, tracker, payments, invoices (PDF) and the online
+//! señal payment while the sale waits for it. Another customer's is 404.
+
+use crate::error::WebError;
+use crate::extract::viewer::WebUser;
+use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
+use crate::state::AppState;
+use crate::web::forms::FormData;
+use crate::web::i18n::Msg;
+use crate::web::intranet_actions::pdf_response;
+use crate::web::intranet_orders::{order_id, NoticeQuery};
+use crate::web::render::{render_status, Page};
+use crate::web::senal::{notice, outcome, senal_in, SenalForm, SenalOutcome};
+use crate::web::tracker::{order_view, OrderView};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use caas_app::orders::expediente::view_expediente;
+use caas_app::payments::invoices::invoice_pdf_for_customer;
+use caas_app::payments::senal::pay_senal;
+use caas_app::AppError;
+use caas_domain::ids::{InvoiceId, OrderId};
+use caas_domain::order::OrderState;
+
+/// Routes of these pages.
+pub fn routes() -> Vec<RouteDef> {
+    let customer = Access::Roles(CUSTOMER);
+    vec![
+        def(
+            Method::GET,
+            "/expediente/{order_id}",
+            Surface::Web,
+            customer,
+            get(view_expediente_get),
+        ),
+        def(
+            Method::POST,
+            "/expediente/{order_id}/senal",
+            Surface::Web,
+            customer,
+            post(senal_post),
+        ),
+        def(
+            Method::GET,
+            "/expediente/{order_id}/invoices/{invoice_id}",
+            Surface::Web,
+            customer,
+            get(invoice_get),
+        ),
+    ]
+}
+
+#[derive(Template)]
+#[template(path = "expediente.html")]
+struct ExpedientePage {
+    p: Page,
+    o: OrderView,
+    description: String,
+    senal: Option<SenalForm>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &WebUser,
+    id: &OrderId,
+    status: StatusCode,
+    notice_key: Option<&str>,
+    senal_error: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = user.viewer.lang;
+    let m = Msg::for_lang(lang);
+    let x = view_expediente(&state.app, &user.account, id).await?;
+    let o = order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false);
+    let senal = (x.order.state == OrderState::SaleRegistered).then(|| {
+        let mut f = SenalForm::new(
+            format!("/expediente/{id}/senal"),
+            o.senal.clone(),
+            !state.secure_cookies,
+        );
+        if let Some((method, error)) = senal_error {
+            f.method = method;
+            f.error = error;
+        }
+        f
+    });
+    let page = ExpedientePage {
+        p: Page::new(&user.viewer, m.o.expediente_title, &format!("/expediente/{id}"))
+            .with_notice(notice_key.and_then(|n| notice(n, lang))),
+        description: x
+            .platform
+            .as_ref()
+            .map(|p| p.description.get(lang).to_owned())
+            .unwrap_or_default(),
+        o,
+        senal,
+    };
+    Ok(render_status(status, &page))
+}
+
+async fn view_expediente_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        page(&state, &user, &id, StatusCode::OK, q.n(), None).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn senal_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        // Another customer's order is not found before anything is checked.
+        let x = view_expediente(&state.app, &user.account, &id).await?;
+        let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &senal_in(&x, &f)).await;
+        match outcome(r, lang)? {
+            SenalOutcome::Done(n) => {
+                Ok(Redirect::to(&format!("/expediente/{id}?n={n}")).into_response())
+            }
+            SenalOutcome::Again(code, error) => {
+                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+                let kept = Some((f.get("payment_method"), error));
+                page(&state, &user, &id, status, None, kept).await
+            }
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn invoice_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path((order, invoice)): Path<(String, String)>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let order = order_id(&order)?;
+        let id = InvoiceId::parse(&invoice).map_err(|_| AppError::NotFound)?;
+        let (inv, pdf) = invoice_pdf_for_customer(&state.app, &user.account, &id).await?;
+        if inv.order_id != order {
+            return Err(AppError::NotFound);
+        }
+        Ok(pdf_response(&inv, pdf))
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}

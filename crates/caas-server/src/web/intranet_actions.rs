@@ -1,0 +1,184 @@
+//! Actions on an order from the intranet (SALES and ADMIN): señal at the
+//! dealership, resubmission of a refused factory order, cancellation; and
+//! the invoice PDF download for staff.
+
+use crate::error::WebError;
+use crate::extract::viewer::WebUser;
+use crate::routes::{def, Access, RouteDef, Surface, STAFF};
+use crate::state::AppState;
+use crate::web::forms::FormData;
+use crate::web::intranet_orders::{order_id, order_page, Extras};
+use crate::web::senal::{outcome, senal_in, SenalOutcome};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use caas_app::orders::staff::{cancel_sale, resubmit_factory_order, view_order_for_staff};
+use caas_app::payments::invoices::invoice_pdf_for_staff;
+use caas_app::payments::senal::pay_senal;
+use caas_app::AppError;
+use caas_domain::account::Role;
+use caas_domain::ids::InvoiceId;
+use caas_domain::records::Invoice;
+
+/// SALES and ADMIN: the staff who act on orders.
+pub const SELLERS: &[Role] = &[Role::Sales, Role::Admin];
+
+/// Routes of these actions.
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        def(
+            Method::POST,
+            "/intranet/orders/{order_id}/senal",
+            Surface::Web,
+            Access::Roles(SELLERS),
+            post(senal_post),
+        ),
+        def(
+            Method::POST,
+            "/intranet/orders/{order_id}/resubmit",
+            Surface::Web,
+            Access::Roles(SELLERS),
+            post(resubmit_post),
+        ),
+        def(
+            Method::POST,
+            "/intranet/orders/{order_id}/cancel",
+            Surface::Web,
+            Access::Roles(SELLERS),
+            post(cancel_post),
+        ),
+        def(
+            Method::GET,
+            "/intranet/invoices/{invoice_id}",
+            Surface::Web,
+            Access::Roles(STAFF),
+            get(invoice_get),
+        ),
+    ]
+}
+
+fn back(id: &str, notice: &str) -> Response {
+    Redirect::to(&format!("/intranet/orders/{id}?n={notice}")).into_response()
+}
+
+fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::OK)
+}
+
+async fn senal_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let x = view_order_for_staff(&state.app, &user.account, &id).await?;
+        let input = senal_in(&x, &f);
+        let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await;
+        match outcome(r, lang)? {
+            SenalOutcome::Done(n) => Ok(back(id.as_str(), n)),
+            SenalOutcome::Again(code, error) => {
+                let extras = Extras {
+                    senal_method: f.get("payment_method"),
+                    senal_error: error,
+                    ..Extras::default()
+                };
+                order_page(&state, &user, &id, status(code), extras).await
+            }
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn resubmit_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let codes = f.all("option_codes");
+        let r = resubmit_factory_order(
+            &state.app,
+            &user.viewer.ctx,
+            &user.account,
+            &id,
+            Some(codes.clone()),
+        )
+        .await;
+        let (code, message) = match r {
+            Ok(_) => return Ok(back(id.as_str(), "resubmitted")),
+            Err(AppError::Invalid { message, .. }) => (422, message),
+            Err(AppError::Conflict(message)) => (409, message),
+            Err(e) => return Err(e),
+        };
+        let extras = Extras {
+            action_error: message,
+            chosen: Some(codes),
+            ..Extras::default()
+        };
+        order_page(&state, &user, &id, status(code), extras).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn cancel_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        match cancel_sale(&state.app, &user.viewer.ctx, &user.account, &id).await {
+            Ok(_) => Ok(back(id.as_str(), "cancelled")),
+            Err(AppError::Conflict(message)) => {
+                let extras = Extras {
+                    action_error: message,
+                    ..Extras::default()
+                };
+                order_page(&state, &user, &id, StatusCode::CONFLICT, extras).await
+            }
+            Err(e) => Err(e),
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+/// An invoice PDF as a download.
+pub fn pdf_response(inv: &Invoice, pdf: Vec<u8>) -> Response {
+    let mut resp = pdf.into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/pdf"),
+    );
+    let safe: String = inv
+        .number
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    resp
+}
+
+async fn invoice_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let id = InvoiceId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
+    let (inv, pdf) = invoice_pdf_for_staff(&state.app, &user.account, &id)
+        .await
+        .map_err(|e| WebError::new(e, lang))?;
+    Ok(pdf_response(&inv, pdf))
+}

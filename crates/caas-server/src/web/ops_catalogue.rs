@@ -1,0 +1,237 @@
+//! `/ops/catalogue` (ADMIN, ADM-1): plataformas base and options with their
+//! offers (read-only here), and the forms to create or edit both. `?platform=`
+//! or `?option=` loads an entry into its form.
+
+use crate::error::WebError;
+use crate::extract::viewer::WebUser;
+use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
+use crate::state::AppState;
+use crate::web::forms::{choices, field_errors, Choice, FormData};
+use crate::web::i18n::Msg;
+use crate::web::labels;
+use crate::web::render::{render_status, FormErrors, Page};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use caas_app::catalogue::{load_catalogue, save_option, save_platform, OptionIn, PlatformIn};
+use caas_app::notify::texts::money;
+use caas_app::AppError;
+use caas_domain::catalogue::OptionCategory;
+use caas_domain::money::Money;
+use serde::Deserialize;
+
+/// Routes of this page.
+pub fn routes() -> Vec<RouteDef> {
+    vec![
+        def(Method::GET, "/ops/catalogue", Surface::Web, Access::Roles(ADMIN), get(view_catalogue_get)),
+        def(Method::POST, "/ops/catalogue/platforms", Surface::Web, Access::Roles(ADMIN), post(platform_post)),
+        def(Method::POST, "/ops/catalogue/options", Surface::Web, Access::Roles(ADMIN), post(option_post)),
+    ]
+}
+
+struct PlatformRow {
+    code: String,
+    name: String,
+    price: String,
+    active: bool,
+}
+
+struct OfferRow {
+    model: &'static str,
+    duration: String,
+    price: String,
+    active: bool,
+}
+
+struct OptionRow {
+    code: String,
+    name: String,
+    category: &'static str,
+    platforms: String,
+    offers: Vec<OfferRow>,
+}
+
+#[derive(Template)]
+#[template(path = "ops_catalogue.html")]
+struct CataloguePage {
+    p: Page,
+    platforms: Vec<PlatformRow>,
+    options: Vec<OptionRow>,
+    pf: PlatformIn,
+    pf_errors: FormErrors,
+    of: OptionIn,
+    of_errors: FormErrors,
+    platform_boxes: Vec<Choice>,
+    categories: Vec<Choice>,
+    currencies: Vec<Choice>,
+}
+
+/// Decimal text of an amount, as the form takes it.
+fn decimal(m: Money) -> String {
+    format!("{}.{:02}", m.minor / 100, m.minor % 100)
+}
+
+/// What to show in the forms and whether the last save worked.
+#[derive(Default)]
+struct Forms {
+    pf: Option<PlatformIn>,
+    pf_errors: FormErrors,
+    of: Option<OptionIn>,
+    of_errors: FormErrors,
+    notice: bool,
+}
+
+async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, status: StatusCode) -> Result<Response, AppError> {
+    let lang = user.viewer.lang;
+    let m = Msg::for_lang(lang);
+    let cat = load_catalogue(&state.app).await?;
+    let pf = forms.pf.unwrap_or_else(|| {
+        let found = q.platform.as_deref().and_then(|c| cat.platforms.iter().find(|p| p.code == c));
+        match found {
+            Some(p) => PlatformIn {
+                code: p.code.clone(),
+                name_es: p.name.es.clone(),
+                name_en: p.name.en.clone(),
+                description_es: p.description.es.clone(),
+                description_en: p.description.en.clone(),
+                base_price: decimal(p.base_price),
+                currency: p.base_price.currency.code().to_owned(),
+                active: p.active,
+            },
+            None => PlatformIn { currency: "EUR".into(), active: true, ..PlatformIn::default() },
+        }
+    });
+    let of = forms.of.unwrap_or_else(|| {
+        let found = q.option.as_deref().and_then(|c| cat.options.iter().find(|o| o.code == c));
+        match found {
+            Some(o) => OptionIn {
+                code: o.code.clone(),
+                name_es: o.name.es.clone(),
+                name_en: o.name.en.clone(),
+                description_es: o.description.es.clone(),
+                description_en: o.description.en.clone(),
+                category: o.category.as_str().to_owned(),
+                platforms: o.platforms.clone(),
+            },
+            None => OptionIn::default(),
+        }
+    });
+    let page = CataloguePage {
+        p: Page::new(&user.viewer, m.o.catalogue_title, "/ops/catalogue").with_notice(forms.notice.then_some(m.saved)),
+        platforms: cat
+            .platforms
+            .iter()
+            .map(|p| PlatformRow {
+                code: p.code.clone(),
+                name: p.name.get(lang).to_owned(),
+                price: money(p.base_price, lang),
+                active: p.active,
+            })
+            .collect(),
+        options: cat
+            .options
+            .iter()
+            .map(|o| OptionRow {
+                code: o.code.clone(),
+                name: o.name.get(lang).to_owned(),
+                category: labels::category(o.category, lang),
+                platforms: o.platforms.join(", "),
+                offers: o
+                    .offers
+                    .iter()
+                    .map(|f| {
+                        let (model, duration) = labels::pricing(f.pricing, lang);
+                        OfferRow { model, duration, price: money(f.price, lang), active: f.active }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        platform_boxes: cat
+            .platforms
+            .iter()
+            .map(|p| Choice { value: p.code.clone(), label: p.name.get(lang).to_owned(), selected: of.platforms.contains(&p.code) })
+            .collect(),
+        categories: OptionCategory::ALL
+            .iter()
+            .map(|c| Choice { value: c.as_str().into(), label: labels::category(*c, lang).into(), selected: of.category == c.as_str() })
+            .collect(),
+        currencies: choices(&["EUR", "GBP", "CHF", "PLN", "SEK", "DKK"], &pf.currency),
+        pf,
+        pf_errors: forms.pf_errors,
+        of,
+        of_errors: forms.of_errors,
+    };
+    Ok(render_status(status, &page))
+}
+
+/// Which entries to load into the forms.
+#[derive(Debug, Default, Deserialize)]
+pub struct EditQuery {
+    #[serde(default)]
+    platform: Option<String>,
+    #[serde(default)]
+    option: Option<String>,
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn view_catalogue_get(State(state): State<AppState>, user: WebUser, Query(q): Query<EditQuery>) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let forms = Forms { notice: q.saved.is_some(), ..Forms::default() };
+    page(&state, &user, &q, forms, StatusCode::OK).await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn platform_post(State(state): State<AppState>, user: WebUser, f: FormData) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let input = PlatformIn {
+        code: f.get("code"),
+        name_es: f.get("name_es"),
+        name_en: f.get("name_en"),
+        description_es: f.get("description_es"),
+        description_en: f.get("description_en"),
+        base_price: f.get("base_price"),
+        currency: f.get("currency"),
+        active: f.checked("active"),
+    };
+    let run = async {
+        match save_platform(&state.app, &user.viewer.ctx, &user.account, &input).await {
+            Ok(p) => Ok(Redirect::to(&format!("/ops/catalogue?saved=1&platform={}", p.code)).into_response()),
+            Err(e) => match field_errors(&e) {
+                Some(errors) => {
+                    let forms = Forms { pf: Some(input.clone()), pf_errors: errors, ..Forms::default() };
+                    page(&state, &user, &EditQuery::default(), forms, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                None => Err(e),
+            },
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn option_post(State(state): State<AppState>, user: WebUser, f: FormData) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let input = OptionIn {
+        code: f.get("code"),
+        name_es: f.get("name_es"),
+        name_en: f.get("name_en"),
+        description_es: f.get("description_es"),
+        description_en: f.get("description_en"),
+        category: f.get("category"),
+        platforms: f.all("platforms"),
+    };
+    let run = async {
+        match save_option(&state.app, &user.viewer.ctx, &user.account, &input).await {
+            Ok(o) => Ok(Redirect::to(&format!("/ops/catalogue?saved=1&option={}", o.code)).into_response()),
+            Err(e) => match field_errors(&e) {
+                Some(errors) => {
+                    let forms = Forms { of: Some(input.clone()), of_errors: errors, ..Forms::default() };
+                    page(&state, &user, &EditQuery::default(), forms, StatusCode::UNPROCESSABLE_ENTITY).await
+                }
+                None => Err(e),
+            },
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
