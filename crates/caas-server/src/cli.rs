@@ -132,6 +132,12 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         println!("    email:    {}", admin.email);
         println!("    password: {}", admin.password);
     }
+    if let Some(seller) = &app.demo_seller {
+        println!();
+        println!("  Demo dealership \"Concesionario Demo Madrid\" with a sales employee (shown once):");
+        println!("    email:    {}", seller.email);
+        println!("    password: {}", seller.password);
+    }
     println!();
     println!("  Log in:          {url}/login");
     println!("  Operations:      {url}/ops   (jobs {url}/ops/jobs, mail outbox {url}/ops/mail)");

@@ -91,6 +91,9 @@ pub struct Config {
     /// `embedded` starts the partner simulators on loopback and wires them
     /// in (the default); `off` uses the `*_base_url` settings below.
     pub simulators: SimMode,
+    /// Embedded mode: on an empty database create a demo dealership and a
+    /// SALES employee (login printed once).
+    pub demo_seed: bool,
     /// Embedded factory: milliseconds between manufacturing milestones.
     pub sim_factory_step_ms: u64,
     /// Embedded simulators: divide the webhook retry schedule by this.
@@ -170,6 +173,7 @@ impl Default for Config {
             secure_cookies: None,
             trust_forwarded_for: false,
             simulators: SimMode::Embedded,
+            demo_seed: true,
             sim_factory_step_ms: 10_000,
             sim_retry_speedup: 60.0,
             sim_payment_timeout_hold_secs: 35,

@@ -96,6 +96,8 @@ pub struct Application {
     silence_check: std::time::Duration,
     /// The ADMIN created on this start, if the database had none.
     pub initial_admin: Option<InitialAdmin>,
+    /// The demo SALES employee created on a first embedded start.
+    pub demo_seller: Option<InitialAdmin>,
 }
 
 impl Application {
@@ -123,6 +125,13 @@ impl Application {
         let initial_admin = ensure_first_admin(&app, &config.admin_email)
             .await
             .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
+        let demo_seller = if config.simulators == crate::config::SimMode::Embedded && config.demo_seed {
+            caas_app::auth::bootstrap::ensure_demo_dealership(&app)
+                .await
+                .map_err(|e| anyhow::anyhow!("creating the demo dealership: {e}"))?
+        } else {
+            None
+        };
         let runner = JobRunner::new(
             store,
             clock,
@@ -157,6 +166,7 @@ impl Application {
             simulators: wiring.simulators,
             silence_check: std::time::Duration::from_secs(config.silence_check_secs),
             initial_admin,
+            demo_seller,
         })
     }
 

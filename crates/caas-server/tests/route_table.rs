@@ -209,9 +209,26 @@ async fn customer_a_gets_404_for_every_resource_of_customer_b_on_every_route() {
         .await
         .unwrap();
     let b_session = sessions[0]["id"].as_str().unwrap().to_owned();
+    // B's order (a sale reuses B's account), its invoice and a push device.
+    let seller = t.sales_staff("ventas-b@example.com").await;
+    let b_order = t.sell(&seller, &valid_sale("b@example.com", "Cliente B")).await;
+    let b_invoice = t.captured_senal_invoice(&b_order).await;
+    let b_account = caas_app::auth::staff::list_accounts(&t.app, Some(Role::Customer))
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.email.as_str() == "b@example.com")
+        .unwrap();
+    assert_eq!(b_order.customer_id, b_account.id);
+    let b_push = t
+        .push_subscription(&b_account, "https://push.example.com/b")
+        .await;
     let b_resource = |param: &str| -> String {
         match param {
             "session_id" => b_session.clone(),
+            "order_id" => b_order.id.to_string(),
+            "invoice_id" => b_invoice.id.to_string(),
+            "subscription_id" => b_push.id.to_string(),
             other => panic!("route parameter {{{other}}} is unknown to this test: map it to a resource owned by customer B"),
         }
     };
