@@ -89,7 +89,8 @@ pub async fn update_dealership_details(
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let mut d = tx.find_dealership(id).await?.ok_or(AppError::NotFound)?;
-    tx.update_dealership_details(id, address, opening_hours).await?;
+    tx.update_dealership_details(id, address, opening_hours)
+        .await?;
     tx.append_audit(
         &AuditEntry::new(now, actor.id.as_str(), "dealership.details_updated")
             .subject(id.to_string())

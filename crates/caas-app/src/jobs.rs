@@ -3,8 +3,8 @@
 use crate::App;
 use async_trait::async_trait;
 use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId};
-use caas_domain::notification::Channel;
 use caas_domain::job::{Job, NewJob};
+use caas_domain::notification::Channel;
 use caas_jobs::JobHandler;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -107,8 +107,17 @@ impl JobHandler for AppJobHandler {
             AppJob::ReconcileFactoryOrder { order_id } => {
                 crate::factory::events::reconcile_factory_order(&self.app, &order_id).await
             }
-            AppJob::DeliverNotification { notification_id, channel } => {
-                crate::notify::deliver::deliver_notification(&self.app, job, &notification_id, channel).await
+            AppJob::DeliverNotification {
+                notification_id,
+                channel,
+            } => {
+                crate::notify::deliver::deliver_notification(
+                    &self.app,
+                    job,
+                    &notification_id,
+                    channel,
+                )
+                .await
             }
             AppJob::ResolvePayment { payment_id } => {
                 crate::payments::senal::resolve_payment(&self.app, job, &payment_id).await

@@ -11,7 +11,9 @@ use crate::App;
 use caas_domain::account::{Account, Language, PersonName, Role};
 use caas_domain::audit::AuditEntry;
 use caas_domain::catalogue::check_plan_options;
-use caas_domain::customer::{CustomerProfile, DocumentType, IdentityDocument, Phone, PostalAddress};
+use caas_domain::customer::{
+    CustomerProfile, DocumentType, IdentityDocument, Phone, PostalAddress,
+};
 use caas_domain::email::EmailAddress;
 use caas_domain::ids::OrderId;
 use caas_domain::money::{Currency, Money};
@@ -85,60 +87,121 @@ async fn validate(app: &App, s: &SaleIn) -> AppResult<Valid> {
     let phone = c.take(Phone::parse(&s.phone));
     let language = c.take(Language::parse(s.language.trim()).map_err(|e| rename(e, "language")));
     let address = c.take(PostalAddress::parse(
-        ["address_line1", "address_postal_code", "address_locality", "address_country"],
+        [
+            "address_line1",
+            "address_postal_code",
+            "address_locality",
+            "address_country",
+        ],
         &s.address_line1,
         &s.address_postal_code,
         &s.address_locality,
         &s.address_country,
     ));
     let delivery = c.take(PostalAddress::parse(
-        ["delivery_line1", "delivery_postal_code", "delivery_locality", "delivery_country"],
+        [
+            "delivery_line1",
+            "delivery_postal_code",
+            "delivery_locality",
+            "delivery_country",
+        ],
         &s.delivery_line1,
         &s.delivery_postal_code,
         &s.delivery_locality,
         &s.delivery_country,
     ));
     let catalogue = crate::catalogue::load_catalogue(app).await?;
-    let platform = catalogue.platforms.iter().find(|p| p.code == s.platform_code.trim().to_ascii_uppercase() && p.active);
+    let platform = catalogue
+        .platforms
+        .iter()
+        .find(|p| p.code == s.platform_code.trim().to_ascii_uppercase() && p.active);
     if platform.is_none() {
         c.push("platform_code", "choose a plataforma base of the catalogue");
     }
-    let options = platform.and_then(|p| c.take(check_plan_options(&p.code, &s.option_codes, &catalogue.options)));
+    let options = platform.and_then(|p| {
+        c.take(check_plan_options(
+            &p.code,
+            &s.option_codes,
+            &catalogue.options,
+        ))
+    });
     let currency = c.take(Currency::parse(s.currency.trim()));
-    let price = currency.and_then(|cur| c.take(Money::parse(&s.vehicle_price, cur).map_err(|e| rename(e, "vehicle_price"))));
-    let senal = currency.and_then(|cur| c.take(Money::parse(&s.senal, cur).map_err(|e| rename(e, "senal"))));
+    let price = currency.and_then(|cur| {
+        c.take(Money::parse(&s.vehicle_price, cur).map_err(|e| rename(e, "vehicle_price")))
+    });
+    let senal = currency
+        .and_then(|cur| c.take(Money::parse(&s.senal, cur).map_err(|e| rename(e, "senal"))));
+    // Amounts are checked even when the plataforma or options are wrong, so
+    // every error is reported at once.
+    let amounts_ok = match (price, senal) {
+        (Some(vehicle_price), Some(senal)) => {
+            let amounts = PlanComercial {
+                platform_code: String::new(),
+                option_codes: Vec::new(),
+                vehicle_price,
+                senal,
+                maintenance_included: s.maintenance_included,
+            };
+            c.take(amounts.check_amounts()).is_some()
+        }
+        _ => false,
+    };
     let plan = match (platform, options, price, senal) {
-        (Some(p), Some(option_codes), Some(vehicle_price), Some(senal)) => {
-            let plan = PlanComercial {
+        (Some(p), Some(option_codes), Some(vehicle_price), Some(senal)) if amounts_ok => {
+            Some(PlanComercial {
                 platform_code: p.code.clone(),
                 option_codes,
                 vehicle_price,
                 senal,
                 maintenance_included: s.maintenance_included,
-            };
-            c.take(plan.check_amounts()).map(|_| plan)
+            })
         }
         _ => None,
     };
     c.finish()?;
-    match (name, email, document, phone, language, address, delivery, plan) {
-        (Some(name), Some(email), Some(document), Some(phone), Some(language), Some(address), Some(delivery), Some(plan)) => {
-            Ok(Valid { name, email, document, phone, language, address, delivery, plan })
-        }
+    match (
+        name, email, document, phone, language, address, delivery, plan,
+    ) {
+        (
+            Some(name),
+            Some(email),
+            Some(document),
+            Some(phone),
+            Some(language),
+            Some(address),
+            Some(delivery),
+            Some(plan),
+        ) => Ok(Valid {
+            name,
+            email,
+            document,
+            phone,
+            language,
+            address,
+            delivery,
+            plan,
+        }),
         _ => Err(AppError::BadRequest("invalid sale".into())),
     }
 }
 
 fn rename(e: caas_domain::DomainError, field: &'static str) -> caas_domain::DomainError {
     match e {
-        caas_domain::DomainError::Invalid { message, .. } => caas_domain::DomainError::Invalid { field, message },
+        caas_domain::DomainError::Invalid { message, .. } => {
+            caas_domain::DomainError::Invalid { field, message }
+        }
         other => other,
     }
 }
 
 /// Registers a sale for the seller's dealership; returns the new order.
 #[tracing::instrument(skip_all, fields(seller = %seller.id))]
-pub async fn register_sale(app: &App, ctx: &RequestContext, seller: &Account, input: &SaleIn) -> AppResult<Order> {
+pub async fn register_sale(
+    app: &App,
+    ctx: &RequestContext,
+    seller: &Account,
+    input: &SaleIn,
+) -> AppResult<Order> {
     if seller.role != Role::Sales {
         return Err(AppError::Forbidden);
     }
@@ -146,7 +209,11 @@ pub async fn register_sale(app: &App, ctx: &RequestContext, seller: &Account, in
     let v = validate(app, input).await?;
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let new = NewCustomer { email: v.email.as_str().to_owned(), name: v.name.as_str().to_owned(), language: v.language };
+    let new = NewCustomer {
+        email: v.email.as_str().to_owned(),
+        name: v.name.as_str().to_owned(),
+        language: v.language,
+    };
     let customer = provision_customer_in(&mut *tx, app, ctx, seller.id.as_str(), &new).await?;
     tx.upsert_customer_profile(&CustomerProfile {
         account_id: customer.account.id.clone(),

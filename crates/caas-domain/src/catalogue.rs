@@ -13,11 +13,15 @@ use serde::{Deserialize, Serialize};
 pub fn parse_code(field: &'static str, s: &str) -> Result<String, DomainError> {
     let c = s.trim().to_ascii_uppercase();
     let ok = (2..=32).contains(&c.len())
-        && c.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
+        && c.bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_' || b == b'-');
     if ok {
         Ok(c)
     } else {
-        Err(DomainError::invalid(field, "use 2 to 32 letters, digits, _ or -"))
+        Err(DomainError::invalid(
+            field,
+            "use 2 to 32 letters, digits, _ or -",
+        ))
     }
 }
 
@@ -35,9 +39,15 @@ impl Localized {
     pub fn parse(field: &'static str, es: &str, en: &str) -> Result<Self, DomainError> {
         let (es, en) = (es.trim(), en.trim());
         if es.is_empty() || en.is_empty() {
-            return Err(DomainError::invalid(field, "give the text in Spanish and English"));
+            return Err(DomainError::invalid(
+                field,
+                "give the text in Spanish and English",
+            ));
         }
-        Ok(Self { es: es.to_owned(), en: en.to_owned() })
+        Ok(Self {
+            es: es.to_owned(),
+            en: en.to_owned(),
+        })
     }
 
     /// The text in `lang`.
@@ -195,7 +205,10 @@ pub fn check_plan_options(
     for raw in codes {
         let code = parse_code("option_codes", raw)?;
         let Some(opt) = options.iter().find(|o| o.code == code) else {
-            return Err(DomainError::invalid("option_codes", format!("{code} is not in the catalogue")));
+            return Err(DomainError::invalid(
+                "option_codes",
+                format!("{code} is not in the catalogue"),
+            ));
         };
         if !opt.fits(platform) {
             return Err(DomainError::invalid(
@@ -204,7 +217,10 @@ pub fn check_plan_options(
             ));
         }
         if out.contains(&code) {
-            return Err(DomainError::invalid("option_codes", format!("{code} is listed twice")));
+            return Err(DomainError::invalid(
+                "option_codes",
+                format!("{code} is listed twice"),
+            ));
         }
         out.push(code);
     }
@@ -238,12 +254,18 @@ mod tests {
 
     #[test]
     fn a_plan_accepts_only_options_of_its_platform_once_each() {
-        let cat = vec![opt("HEAT_PUMP", &["SUV-E-26"]), opt("TOW_HITCH", &["VAN-E-26"])];
+        let cat = vec![
+            opt("HEAT_PUMP", &["SUV-E-26"]),
+            opt("TOW_HITCH", &["VAN-E-26"]),
+        ];
         let ok = check_plan_options("SUV-E-26", &["heat_pump".into()], &cat).unwrap();
         assert_eq!(ok, vec!["HEAT_PUMP".to_string()]);
         assert!(check_plan_options("SUV-E-26", &["TOW_HITCH".into()], &cat).is_err());
         assert!(check_plan_options("SUV-E-26", &["NOPE".into()], &cat).is_err());
-        assert!(check_plan_options("SUV-E-26", &["HEAT_PUMP".into(), "HEAT_PUMP".into()], &cat).is_err());
+        assert!(
+            check_plan_options("SUV-E-26", &["HEAT_PUMP".into(), "HEAT_PUMP".into()], &cat)
+                .is_err()
+        );
     }
 
     #[test]

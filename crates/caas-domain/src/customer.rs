@@ -26,7 +26,13 @@ pub enum DocumentType {
 
 impl DocumentType {
     /// Every type.
-    pub const ALL: [Self; 5] = [Self::Dni, Self::Nie, Self::Passport, Self::IdCard, Self::Tax];
+    pub const ALL: [Self; 5] = [
+        Self::Dni,
+        Self::Nie,
+        Self::Passport,
+        Self::IdCard,
+        Self::Tax,
+    ];
 
     /// Wire name.
     pub fn as_str(self) -> &'static str {
@@ -45,7 +51,9 @@ impl DocumentType {
         Self::ALL
             .into_iter()
             .find(|d| d.as_str() == up)
-            .ok_or_else(|| DomainError::invalid("document_type", "choose DNI, NIE, PASSPORT, ID_CARD or TAX"))
+            .ok_or_else(|| {
+                DomainError::invalid("document_type", "choose DNI, NIE, PASSPORT, ID_CARD or TAX")
+            })
     }
 }
 
@@ -61,18 +69,31 @@ pub struct IdentityDocument {
 impl IdentityDocument {
     /// Validates the number (4–20 letters or digits; a DNI is 8 digits and its letter).
     pub fn parse(kind: DocumentType, number: &str) -> Result<Self, DomainError> {
-        let n: String = number.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
+        let n: String = number
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
         let n = n.to_ascii_uppercase();
         if !(4..=20).contains(&n.len()) || !n.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            return Err(DomainError::invalid("document_number", "use 4 to 20 letters or digits"));
+            return Err(DomainError::invalid(
+                "document_number",
+                "use 4 to 20 letters or digits",
+            ));
         }
         if kind == DocumentType::Dni {
             let (digits, letter) = n.split_at(n.len().saturating_sub(1));
             let ok = digits.len() == 8
                 && digits.bytes().all(|b| b.is_ascii_digit())
-                && digits.parse::<u32>().ok().map(|v| DNI_LETTERS[(v % 23) as usize]) == letter.bytes().next();
+                && digits
+                    .parse::<u32>()
+                    .ok()
+                    .map(|v| DNI_LETTERS[(v % 23) as usize])
+                    == letter.bytes().next();
             if !ok {
-                return Err(DomainError::invalid("document_number", "not a valid DNI (8 digits and its check letter)"));
+                return Err(DomainError::invalid(
+                    "document_number",
+                    "not a valid DNI (8 digits and its check letter)",
+                ));
             }
         }
         Ok(Self { kind, number: n })
@@ -91,10 +112,16 @@ impl Phone {
     pub fn parse(s: &str) -> Result<Self, DomainError> {
         let p: String = s.chars().filter(|c| !c.is_whitespace()).collect();
         let digits = p.strip_prefix('+').unwrap_or("");
-        if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) && !digits.starts_with('0') {
+        if (8..=15).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && !digits.starts_with('0')
+        {
             Ok(Self(p))
         } else {
-            Err(DomainError::invalid("phone", "use international format, e.g. +34612345678"))
+            Err(DomainError::invalid(
+                "phone",
+                "use international format, e.g. +34612345678",
+            ))
         }
     }
 
@@ -144,7 +171,10 @@ impl PostalAddress {
             if v.is_empty() {
                 Err(DomainError::invalid(field, "required"))
             } else if v.chars().count() > max {
-                Err(DomainError::invalid(field, format!("at most {max} characters")))
+                Err(DomainError::invalid(
+                    field,
+                    format!("at most {max} characters"),
+                ))
             } else {
                 Ok(v.to_owned())
             }
@@ -152,8 +182,15 @@ impl PostalAddress {
         let line1 = req(fields[0], line1, 200)?;
         let postal_code = req(fields[1], postal_code, 12)?;
         let locality = req(fields[2], locality, 100)?;
-        let country = parse_country(country).map_err(|_| DomainError::invalid(fields[3], "not a country of operation (ES, PT, FR, DE, IT)"))?;
-        Ok(Self { line1, postal_code, locality, country })
+        let country = parse_country(country).map_err(|_| {
+            DomainError::invalid(fields[3], "not a country of operation (ES, PT, FR, DE, IT)")
+        })?;
+        Ok(Self {
+            line1,
+            postal_code,
+            locality,
+            country,
+        })
     }
 }
 
@@ -185,7 +222,10 @@ mod tests {
 
     #[test]
     fn phones_must_be_e164() {
-        assert_eq!(Phone::parse("+34 612 345 678").unwrap().as_str(), "+34612345678");
+        assert_eq!(
+            Phone::parse("+34 612 345 678").unwrap().as_str(),
+            "+34612345678"
+        );
         assert!(Phone::parse("612345678").is_err());
         assert!(Phone::parse("+34abc").is_err());
     }
@@ -194,7 +234,10 @@ mod tests {
     fn addresses_need_every_part_and_a_country_of_operation() {
         let f = ["a", "b", "c", "d"];
         assert!(PostalAddress::parse(f, "Gran Vía 1", "28013", "Madrid", "es").is_ok());
-        assert_eq!(PostalAddress::parse(f, "x", "1", "y", "US").unwrap_err(), DomainError::invalid("d", "not a country of operation (ES, PT, FR, DE, IT)"));
+        assert_eq!(
+            PostalAddress::parse(f, "x", "1", "y", "US").unwrap_err(),
+            DomainError::invalid("d", "not a country of operation (ES, PT, FR, DE, IT)")
+        );
         assert!(PostalAddress::parse(f, " ", "1", "y", "ES").is_err());
     }
 }

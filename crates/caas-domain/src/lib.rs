@@ -19,9 +19,9 @@ pub mod order;
 pub mod order_flow;
 pub mod partners;
 pub mod payment;
-pub mod records;
 pub mod ports;
 pub mod ports_orders;
+pub mod records;
 pub mod session;
 
 pub use error::DomainError;

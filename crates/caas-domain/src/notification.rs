@@ -134,7 +134,11 @@ impl NotificationKind {
 }
 
 /// Whether `channel` is used for `kind`, given the muted cells of the customer.
-pub fn channel_enabled(kind: NotificationKind, channel: Channel, muted: &[(NotificationKind, Channel)]) -> bool {
+pub fn channel_enabled(
+    kind: NotificationKind,
+    channel: Channel,
+    muted: &[(NotificationKind, Channel)],
+) -> bool {
     match kind.requirement(channel) {
         Requirement::Unused => false,
         Requirement::Mandatory | Requirement::BestEffort => true,
@@ -231,7 +235,10 @@ impl Delivery {
     pub fn record(&mut self, at: DateTime<Utc>, state: DeliveryState, what: impl Into<String>) {
         self.state = state;
         self.updated_at = at;
-        self.log.push(DeliveryLogEntry { at, what: what.into() });
+        self.log.push(DeliveryLogEntry {
+            at,
+            what: what.into(),
+        });
     }
 }
 
@@ -243,17 +250,44 @@ mod tests {
     fn the_matrix_matches_the_spec_rows() {
         use Channel::*;
         let m = NotificationKind::ManufacturingMilestone;
-        assert_eq!([m.requirement(Email), m.requirement(Push), m.requirement(Display), m.requirement(Sms)].map(Requirement::letter), ["M", "M", "–", "O"]);
+        assert_eq!(
+            [
+                m.requirement(Email),
+                m.requirement(Push),
+                m.requirement(Display),
+                m.requirement(Sms)
+            ]
+            .map(Requirement::letter),
+            ["M", "M", "–", "O"]
+        );
         let a = NotificationKind::VehicleAvailable;
         assert_eq!(a.requirement(Sms), Requirement::Mandatory);
-        assert_eq!(NotificationKind::PaymentConfirmed.requirement(Sms), Requirement::Unused);
+        assert_eq!(
+            NotificationKind::PaymentConfirmed.requirement(Sms),
+            Requirement::Unused
+        );
     }
 
     #[test]
     fn only_optional_cells_can_be_muted() {
-        let muted = [(NotificationKind::ManufacturingMilestone, Channel::Sms), (NotificationKind::ManufacturingMilestone, Channel::Email)];
-        assert!(!channel_enabled(NotificationKind::ManufacturingMilestone, Channel::Sms, &muted));
-        assert!(channel_enabled(NotificationKind::ManufacturingMilestone, Channel::Email, &muted));
-        assert!(!channel_enabled(NotificationKind::PaymentConfirmed, Channel::Sms, &[]));
+        let muted = [
+            (NotificationKind::ManufacturingMilestone, Channel::Sms),
+            (NotificationKind::ManufacturingMilestone, Channel::Email),
+        ];
+        assert!(!channel_enabled(
+            NotificationKind::ManufacturingMilestone,
+            Channel::Sms,
+            &muted
+        ));
+        assert!(channel_enabled(
+            NotificationKind::ManufacturingMilestone,
+            Channel::Email,
+            &muted
+        ));
+        assert!(!channel_enabled(
+            NotificationKind::PaymentConfirmed,
+            Channel::Sms,
+            &[]
+        ));
     }
 }

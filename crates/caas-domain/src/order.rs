@@ -99,16 +99,28 @@ impl PlanComercial {
     /// Checks the amounts: same currency, señal positive and below the price.
     pub fn check_amounts(&self) -> Result<(), DomainError> {
         if self.vehicle_price.minor <= 0 {
-            return Err(DomainError::invalid("vehicle_price", "must be greater than zero"));
+            return Err(DomainError::invalid(
+                "vehicle_price",
+                "must be greater than zero",
+            ));
         }
         if self.senal.currency != self.vehicle_price.currency {
-            return Err(DomainError::invalid("senal", "must be in the vehicle price's currency"));
+            return Err(DomainError::invalid(
+                "senal",
+                "must be in the vehicle price's currency",
+            ));
         }
         if self.senal.minor <= 0 || self.senal.minor >= self.vehicle_price.minor {
-            return Err(DomainError::invalid("senal", "must be more than zero and less than the vehicle price"));
+            return Err(DomainError::invalid(
+                "senal",
+                "must be more than zero and less than the vehicle price",
+            ));
         }
         if self.senal.minor > 99_999_999 {
-            return Err(DomainError::invalid("senal", "too large for one card payment"));
+            return Err(DomainError::invalid(
+                "senal",
+                "too large for one card payment",
+            ));
         }
         Ok(())
     }

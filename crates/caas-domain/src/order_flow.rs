@@ -53,23 +53,35 @@ pub fn transition(
     use OrderEffect::*;
     use OrderState::*;
     let out = match (state, event) {
-        (SaleRegistered, OrderEvent::SenalCaptured) => {
-            (Reserved, vec![RecordTimeline, PlaceFactoryOrder, Notify(NotificationKind::PaymentConfirmed)])
-        }
+        (SaleRegistered, OrderEvent::SenalCaptured) => (
+            Reserved,
+            vec![
+                RecordTimeline,
+                PlaceFactoryOrder,
+                Notify(NotificationKind::PaymentConfirmed),
+            ],
+        ),
         (SaleRegistered, OrderEvent::StaffCancelled) => (Cancelled, vec![RecordTimeline]),
-        (Reserved | FactoryOrderPending, OrderEvent::FactoryAccepted) => {
-            (Ordered, vec![RecordTimeline, Notify(NotificationKind::FactoryOrderPlaced)])
-        }
-        (Reserved | FactoryOrderPending, OrderEvent::FactoryRejected) => {
-            (OrderRejected, vec![RecordTimeline, AlertStaff("factory_order_rejected")])
-        }
+        (Reserved | FactoryOrderPending, OrderEvent::FactoryAccepted) => (
+            Ordered,
+            vec![RecordTimeline, Notify(NotificationKind::FactoryOrderPlaced)],
+        ),
+        (Reserved | FactoryOrderPending, OrderEvent::FactoryRejected) => (
+            OrderRejected,
+            vec![RecordTimeline, AlertStaff("factory_order_rejected")],
+        ),
         (Reserved, OrderEvent::FactoryUnavailable) => (FactoryOrderPending, vec![]),
         (FactoryOrderPending, OrderEvent::FactoryUnavailable) => (FactoryOrderPending, vec![]),
-        (Reserved | FactoryOrderPending, OrderEvent::FactoryRetriesExhausted) => {
-            (FactoryOrderPending, vec![AlertStaff("factory_order_retries_exhausted")])
+        (Reserved | FactoryOrderPending, OrderEvent::FactoryRetriesExhausted) => (
+            FactoryOrderPending,
+            vec![AlertStaff("factory_order_retries_exhausted")],
+        ),
+        (OrderRejected, OrderEvent::StaffResubmitted) => {
+            (Reserved, vec![RecordTimeline, PlaceFactoryOrder])
         }
-        (OrderRejected, OrderEvent::StaffResubmitted) => (Reserved, vec![RecordTimeline, PlaceFactoryOrder]),
-        (FactoryOrderPending, OrderEvent::StaffResubmitted) => (FactoryOrderPending, vec![PlaceFactoryOrder]),
+        (FactoryOrderPending, OrderEvent::StaffResubmitted) => {
+            (FactoryOrderPending, vec![PlaceFactoryOrder])
+        }
         (OrderRejected, OrderEvent::StaffCancelled) => (Cancelled, vec![RecordTimeline]),
         (s, OrderEvent::Factory(kind)) => return factory_milestone(s, kind, event),
         _ => return Err(refuse(state, event)),
@@ -85,26 +97,50 @@ fn factory_milestone(
     use FactoryEventKind as K;
     use OrderEffect::*;
     use OrderState::*;
-    let milestone = vec![RecordTimeline, Notify(NotificationKind::ManufacturingMilestone)];
+    let milestone = vec![
+        RecordTimeline,
+        Notify(NotificationKind::ManufacturingMilestone),
+    ];
     // Events arrive only for orders the factory holds; a 201 that is not yet
     // recorded (Reserved/Pending) is implied by the event itself.
-    let building = matches!(state, Reserved | FactoryOrderPending | Ordered | InProduction);
+    let building = matches!(
+        state,
+        Reserved | FactoryOrderPending | Ordered | InProduction
+    );
     let out = match kind {
         K::Unknown(_) => (state, vec![]),
-        K::Accepted | K::ProductionScheduled | K::EstimateRevised if building || state == InTransitToDealership => {
-            let next = if matches!(state, Reserved | FactoryOrderPending) { Ordered } else { state };
+        K::Accepted | K::ProductionScheduled | K::EstimateRevised
+            if building || state == InTransitToDealership =>
+        {
+            let next = if matches!(state, Reserved | FactoryOrderPending) {
+                Ordered
+            } else {
+                state
+            };
             (next, milestone)
         }
-        K::ProductionStarted | K::AssemblyCompleted | K::QualityControlPassed | K::QualityControlFailed | K::VehicleCompleted
+        K::ProductionStarted
+        | K::AssemblyCompleted
+        | K::QualityControlPassed
+        | K::QualityControlFailed
+        | K::VehicleCompleted
             if building =>
         {
             (InProduction, milestone)
         }
-        K::VehicleDispatched if building || state == InTransitToDealership => (InTransitToDealership, milestone),
-        K::VehicleAvailable if building || state == InTransitToDealership => (InTransitToDealership, milestone),
+        K::VehicleDispatched if building || state == InTransitToDealership => {
+            (InTransitToDealership, milestone)
+        }
+        K::VehicleAvailable if building || state == InTransitToDealership => {
+            (InTransitToDealership, milestone)
+        }
         K::Cancelled if matches!(state, Reserved | FactoryOrderPending | Ordered) => (
             OrderRejected,
-            vec![RecordTimeline, AlertStaff("factory_order_cancelled"), Notify(NotificationKind::ManufacturingMilestone)],
+            vec![
+                RecordTimeline,
+                AlertStaff("factory_order_cancelled"),
+                Notify(NotificationKind::ManufacturingMilestone),
+            ],
         ),
         K::Cancelled if state == Cancelled => (Cancelled, vec![RecordTimeline]),
         _ => return Err(refuse(state, event)),
@@ -160,19 +196,30 @@ mod tests {
         assert_eq!(s, OrderState::OrderRejected);
         assert!(fx.contains(&OrderEffect::AlertStaff("factory_order_rejected")));
         let (s, fx) = transition(s, &OrderEvent::StaffResubmitted).unwrap();
-        assert_eq!((s, fx.contains(&OrderEffect::PlaceFactoryOrder)), (OrderState::Reserved, true));
+        assert_eq!(
+            (s, fx.contains(&OrderEffect::PlaceFactoryOrder)),
+            (OrderState::Reserved, true)
+        );
     }
 
     #[test]
     fn a_second_senal_or_a_cancel_after_the_order_is_refused() {
         assert!(transition(OrderState::Reserved, &OrderEvent::SenalCaptured).is_err());
         assert!(transition(OrderState::Ordered, &OrderEvent::StaffCancelled).is_err());
-        assert!(transition(OrderState::SaleRegistered, &OrderEvent::Factory(K::ProductionStarted)).is_err());
+        assert!(transition(
+            OrderState::SaleRegistered,
+            &OrderEvent::Factory(K::ProductionStarted)
+        )
+        .is_err());
     }
 
     #[test]
     fn unknown_factory_events_change_nothing() {
-        let (s, fx) = transition(OrderState::InProduction, &OrderEvent::Factory(K::Unknown("order.painted".into()))).unwrap();
+        let (s, fx) = transition(
+            OrderState::InProduction,
+            &OrderEvent::Factory(K::Unknown("order.painted".into())),
+        )
+        .unwrap();
         assert_eq!((s, fx.len()), (OrderState::InProduction, 0));
     }
 }

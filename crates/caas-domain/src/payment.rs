@@ -68,7 +68,10 @@ impl PaymentState {
 
     /// Counts as money received (captured or later).
     pub fn is_paid(self) -> bool {
-        matches!(self, Self::Captured | Self::Settled | Self::SettlementFailed)
+        matches!(
+            self,
+            Self::Captured | Self::Settled | Self::SettlementFailed
+        )
     }
 }
 
@@ -136,7 +139,11 @@ pub struct Payment {
 impl Payment {
     /// Applies a gateway outcome; returns whether the payment became captured
     /// now (so the caller issues the invoice and moves the order exactly once).
-    pub fn apply(&mut self, outcome: &GatewayOutcome, at: DateTime<Utc>) -> Result<bool, DomainError> {
+    pub fn apply(
+        &mut self,
+        outcome: &GatewayOutcome,
+        at: DateTime<Utc>,
+    ) -> Result<bool, DomainError> {
         use PaymentState::*;
         let before = self.state;
         self.state = match (before, outcome) {
@@ -153,11 +160,19 @@ impl Payment {
                 SettlementFailed
             }
             // Late or repeated news never regresses a payment.
-            (Captured | Settled | SettlementFailed, GatewayOutcome::Captured | GatewayOutcome::Pending) => before,
+            (
+                Captured | Settled | SettlementFailed,
+                GatewayOutcome::Captured | GatewayOutcome::Pending,
+            ) => before,
             (Settled | SettlementFailed, GatewayOutcome::Settled) => before,
             (SettlementFailed, GatewayOutcome::SettlementFailed { .. }) => before,
             (Declined, GatewayOutcome::Declined { .. } | GatewayOutcome::Pending) => before,
-            (s, o) => return Err(DomainError::Transition(format!("payment {} cannot take {o:?}", s.as_str()))),
+            (s, o) => {
+                return Err(DomainError::Transition(format!(
+                    "payment {} cannot take {o:?}",
+                    s.as_str()
+                )))
+            }
         };
         self.updated_at = at;
         // A settlement that arrives first still means the money was captured.
@@ -204,7 +219,10 @@ mod tests {
     #[test]
     fn a_decline_keeps_its_code_and_cannot_become_paid() {
         let mut x = p();
-        let d = GatewayOutcome::Declined { code: "insufficient_funds".into(), message: "m".into() };
+        let d = GatewayOutcome::Declined {
+            code: "insufficient_funds".into(),
+            message: "m".into(),
+        };
         assert!(!x.apply(&d, Utc::now()).unwrap());
         assert_eq!(x.decline_code.as_deref(), Some("insufficient_funds"));
         assert!(x.apply(&GatewayOutcome::Captured, Utc::now()).is_err());

@@ -4,13 +4,17 @@
 
 use crate::catalogue::{CatalogueOption, Platform};
 use crate::customer::CustomerProfile;
-use crate::ids::{AccountId, AlertId, DealershipId, InvoiceId, NotificationId, OrderId, PaymentId, PushSubscriptionId};
+use crate::ids::{
+    AccountId, AlertId, DealershipId, InvoiceId, NotificationId, OrderId, PaymentId,
+    PushSubscriptionId,
+};
 use crate::notification::{Channel, Delivery, Notification, NotificationKind};
 use crate::order::Order;
 use crate::payment::Payment;
 use crate::ports::StoreResult;
 use crate::records::{
-    EstimateRevision, InboundEvent, InboundState, Invoice, PushSubscription, StaffAlert, TimelineEntry,
+    EstimateRevision, InboundEvent, InboundState, Invoice, PushSubscription, StaffAlert,
+    TimelineEntry,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -34,7 +38,10 @@ pub trait CustomerRepo {
     /// Inserts or replaces the profile of `p.account_id`.
     async fn upsert_customer_profile(&mut self, p: &CustomerProfile) -> StoreResult<()>;
     /// The profile of a customer.
-    async fn find_customer_profile(&mut self, owner: &AccountId) -> StoreResult<Option<CustomerProfile>>;
+    async fn find_customer_profile(
+        &mut self,
+        owner: &AccountId,
+    ) -> StoreResult<Option<CustomerProfile>>;
     /// Writes address and opening hours of a dealership.
     async fn update_dealership_details(
         &mut self,
@@ -54,11 +61,19 @@ pub trait OrderRepo {
     /// By id, for staff and system work (callers check the dealership).
     async fn find_order(&mut self, id: &OrderId) -> StoreResult<Option<Order>>;
     /// One order of `owner`; another customer's order is `None`.
-    async fn find_order_for_customer(&mut self, owner: &AccountId, id: &OrderId) -> StoreResult<Option<Order>>;
+    async fn find_order_for_customer(
+        &mut self,
+        owner: &AccountId,
+        id: &OrderId,
+    ) -> StoreResult<Option<Order>>;
     /// Orders of `owner`, newest first.
     async fn list_orders_for_customer(&mut self, owner: &AccountId) -> StoreResult<Vec<Order>>;
     /// Orders of a dealership (or all), newest first.
-    async fn list_orders(&mut self, dealership: Option<&DealershipId>, limit: i64) -> StoreResult<Vec<Order>>;
+    async fn list_orders(
+        &mut self,
+        dealership: Option<&DealershipId>,
+        limit: i64,
+    ) -> StoreResult<Vec<Order>>;
     /// Orders at the factory whose last factory contact is older than `before`.
     async fn list_silent_orders(&mut self, before: DateTime<Utc>) -> StoreResult<Vec<Order>>;
 }
@@ -91,7 +106,8 @@ pub trait PaymentRepo {
         id: &InvoiceId,
     ) -> StoreResult<Option<(Invoice, Vec<u8>)>>;
     /// An invoice PDF (staff; callers check the dealership).
-    async fn find_invoice_pdf(&mut self, id: &InvoiceId) -> StoreResult<Option<(Invoice, Vec<u8>)>>;
+    async fn find_invoice_pdf(&mut self, id: &InvoiceId)
+        -> StoreResult<Option<(Invoice, Vec<u8>)>>;
 }
 
 /// Timeline, estimate history and staff alerts.
@@ -104,13 +120,25 @@ pub trait TimelineRepo {
     /// Records a revision unless its source was recorded; true if new.
     async fn insert_estimate_revision(&mut self, r: &EstimateRevision) -> StoreResult<bool>;
     /// Revisions of an order, oldest first.
-    async fn list_estimate_revisions(&mut self, order: &OrderId) -> StoreResult<Vec<EstimateRevision>>;
+    async fn list_estimate_revisions(
+        &mut self,
+        order: &OrderId,
+    ) -> StoreResult<Vec<EstimateRevision>>;
     /// Raises an alert unless one with the same dedupe key exists; true if new.
     async fn insert_alert(&mut self, a: &StaffAlert) -> StoreResult<bool>;
     /// Alerts of a dealership (or all), open first, newest first.
-    async fn list_alerts(&mut self, dealership: Option<&DealershipId>, limit: i64) -> StoreResult<Vec<StaffAlert>>;
+    async fn list_alerts(
+        &mut self,
+        dealership: Option<&DealershipId>,
+        limit: i64,
+    ) -> StoreResult<Vec<StaffAlert>>;
     /// Marks an alert resolved.
-    async fn resolve_alert(&mut self, id: &AlertId, by: &AccountId, at: DateTime<Utc>) -> StoreResult<bool>;
+    async fn resolve_alert(
+        &mut self,
+        id: &AlertId,
+        by: &AccountId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 }
 
 /// Webhook events stored before they are acknowledged.
@@ -126,7 +154,12 @@ pub trait InboundRepo {
         reference: Option<&str>,
     ) -> StoreResult<Vec<InboundEvent>>;
     /// Sets the processing state.
-    async fn set_inbound_state(&mut self, source: &str, event_id: &str, state: InboundState) -> StoreResult<()>;
+    async fn set_inbound_state(
+        &mut self,
+        source: &str,
+        event_id: &str,
+        state: InboundState,
+    ) -> StoreResult<()>;
 }
 
 /// Notifications, deliveries, preferences and push subscriptions.
@@ -135,27 +168,59 @@ pub trait NotificationRepo {
     /// Inserts unless the dedupe key exists; true if new.
     async fn insert_notification(&mut self, n: &Notification) -> StoreResult<bool>;
     /// By id (system work).
-    async fn find_notification(&mut self, id: &NotificationId) -> StoreResult<Option<Notification>>;
+    async fn find_notification(&mut self, id: &NotificationId)
+        -> StoreResult<Option<Notification>>;
     /// Inbox of `owner`, newest first.
-    async fn list_notifications_for_customer(&mut self, owner: &AccountId, limit: i64) -> StoreResult<Vec<Notification>>;
+    async fn list_notifications_for_customer(
+        &mut self,
+        owner: &AccountId,
+        limit: i64,
+    ) -> StoreResult<Vec<Notification>>;
     /// Marks every unread notification of `owner` read.
-    async fn mark_notifications_read(&mut self, owner: &AccountId, at: DateTime<Utc>) -> StoreResult<u64>;
+    async fn mark_notifications_read(
+        &mut self,
+        owner: &AccountId,
+        at: DateTime<Utc>,
+    ) -> StoreResult<u64>;
     /// Inserts or replaces a delivery.
     async fn upsert_delivery(&mut self, d: &Delivery) -> StoreResult<()>;
     /// One delivery.
-    async fn find_delivery(&mut self, id: &NotificationId, channel: Channel) -> StoreResult<Option<Delivery>>;
+    async fn find_delivery(
+        &mut self,
+        id: &NotificationId,
+        channel: Channel,
+    ) -> StoreResult<Option<Delivery>>;
     /// By provider reference (SMS receipts).
-    async fn find_delivery_by_provider_ref(&mut self, provider_ref: &str) -> StoreResult<Option<Delivery>>;
+    async fn find_delivery_by_provider_ref(
+        &mut self,
+        provider_ref: &str,
+    ) -> StoreResult<Option<Delivery>>;
     /// Deliveries of the given notifications.
     async fn list_deliveries(&mut self, ids: &[NotificationId]) -> StoreResult<Vec<Delivery>>;
     /// Cells the customer muted.
-    async fn list_muted(&mut self, owner: &AccountId) -> StoreResult<Vec<(NotificationKind, Channel)>>;
+    async fn list_muted(
+        &mut self,
+        owner: &AccountId,
+    ) -> StoreResult<Vec<(NotificationKind, Channel)>>;
     /// Mutes or unmutes one cell.
-    async fn set_muted(&mut self, owner: &AccountId, kind: NotificationKind, channel: Channel, muted: bool) -> StoreResult<()>;
+    async fn set_muted(
+        &mut self,
+        owner: &AccountId,
+        kind: NotificationKind,
+        channel: Channel,
+        muted: bool,
+    ) -> StoreResult<()>;
     /// Registers (or refreshes, by endpoint) a push subscription.
     async fn upsert_push_subscription(&mut self, s: &PushSubscription) -> StoreResult<()>;
     /// Subscriptions of `owner`.
-    async fn list_push_subscriptions(&mut self, owner: &AccountId) -> StoreResult<Vec<PushSubscription>>;
+    async fn list_push_subscriptions(
+        &mut self,
+        owner: &AccountId,
+    ) -> StoreResult<Vec<PushSubscription>>;
     /// Deletes one subscription of `owner`; true if it existed.
-    async fn delete_push_subscription(&mut self, owner: &AccountId, id: &PushSubscriptionId) -> StoreResult<bool>;
+    async fn delete_push_subscription(
+        &mut self,
+        owner: &AccountId,
+        id: &PushSubscriptionId,
+    ) -> StoreResult<bool>;
 }

@@ -134,7 +134,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if let Some(seller) = &app.demo_seller {
         println!();
-        println!("  Demo dealership \"Concesionario Demo Madrid\" with a sales employee (shown once):");
+        println!(
+            "  Demo dealership \"Concesionario Demo Madrid\" with a sales employee (shown once):"
+        );
         println!("    email:    {}", seller.email);
         println!("    password: {}", seller.password);
     }
@@ -146,8 +148,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     println!("  Health:          {url}/healthz  {url}/readyz  {url}/metrics");
     if let Some(s) = app.simulators() {
         println!("  Simulators (embedded; a sale progresses through manufacturing on its own):");
-        println!("    factory  {}/_sim/orders   payments {}/_sim/intents", s.factory_url, s.payments_url);
-        println!("    sms      {}/_sim/messages push     {}/_sim/stats", s.sms_url, s.push_url);
+        println!(
+            "    factory  {}/_sim/orders   payments {}/_sim/intents",
+            s.factory_url, s.payments_url
+        );
+        println!(
+            "    sms      {}/_sim/messages push     {}/_sim/stats",
+            s.sms_url, s.push_url
+        );
     }
     if config.smtp_url.is_none() {
         println!("  Mail: no SMTP configured; emails are kept in the outbox at {url}/ops/mail");

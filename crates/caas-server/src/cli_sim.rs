@@ -47,15 +47,31 @@ pub enum SimCommand {
 /// Runs the chosen simulator until Ctrl-C or SIGTERM.
 pub async fn run_sim(cmd: SimCommand) -> anyhow::Result<()> {
     let bind = |a: String| async move {
-        tokio::net::TcpListener::bind(&a).await.map_err(|e| anyhow::anyhow!("cannot listen on {a}: {e}"))
+        tokio::net::TcpListener::bind(&a)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {a}: {e}"))
     };
     let (name, handle) = match cmd {
-        SimCommand::Factory { listen, cfg } => ("factory", caas_sim::factory::start(cfg, bind(listen).await?).await?),
-        SimCommand::Payments { listen, cfg } => ("payments", caas_sim::payments::start(cfg, bind(listen).await?).await?),
-        SimCommand::Sms { listen, cfg } => ("sms", caas_sim::sms::start(cfg, bind(listen).await?).await?),
-        SimCommand::Push { listen, cfg } => ("push", caas_sim::push::start(cfg, bind(listen).await?).await?),
+        SimCommand::Factory { listen, cfg } => (
+            "factory",
+            caas_sim::factory::start(cfg, bind(listen).await?).await?,
+        ),
+        SimCommand::Payments { listen, cfg } => (
+            "payments",
+            caas_sim::payments::start(cfg, bind(listen).await?).await?,
+        ),
+        SimCommand::Sms { listen, cfg } => {
+            ("sms", caas_sim::sms::start(cfg, bind(listen).await?).await?)
+        }
+        SimCommand::Push { listen, cfg } => (
+            "push",
+            caas_sim::push::start(cfg, bind(listen).await?).await?,
+        ),
     };
-    println!("{name} simulator listening on {}  (controls: {}/_sim/…)", handle.base_url, handle.base_url);
+    println!(
+        "{name} simulator listening on {}  (controls: {}/_sim/…)",
+        handle.base_url, handle.base_url
+    );
     crate::startup::shutdown_signal().await;
     handle.shutdown().await;
     Ok(())

@@ -283,17 +283,31 @@ impl Config {
                 }
             }
         }
-        if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:")) {
+        if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
+        {
             return err("vapid_subject", "must start with mailto: or https:");
         }
         if self.vapid_public_key.is_some() != self.vapid_private_key.is_some() {
             return err("vapid_private_key", "set both VAPID keys or neither");
         }
-        if self.partner_timeout_secs == 0 || self.sim_retry_speedup <= 0.0 || self.sim_factory_step_ms == 0 {
-            return err("partner_timeout_secs", "timeouts, steps and speed-ups must be greater than zero");
+        if self.partner_timeout_secs == 0
+            || self.sim_retry_speedup <= 0.0
+            || self.sim_factory_step_ms == 0
+        {
+            return err(
+                "partner_timeout_secs",
+                "timeouts, steps and speed-ups must be greater than zero",
+            );
         }
-        if self.factory_max_attempts < 1 || self.factory_gap_wait_secs < 0 || self.factory_silence_alert_minutes < 1 || self.silence_check_secs == 0 {
-            return err("factory_max_attempts", "factory retry and alert settings must be positive");
+        if self.factory_max_attempts < 1
+            || self.factory_gap_wait_secs < 0
+            || self.factory_silence_alert_minutes < 1
+            || self.silence_check_secs == 0
+        {
+            return err(
+                "factory_max_attempts",
+                "factory retry and alert settings must be positive",
+            );
         }
         if self.pg_max_connections == 0 {
             return err("pg_max_connections", "must be greater than zero");

@@ -60,7 +60,9 @@ pub struct Wiring {
 }
 
 async fn loopback() -> anyhow::Result<TcpListener> {
-    TcpListener::bind("127.0.0.1:0").await.context("binding a simulator port")
+    TcpListener::bind("127.0.0.1:0")
+        .await
+        .context("binding a simulator port")
 }
 
 fn secret(s: &Option<Secret>) -> anyhow::Result<Option<WebhookSecret>> {
@@ -75,23 +77,46 @@ pub async fn wire_partners(config: &Config, public_url: &str) -> anyhow::Result<
     let push = push_client(config)?;
     match config.simulators {
         SimMode::Off => {
-            let key = |k: &Option<Secret>| k.as_ref().map(|s| s.expose().to_owned()).unwrap_or_default();
-            let mut partners = Partners { push: Some(push), ..Partners::default() };
+            let key = |k: &Option<Secret>| {
+                k.as_ref()
+                    .map(|s| s.expose().to_owned())
+                    .unwrap_or_default()
+            };
+            let mut partners = Partners {
+                push: Some(push),
+                ..Partners::default()
+            };
             if let Some(u) = &config.factory_base_url {
-                partners.factory = Some(Arc::new(FactoryClient::new(u, key(&config.factory_api_key), timeout)?));
+                partners.factory = Some(Arc::new(FactoryClient::new(
+                    u,
+                    key(&config.factory_api_key),
+                    timeout,
+                )?));
             }
             if let Some(u) = &config.payment_base_url {
-                partners.payments = Some(Arc::new(PaymentsClient::new(u, key(&config.payment_api_key), timeout)?));
+                partners.payments = Some(Arc::new(PaymentsClient::new(
+                    u,
+                    key(&config.payment_api_key),
+                    timeout,
+                )?));
             }
             if let Some(u) = &config.sms_base_url {
-                partners.sms = Some(Arc::new(SmsClient::new(u, key(&config.sms_api_key), caas_partners::sms::DEFAULT_TIMEOUT)?));
+                partners.sms = Some(Arc::new(SmsClient::new(
+                    u,
+                    key(&config.sms_api_key),
+                    caas_partners::sms::DEFAULT_TIMEOUT,
+                )?));
             }
             let secrets = WebhookSecrets {
                 factory: secret(&config.factory_webhook_secret)?,
                 payments: secret(&config.payment_webhook_secret)?,
                 sms: secret(&config.sms_webhook_secret)?,
             };
-            Ok(Wiring { partners, secrets, simulators: None })
+            Ok(Wiring {
+                partners,
+                secrets,
+                simulators: None,
+            })
         }
         SimMode::Embedded => embedded(config, public_url, timeout, push).await,
     }
@@ -104,9 +129,18 @@ async fn embedded(
     push: Arc<dyn caas_domain::partners::PushApi>,
 ) -> anyhow::Result<Wiring> {
     // Configured secrets win (tests sign their own events); otherwise fresh ones per start.
-    let pick = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_owned()).unwrap_or_else(WebhookSecret::generate);
-    let (fs, ps, ss) = (pick(&config.factory_webhook_secret), pick(&config.payment_webhook_secret), pick(&config.sms_webhook_secret));
-    let mut f = caas_sim::factory::FactorySimConfig::new(Some(format!("{public_url}/webhooks/factory")));
+    let pick = |s: &Option<Secret>| {
+        s.as_ref()
+            .map(|s| s.expose().to_owned())
+            .unwrap_or_else(WebhookSecret::generate)
+    };
+    let (fs, ps, ss) = (
+        pick(&config.factory_webhook_secret),
+        pick(&config.payment_webhook_secret),
+        pick(&config.sms_webhook_secret),
+    );
+    let mut f =
+        caas_sim::factory::FactorySimConfig::new(Some(format!("{public_url}/webhooks/factory")));
     f.webhook_secret = fs.clone();
     f.step_ms = config.sim_factory_step_ms;
     f.retry_speedup = config.sim_retry_speedup;
@@ -116,7 +150,10 @@ async fn embedded(
     let mut p = if config.sim_fast_payments {
         caas_sim::payments::PaymentsSimConfig::for_tests(pay_url)
     } else {
-        caas_sim::payments::PaymentsSimConfig { webhook_url: pay_url, ..Default::default() }
+        caas_sim::payments::PaymentsSimConfig {
+            webhook_url: pay_url,
+            ..Default::default()
+        }
     };
     p.webhook_secret = ps.clone();
     p.retry_speedup = config.sim_retry_speedup;
@@ -129,16 +166,38 @@ async fn embedded(
     s.receipt_delay_scale = 1.0;
     let sms = caas_sim::sms::start(s.clone(), loopback().await?).await?;
 
-    let pushsim = caas_sim::push::start(caas_sim::push::PushSimConfig { public_base_url: None }, loopback().await?).await?;
+    let pushsim = caas_sim::push::start(
+        caas_sim::push::PushSimConfig {
+            public_base_url: None,
+        },
+        loopback().await?,
+    )
+    .await?;
 
     let partners = Partners {
-        factory: Some(Arc::new(FactoryClient::new(&factory.base_url, f.api_key.clone(), timeout)?)),
-        payments: Some(Arc::new(PaymentsClient::new(&payments.base_url, p.api_key.clone(), timeout)?)),
-        sms: Some(Arc::new(SmsClient::new(&sms.base_url, s.api_key.clone(), caas_partners::sms::DEFAULT_TIMEOUT)?)),
+        factory: Some(Arc::new(FactoryClient::new(
+            &factory.base_url,
+            f.api_key.clone(),
+            timeout,
+        )?)),
+        payments: Some(Arc::new(PaymentsClient::new(
+            &payments.base_url,
+            p.api_key.clone(),
+            timeout,
+        )?)),
+        sms: Some(Arc::new(SmsClient::new(
+            &sms.base_url,
+            s.api_key.clone(),
+            caas_partners::sms::DEFAULT_TIMEOUT,
+        )?)),
         push: Some(push),
     };
     let parse = |s: &str| WebhookSecret::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
-    let secrets = WebhookSecrets { factory: Some(parse(&fs)?), payments: Some(parse(&ps)?), sms: Some(parse(&ss)?) };
+    let secrets = WebhookSecrets {
+        factory: Some(parse(&fs)?),
+        payments: Some(parse(&ps)?),
+        sms: Some(parse(&ss)?),
+    };
     let simulators = Simulators {
         factory_url: factory.base_url.clone(),
         payments_url: payments.base_url.clone(),
@@ -146,19 +205,26 @@ async fn embedded(
         push_url: pushsim.base_url.clone(),
         handles: vec![factory, payments, sms, pushsim],
     };
-    Ok(Wiring { partners, secrets, simulators: Some(simulators) })
+    Ok(Wiring {
+        partners,
+        secrets,
+        simulators: Some(simulators),
+    })
 }
 
 fn push_client(config: &Config) -> anyhow::Result<Arc<dyn caas_domain::partners::PushApi>> {
     let keys = match (&config.vapid_public_key, &config.vapid_private_key) {
-        (Some(public), Some(private)) => {
-            VapidKeys::from_base64url(public, private.expose()).map_err(|e| anyhow::anyhow!("vapid keys: {e}"))?
-        }
+        (Some(public), Some(private)) => VapidKeys::from_base64url(public, private.expose())
+            .map_err(|e| anyhow::anyhow!("vapid keys: {e}"))?,
         _ => {
             tracing::warn!("no VAPID keys configured: generated for this run; push subscriptions will not survive a restart");
             VapidKeys::generate()
         }
     };
-    let cfg = WebPushConfig { vapid: keys, subject: config.vapid_subject.clone(), timeout: Duration::from_secs(10) };
+    let cfg = WebPushConfig {
+        vapid: keys,
+        subject: config.vapid_subject.clone(),
+        timeout: Duration::from_secs(10),
+    };
     Ok(Arc::new(WebPushClient::new(cfg)?))
 }

@@ -108,6 +108,7 @@ pub fn table() -> Vec<RouteDef> {
         web::ops_dealerships::routes(),
         web::ops_audit::routes(),
         web::ops_catalogue::routes(),
+        web::ops_catalogue_save::routes(),
         web::intranet_orders::routes(),
         web::intranet_actions::routes(),
         web::intranet_sales::routes(),

@@ -125,13 +125,14 @@ impl Application {
         let initial_admin = ensure_first_admin(&app, &config.admin_email)
             .await
             .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?;
-        let demo_seller = if config.simulators == crate::config::SimMode::Embedded && config.demo_seed {
-            caas_app::auth::bootstrap::ensure_demo_dealership(&app)
-                .await
-                .map_err(|e| anyhow::anyhow!("creating the demo dealership: {e}"))?
-        } else {
-            None
-        };
+        let demo_seller =
+            if config.simulators == crate::config::SimMode::Embedded && config.demo_seed {
+                caas_app::auth::bootstrap::ensure_demo_dealership(&app)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("creating the demo dealership: {e}"))?
+            } else {
+                None
+            };
         let runner = JobRunner::new(
             store,
             clock,
@@ -216,7 +217,11 @@ impl Application {
 
 /// Checks for silent factory orders every `every` until `stop` (MFG-10);
 /// the check is idempotent, so a restart simply starts checking again.
-fn spawn_silence_check(app: App, every: std::time::Duration, mut stop: watch::Receiver<bool>) -> tokio::task::JoinHandle<()> {
+fn spawn_silence_check(
+    app: App,
+    every: std::time::Duration,
+    mut stop: watch::Receiver<bool>,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
             tokio::select! {

@@ -9,12 +9,12 @@
 mod common;
 #[path = "support/smtp.rs"]
 mod smtp;
-use smtp::*;
 use caas_domain::clock::SystemClock;
 use caas_domain::job::{Job, JobState};
 use caas_domain::mail::{EmailState, OutboundEmail};
 use caas_server::config::Secret;
 use common::*;
+use smtp::*;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -46,7 +46,9 @@ fn count(ids: &[String]) -> BTreeMap<String, usize> {
 
 #[tokio::test]
 async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_notifications() {
-    let Some(smtp) = smtp::SmtpServer::start_or_skip() else { return };
+    let Some(smtp) = smtp::SmtpServer::start_or_skip() else {
+        return;
+    };
     let t = fast_app(Some(&smtp)).await;
     let seller = seller(&t, "vera@concesionario.es").await;
     let customer_email = "lucia@example.com";
@@ -56,16 +58,49 @@ async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_
     let push_sub = subscribe_push(&t, &token).await;
 
     let (status, pay) = pay_senal(&t, &token, &order, "tok_test_ok", "first-try").await;
-    assert_eq!((status, pay["state"].as_str()), (200, Some("CAPTURED")), "{pay}");
+    assert_eq!(
+        (status, pay["state"].as_str()),
+        (200, Some("CAPTURED")),
+        "{pay}"
+    );
 
-    let e = wait_for_state(&t, &token, &order, "IN_TRANSIT_TO_DEALERSHIP", "factory.vehicle_available", 60).await;
-    let kinds: Vec<&str> = e["timeline"].as_array().unwrap().iter().map(|x| x["kind"].as_str().unwrap()).collect();
-    for k in ["sale_registered", "senal_paid", "factory_order_placed", "factory.accepted", "factory.production_started", "factory.vehicle_completed", "factory.vehicle_dispatched"] {
+    let e = wait_for_state(
+        &t,
+        &token,
+        &order,
+        "IN_TRANSIT_TO_DEALERSHIP",
+        "factory.vehicle_available",
+        60,
+    )
+    .await;
+    let kinds: Vec<&str> = e["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    for k in [
+        "sale_registered",
+        "senal_paid",
+        "factory_order_placed",
+        "factory.accepted",
+        "factory.production_started",
+        "factory.vehicle_completed",
+        "factory.vehicle_dispatched",
+    ] {
         assert!(kinds.contains(&k), "timeline lacks {k}: {kinds:?}");
     }
     assert_eq!(e["order"]["vin"].as_str().map(str::len), Some(17));
-    assert_eq!(e["invoices"].as_array().unwrap().len(), 1, "the señal is invoiced");
-    assert!(e["estimate_history"].as_array().unwrap().len() >= 2, "revisions are kept: {}", e["estimate_history"]);
+    assert_eq!(
+        e["invoices"].as_array().unwrap().len(),
+        1,
+        "the señal is invoiced"
+    );
+    assert!(
+        e["estimate_history"].as_array().unwrap().len() >= 2,
+        "revisions are kept: {}",
+        e["estimate_history"]
+    );
 
     // One notification per milestone, plus the señal and the order placed.
     let milestones = kinds.iter().filter(|k| k.starts_with("factory.")).count();
@@ -74,12 +109,21 @@ async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_
         (n.len() == milestones + 2).then_some(n)
     })
     .await;
-    let by_event = |ev: &str| notes.iter().filter(|n| n["event"] == ev).map(|n| n["id"].as_str().unwrap().to_owned()).collect::<Vec<_>>();
+    let by_event = |ev: &str| {
+        notes
+            .iter()
+            .filter(|n| n["event"] == ev)
+            .map(|n| n["id"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(by_event("payment_confirmed").len(), 1);
     assert_eq!(by_event("factory_order_placed").len(), 1);
     let milestone_ids = by_event("manufacturing_milestone");
     assert_eq!(milestone_ids.len(), milestones);
-    let all: BTreeSet<String> = notes.iter().map(|n| n["id"].as_str().unwrap().to_owned()).collect();
+    let all: BTreeSet<String> = notes
+        .iter()
+        .map(|n| n["id"].as_str().unwrap().to_owned())
+        .collect();
 
     // Push (M on every row here): each notification exactly once.
     let pushed = wait_for(20, "push deliveries", || async {
@@ -87,7 +131,10 @@ async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_
         (p.len() >= all.len()).then_some(p)
     })
     .await;
-    assert!(count(&pushed).values().all(|c| *c == 1), "a push was sent twice: {pushed:?}");
+    assert!(
+        count(&pushed).values().all(|c| *c == 1),
+        "a push was sent twice: {pushed:?}"
+    );
     assert_eq!(pushed.iter().cloned().collect::<BTreeSet<_>>(), all);
 
     // SMS: optional and on for milestones; unused for the señal and the order placed.
@@ -96,25 +143,54 @@ async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_
         (s.len() >= milestone_ids.len()).then_some(s)
     })
     .await;
-    assert!(count(&sms).values().all(|c| *c == 1), "an SMS was sent twice: {sms:?}");
-    assert_eq!(sms.iter().cloned().collect::<BTreeSet<_>>(), milestone_ids.iter().cloned().collect());
+    assert!(
+        count(&sms).values().all(|c| *c == 1),
+        "an SMS was sent twice: {sms:?}"
+    );
+    assert_eq!(
+        sms.iter().cloned().collect::<BTreeSet<_>>(),
+        milestone_ids.iter().cloned().collect()
+    );
 
     // Email (M on every row): each notification once, plus the activation email.
     let parsed = wait_for(30, "every email at the SMTP server", || async {
-        let parsed: Vec<smtp::Received> = smtp.delivered().iter().map(|f| smtp::parse_message(f)).collect();
-        (parsed.iter().filter(|m| m.notification_id.is_some()).count() >= all.len()).then_some(parsed)
+        let parsed: Vec<smtp::Received> = smtp
+            .delivered()
+            .iter()
+            .map(|f| smtp::parse_message(f))
+            .collect();
+        (parsed
+            .iter()
+            .filter(|m| m.notification_id.is_some())
+            .count()
+            >= all.len())
+        .then_some(parsed)
     })
     .await;
-    let mailed: Vec<String> = parsed.iter().filter_map(|m| m.notification_id.clone()).collect();
-    assert!(count(&mailed).values().all(|c| *c == 1), "an email was sent twice: {mailed:?}");
+    let mailed: Vec<String> = parsed
+        .iter()
+        .filter_map(|m| m.notification_id.clone())
+        .collect();
+    assert!(
+        count(&mailed).values().all(|c| *c == 1),
+        "an email was sent twice: {mailed:?}"
+    );
     assert_eq!(mailed.iter().cloned().collect::<BTreeSet<_>>(), all);
-    assert!(parsed.iter().filter(|m| m.notification_id.is_some()).all(|m| m.to == vec![customer_email.to_owned()]));
-    assert!(parsed.iter().any(|m| m.category.as_deref() == Some("manufacturing_status")));
+    assert!(parsed
+        .iter()
+        .filter(|m| m.notification_id.is_some())
+        .all(|m| m.to == vec![customer_email.to_owned()]));
+    assert!(parsed
+        .iter()
+        .any(|m| m.category.as_deref() == Some("manufacturing_status")));
 
     // Every delivery ends up sent (or delivered, for SMS with a receipt).
     let final_notes = wait_for(20, "delivery states", || async {
         let n = inbox(&t, &token).await;
-        let done = n.iter().flat_map(|x| x["deliveries"].as_array().unwrap().clone()).all(|d| d["state"] != "pending");
+        let done = n
+            .iter()
+            .flat_map(|x| x["deliveries"].as_array().unwrap().clone())
+            .all(|d| d["state"] != "pending");
         done.then_some(n)
     })
     .await;
@@ -127,7 +203,8 @@ async fn a_sale_reaches_the_dealership_and_the_customer_gets_exactly_the_matrix_
 }
 
 #[tokio::test]
-async fn each_factory_event_delivered_three_times_in_shuffled_order_gives_one_notification_per_milestone() {
+async fn each_factory_event_delivered_three_times_in_shuffled_order_gives_one_notification_per_milestone(
+) {
     let t = fast_app(None).await;
     let sims = t.sims.clone().unwrap();
     sim_scenario(
@@ -141,19 +218,49 @@ async fn each_factory_event_delivered_three_times_in_shuffled_order_gives_one_no
     let token = t.api_token("pablo@example.com", PW).await;
     let (status, _) = pay_senal(&t, &token, &order, "tok_test_ok", "k1").await;
     assert_eq!(status, 200);
-    let e = wait_for_state(&t, &token, &order, "IN_TRANSIT_TO_DEALERSHIP", "factory.vehicle_available", 60).await;
+    let e = wait_for_state(
+        &t,
+        &token,
+        &order,
+        "IN_TRANSIT_TO_DEALERSHIP",
+        "factory.vehicle_available",
+        60,
+    )
+    .await;
     let stats = sim_stats(&sims.factory).await;
-    assert!(stats["webhook_attempts"].as_u64().unwrap() >= 3 * stats["events_emitted"].as_u64().unwrap(), "{stats}");
-    let timeline: Vec<&Value> = e["timeline"].as_array().unwrap().iter().filter(|x| x["kind"].as_str().unwrap().starts_with("factory.")).collect();
-    let seqs: Vec<i64> = timeline.iter().map(|x| x["data"]["sequence"].as_i64().unwrap()).collect();
+    assert!(
+        stats["webhook_attempts"].as_u64().unwrap()
+            >= 3 * stats["events_emitted"].as_u64().unwrap(),
+        "{stats}"
+    );
+    let timeline: Vec<&Value> = e["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|x| x["kind"].as_str().unwrap().starts_with("factory."))
+        .collect();
+    let seqs: Vec<i64> = timeline
+        .iter()
+        .map(|x| x["data"]["sequence"].as_i64().unwrap())
+        .collect();
     let mut sorted = seqs.clone();
     sorted.sort();
     sorted.dedup();
     assert_eq!(sorted.len(), seqs.len(), "a milestone was recorded twice");
-    assert_eq!(sorted, (1..=seqs.len() as i64).collect::<Vec<_>>(), "milestones applied gap-free");
-    assert_eq!(e["factory"]["last_sequence"].as_i64().unwrap(), seqs.len() as i64);
+    assert_eq!(
+        sorted,
+        (1..=seqs.len() as i64).collect::<Vec<_>>(),
+        "milestones applied gap-free"
+    );
+    assert_eq!(
+        e["factory"]["last_sequence"].as_i64().unwrap(),
+        seqs.len() as i64
+    );
     let notes = inbox(&t, &token).await;
-    let milestones = notes.iter().filter(|n| n["event"] == "manufacturing_milestone").count();
+    let milestones = notes
+        .iter()
+        .filter(|n| n["event"] == "manufacturing_milestone")
+        .count();
     assert_eq!(milestones, seqs.len(), "one notification per milestone");
 }
 
@@ -177,7 +284,10 @@ async fn the_factory_down_for_the_first_attempts_still_gets_exactly_one_order() 
     pay_senal(&t, &token, &order, "tok_test_ok", "k1").await;
     // Backoff is 2 s, 4 s, 8 s (±20 %) before the fourth attempt succeeds.
     let e = wait_for_timeline(&t, &token, &order, "factory_order_placed", 40).await;
-    assert!(e["order"]["factory_order_id"].as_str().unwrap().starts_with("fo_"));
+    assert!(e["order"]["factory_order_id"]
+        .as_str()
+        .unwrap()
+        .starts_with("fo_"));
     let stats = sim_stats(&sims.factory).await;
     assert_eq!(stats["orders_created"], 1, "{stats}");
     assert_eq!(stats["create_requests"], 4, "{stats}");
@@ -191,9 +301,19 @@ async fn a_declined_senal_shows_its_reason_and_places_no_order() {
     let order = register_sale(&t, &seller, &sale_body("rosa@example.com", PHONE)).await;
     t.activate("rosa@example.com", PW).await;
     let token = t.api_token("rosa@example.com", PW).await;
-    let (status, p) = pay_senal(&t, &token, &order, "tok_test_decline_insufficient_funds", "k1").await;
+    let (status, p) = pay_senal(
+        &t,
+        &token,
+        &order,
+        "tok_test_decline_insufficient_funds",
+        "k1",
+    )
+    .await;
     assert_eq!(status, 200);
-    assert_eq!((p["state"].as_str(), p["decline_code"].as_str()), (Some("DECLINED"), Some("insufficient_funds")));
+    assert_eq!(
+        (p["state"].as_str(), p["decline_code"].as_str()),
+        (Some("DECLINED"), Some("insufficient_funds"))
+    );
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     let e = expediente(&t, &token, &order).await;
     assert_eq!(e["order"]["state"], "SALE_REGISTERED");
@@ -211,14 +331,33 @@ async fn a_double_submitted_senal_charges_once() {
     let order = register_sale(&t, &seller, &sale_body("marta@example.com", PHONE)).await;
     let url = t.url(&format!("/api/v1/sales/{order}/senal"));
     let body = json!({"payment_method": "tok_test_ok", "attempt_key": "same-click"});
-    let (a, b) = tokio::join!(post_json(&url, Some(&seller), &body), post_json(&url, Some(&seller), &body));
-    let ids: BTreeSet<String> = [&a, &b].iter().filter(|(s, _)| *s == 200).map(|(_, v)| v["id"].as_str().unwrap().to_owned()).collect();
+    let (a, b) = tokio::join!(
+        post_json(&url, Some(&seller), &body),
+        post_json(&url, Some(&seller), &body)
+    );
+    let ids: BTreeSet<String> = [&a, &b]
+        .iter()
+        .filter(|(s, _)| *s == 200)
+        .map(|(_, v)| v["id"].as_str().unwrap().to_owned())
+        .collect();
     assert!(ids.len() <= 1, "two payments for one click: {a:?} {b:?}");
     // A second click with a new key is refused: the señal is paid or in progress.
-    let (status, _) = post_json(&url, Some(&seller), &json!({"payment_method": "tok_test_ok", "attempt_key": "other"})).await;
+    let (status, _) = post_json(
+        &url,
+        Some(&seller),
+        &json!({"payment_method": "tok_test_ok", "attempt_key": "other"}),
+    )
+    .await;
     assert_eq!(status, 409);
     let stats = sim_stats(&sims.payments).await;
-    assert_eq!((stats["intents_created"].as_u64(), stats["captures"].as_u64()), (Some(1), Some(1)), "{stats}");
+    assert_eq!(
+        (
+            stats["intents_created"].as_u64(),
+            stats["captures"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
 }
 
 #[tokio::test]
@@ -246,7 +385,14 @@ async fn a_card_whose_answer_is_lost_is_charged_once_and_the_order_proceeds() {
     assert_ne!(p["state"], "DECLINED", "{p}");
     wait_for_timeline(&t, &token, &order, "factory_order_placed", 40).await;
     let stats = sim_stats(&sims.payments).await;
-    assert_eq!((stats["intents_created"].as_u64(), stats["captures"].as_u64()), (Some(1), Some(1)), "{stats}");
+    assert_eq!(
+        (
+            stats["intents_created"].as_u64(),
+            stats["captures"].as_u64()
+        ),
+        (Some(1), Some(1)),
+        "{stats}"
+    );
     let e = expediente(&t, &token, &order).await;
     assert_eq!(e["payments"].as_array().unwrap().len(), 1);
     assert_eq!(e["invoices"].as_array().unwrap().len(), 1);

@@ -1,11 +1,10 @@
 //! The order pages over HTTP: a sale registered through the intranet form
-//! (all field errors at once, nothing stored), the customer's expediente
-//! scoped to its owner, the ADMIN catalogue editor and the notification
-//! preferences matrix.
+//! (all field errors at once, nothing stored) and the customer's expediente
+//! scoped to its owner. The catalogue editor and the preferences matrix are
+//! in `web_catalogue_prefs.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
-use caas_domain::notification::{Channel, NotificationKind};
 use common::*;
 
 const PW: &str = HELPER_PW;
@@ -56,7 +55,10 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
     let c = t.web_login("saul@example.com", PW).await;
     let (status, html) = page(&c, t.url("/intranet/sales/new")).await;
     assert_eq!(status, 200);
-    assert!(html.contains("value=\"SUV-E-26:HEAT_PUMP\""), "options grouped by platform");
+    assert!(
+        html.contains("value=\"SUV-E-26:HEAT_PUMP\""),
+        "options grouped by platform"
+    );
     let csrf = csrf_in(&html);
 
     // Many mistakes at once: every one is shown next to its field.
@@ -85,11 +87,24 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
         "option_codes",
         "vehicle_price",
     ] {
-        assert!(html.contains(&format!("id=\"err-{field}\"")), "error shown for {field}");
+        assert!(
+            html.contains(&format!("id=\"err-{field}\"")),
+            "error shown for {field}"
+        );
     }
-    assert!(html.contains("value=\"not-an-email\""), "entered values are kept");
-    assert!(html.contains("value=\"SUV-E-26:HIGHWAY_AUTOPILOT\" checked"), "ticked options are kept");
-    assert_eq!(t.customer_count().await, 0, "no customer account was created");
+    assert!(
+        html.contains("value=\"not-an-email\""),
+        "entered values are kept"
+    );
+    assert!(
+        html.contains("value=\"SUV-E-26:HIGHWAY_AUTOPILOT\" checked"),
+        "ticked options are kept"
+    );
+    assert_eq!(
+        t.customer_count().await,
+        0,
+        "no customer account was created"
+    );
     assert!(caas_app::ops::list_audit(&t.app, None)
         .await
         .unwrap()
@@ -100,7 +115,11 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
     let good = valid_sale("lucia@example.com", "Lucía Fernández");
     let resp = c
         .post(t.url("/intranet/sales/new"))
-        .form(&sale_form(&csrf, &good, &["SUV-E-26:HEAT_PUMP", "SUV-E-26:DRIVER_ASSIST"]))
+        .form(&sale_form(
+            &csrf,
+            &good,
+            &["SUV-E-26:HEAT_PUMP", "SUV-E-26:DRIVER_ASSIST"],
+        ))
         .send()
         .await
         .unwrap();
@@ -110,7 +129,13 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
     assert_eq!(t.customer_count().await, 1);
     let (status, html) = page(&c, t.url(&location)).await;
     assert_eq!(status, 200);
-    for text in ["Lucía Fernández", "Venta registrada", "Bomba de calor", "id=\"senal-form\"", "id=\"cancel-form\""] {
+    for text in [
+        "Lucía Fernández",
+        "Venta registrada",
+        "Bomba de calor",
+        "id=\"senal-form\"",
+        "id=\"cancel-form\"",
+    ] {
         assert!(html.contains(text), "order page shows {text}");
     }
     let (_, list) = page(&c, t.url("/intranet/orders")).await;
@@ -121,8 +146,12 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
 async fn a_customer_sees_only_their_own_expediente() {
     let t = spawn_app().await;
     let seller = t.sales_staff("saul@example.com").await;
-    let mine = t.sell(&seller, &valid_sale("ana@example.com", "Ana Pérez")).await;
-    let theirs = t.sell(&seller, &valid_sale("bruno@example.com", "Bruno Gil")).await;
+    let mine = t
+        .sell(&seller, &valid_sale("ana@example.com", "Ana Pérez"))
+        .await;
+    let theirs = t
+        .sell(&seller, &valid_sale("bruno@example.com", "Bruno Gil"))
+        .await;
     let their_invoice = t.captured_senal_invoice(&theirs).await;
     t.activate("ana@example.com", PW).await;
     let c = t.web_login("ana@example.com", PW).await;
@@ -135,7 +164,13 @@ async fn a_customer_sees_only_their_own_expediente() {
 
     let (status, html) = page(&c, t.url(&format!("/expediente/{}", mine.id))).await;
     assert_eq!(status, 200);
-    for text in ["SUV eléctrico 2026", "Bomba de calor", "Asistencia a la conducción", "id=\"senal-form\"", "name=\"attempt_key\""] {
+    for text in [
+        "SUV eléctrico 2026",
+        "Bomba de calor",
+        "Asistencia a la conducción",
+        "id=\"senal-form\"",
+        "name=\"attempt_key\"",
+    ] {
         assert!(html.contains(text), "expediente shows {text}");
     }
     for path in [
@@ -148,7 +183,11 @@ async fn a_customer_sees_only_their_own_expediente() {
     let csrf = csrf_in(&html);
     let resp = c
         .post(t.url(&format!("/expediente/{}/senal", theirs.id)))
-        .form(&[("_csrf", csrf.as_str()), ("payment_method", "tok_test_ok"), ("attempt_key", "k1")])
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("payment_method", "tok_test_ok"),
+            ("attempt_key", "k1"),
+        ])
         .send()
         .await
         .unwrap();
@@ -158,163 +197,22 @@ async fn a_customer_sees_only_their_own_expediente() {
     t.activate("bruno@example.com", PW).await;
     let b = t.web_login("bruno@example.com", PW).await;
     let resp = b
-        .get(t.url(&format!("/expediente/{}/invoices/{}", theirs.id, their_invoice.id)))
+        .get(t.url(&format!(
+            "/expediente/{}/invoices/{}",
+            theirs.id, their_invoice.id
+        )))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert_eq!(resp.headers()["content-type"], "application/pdf");
-    let disposition = resp.headers()["content-disposition"].to_str().unwrap().to_owned();
-    assert_eq!(disposition, format!("attachment; filename=\"{}.pdf\"", their_invoice.number));
+    let disposition = resp.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        disposition,
+        format!("attachment; filename=\"{}.pdf\"", their_invoice.number)
+    );
     assert!(resp.bytes().await.unwrap().starts_with(b"%PDF"));
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn admin_edits_the_catalogue_and_dealership_details() {
-    let t = spawn_app().await;
-    let c = t.web_login(&t.admin.email, &t.admin.password).await;
-    let (status, html) = page(&c, t.url("/ops/catalogue")).await;
-    assert_eq!(status, 200);
-    assert!(html.contains("SUV-E-26") && html.contains("HEAT_PUMP"));
-    let csrf = csrf_in(&html);
-
-    let platform = |code: &str, name_es: &str, price: &str| {
-        vec![
-            ("_csrf", csrf.clone()),
-            ("code", code.into()),
-            ("name_es", name_es.into()),
-            ("name_en", "Electric Truck 2027".into()),
-            ("description_es", "Camión ligero.".into()),
-            ("description_en", "Light truck.".into()),
-            ("base_price", price.into()),
-            ("currency", "EUR".into()),
-            ("active", "on".into()),
-        ]
-    };
-    let resp = c
-        .post(t.url("/ops/catalogue/platforms"))
-        .form(&platform("x", "", "mucho"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    let html = resp.text().await.unwrap();
-    assert!(html.contains("use 2 to 32 letters") && html.contains("give the text in Spanish and English"));
-    let resp = c
-        .post(t.url("/ops/catalogue/platforms"))
-        .form(&platform("TRUCK-E-27", "Camión eléctrico 2027", "61000.00"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let (_, html) = page(&c, t.url("/ops/catalogue?platform=TRUCK-E-27")).await;
-    assert!(html.contains("value=\"Camión eléctrico 2027\""), "the edit form is filled");
-    assert!(html.contains("value=\"61000.00\""));
-
-    let resp = c
-        .post(t.url("/ops/catalogue/options"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("code", "CRANE_ASSIST"),
-            ("name_es", "Asistente de grúa"),
-            ("name_en", "Crane assist"),
-            ("description_es", "Ayuda a cargar."),
-            ("description_en", "Helps loading."),
-            ("category", "assistance"),
-            ("platforms", "TRUCK-E-27"),
-            ("platforms", "VAN-E-26"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let cat = caas_app::catalogue::load_catalogue(&t.app).await.unwrap();
-    let truck = cat.platforms.iter().find(|p| p.code == "TRUCK-E-27").unwrap();
-    assert_eq!(truck.base_price.minor, 6_100_000);
-    let crane = cat.options.iter().find(|o| o.code == "CRANE_ASSIST").unwrap();
-    assert_eq!(crane.platforms, vec!["TRUCK-E-27", "VAN-E-26"]);
-    let audit = caas_app::ops::list_audit(&t.app, None).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == "catalogue.option_saved"));
-
-    // Dealership address and opening hours.
-    let d = caas_app::dealerships::create_dealership(&t.app, &Default::default(), "test", "Sur", "ES", "Sevilla")
-        .await
-        .unwrap();
-    let resp = c
-        .post(t.url(&format!("/ops/dealerships/{}/details", d.id)))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("address", "Avenida de la Palmera 10"),
-            ("opening_hours", "L-V 9:00-20:00"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let d = caas_app::dealerships::find_dealership(&t.app, &d.id).await.unwrap();
-    assert_eq!((d.address.as_str(), d.opening_hours.as_str()), ("Avenida de la Palmera 10", "L-V 9:00-20:00"));
-
-    // Not for SALES.
-    t.sales_staff("saul@example.com").await;
-    let s = t.web_login("saul@example.com", PW).await;
-    assert_eq!(page(&s, t.url("/ops/catalogue")).await.0, 403);
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn preferences_refuse_muting_a_mandatory_cell_and_accept_an_optional_one() {
-    let t = spawn_app().await;
-    let me = t.active_customer("carla@example.com", PW).await;
-    let c = t.web_login("carla@example.com", PW).await;
-    let (status, html) = page(&c, t.url("/preferences")).await;
-    assert_eq!(status, 200);
-    assert!(html.contains("id=\"pref-manufacturing_milestone.sms\" checked"));
-    assert!(html.contains("id=\"push-setup\""));
-    let csrf = csrf_in(&html);
-    let enabled = |cells: &[caas_app::notify::prefs::PrefCell], k: NotificationKind, ch: Channel| {
-        cells.iter().find(|c| c.kind == k && c.channel == ch).unwrap().enabled
-    };
-
-    // Switching off a mandatory cell is refused and changes nothing.
-    let resp = c
-        .post(t.url("/preferences"))
-        .form(&[
-            ("_csrf", csrf.as_str()),
-            ("cell", "manufacturing_milestone.sms"),
-            ("cell", "factory_order_placed.email"),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 422);
-    assert!(resp.text().await.unwrap().contains("id=\"prefs-error\""));
-    let cells = caas_app::notify::prefs::list_preferences(&t.app, &me).await.unwrap();
-    assert!(enabled(&cells, NotificationKind::FactoryOrderPlaced, Channel::Email));
-    assert!(enabled(&cells, NotificationKind::ManufacturingMilestone, Channel::Sms));
-
-    // An optional cell can be switched off.
-    let resp = c
-        .post(t.url("/preferences"))
-        .form(&[("_csrf", csrf.as_str()), ("cell", "manufacturing_milestone.sms")])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    let cells = caas_app::notify::prefs::list_preferences(&t.app, &me).await.unwrap();
-    assert!(!enabled(&cells, NotificationKind::ManufacturingMilestone, Channel::Sms));
-    let (_, html) = page(&c, t.url("/preferences?saved=1")).await;
-    assert!(html.contains("id=\"pref-manufacturing_milestone.sms\">"), "shown unticked");
-
-    // A device's push subscription is listed and can be removed.
-    let sub = t.push_subscription(&me, "https://push.example.com/abc").await;
-    let (_, html) = page(&c, t.url("/preferences")).await;
-    assert!(html.contains("Test browser"));
-    let resp = c
-        .post(t.url(&format!("/preferences/push/{}/remove", sub.id)))
-        .form(&[("_csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 303);
-    assert!(caas_app::notify::prefs::list_push(&t.app, &me).await.unwrap().is_empty());
-    assert_eq!(page(&c, t.url("/inbox")).await.0, 200);
 }

@@ -32,17 +32,28 @@ async fn app() -> TestApp {
     .await
 }
 
-fn event(id: &str, kind: &str, fo: &str, order: &str, seq: i64, status: &str, extra: Value) -> String {
+fn event(
+    id: &str,
+    kind: &str,
+    fo: &str,
+    order: &str,
+    seq: i64,
+    status: &str,
+    extra: Value,
+) -> String {
     let mut data = json!({"factory_order_id": fo, "order_reference": order, "sequence": seq, "status": status,
                           "vin": null, "estimated_completion_date": "2026-12-20"});
     for (k, v) in extra.as_object().unwrap() {
         data[k] = v.clone();
     }
-    json!({"id": id, "type": kind, "occurred_at": chrono::Utc::now().to_rfc3339(), "data": data}).to_string()
+    json!({"id": id, "type": kind, "occurred_at": chrono::Utc::now().to_rfc3339(), "data": data})
+        .to_string()
 }
 
 async fn deliver(t: &TestApp, secret: &str, id: &str, ts: i64, body: &str) -> u16 {
-    let sig = WebhookSecret::parse(secret).unwrap().sign(id, ts, body.as_bytes());
+    let sig = WebhookSecret::parse(secret)
+        .unwrap()
+        .sign(id, ts, body.as_bytes());
     client()
         .post(t.url("/webhooks/factory"))
         .header("content-type", "application/json")
@@ -64,15 +75,42 @@ fn now() -> i64 {
 #[tokio::test]
 async fn forged_stale_or_unsigned_factory_events_get_401_and_a_signed_one_200() {
     let t = app().await;
-    let body = event("evt_sig_1", "order.accepted", "fo_X", "ord_unknown", 1, "accepted", json!({}));
+    let body = event(
+        "evt_sig_1",
+        "order.accepted",
+        "fo_X",
+        "ord_unknown",
+        1,
+        "accepted",
+        json!({}),
+    );
     let forged = WebhookSecret::generate();
-    assert_eq!(deliver(&t, &forged, "evt_sig_1", now(), &body).await, 401, "forged secret");
-    assert_eq!(deliver(&t, SECRET, "evt_sig_1", now() - 301, &body).await, 401, "stale timestamp");
-    assert_eq!(deliver(&t, SECRET, "evt_sig_1", now() + 301, &body).await, 401, "timestamp from the future");
-    let unsigned = client().post(t.url("/webhooks/factory")).body(body.clone()).send().await.unwrap();
+    assert_eq!(
+        deliver(&t, &forged, "evt_sig_1", now(), &body).await,
+        401,
+        "forged secret"
+    );
+    assert_eq!(
+        deliver(&t, SECRET, "evt_sig_1", now() - 301, &body).await,
+        401,
+        "stale timestamp"
+    );
+    assert_eq!(
+        deliver(&t, SECRET, "evt_sig_1", now() + 301, &body).await,
+        401,
+        "timestamp from the future"
+    );
+    let unsigned = client()
+        .post(t.url("/webhooks/factory"))
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(unsigned.status(), 401);
     let ts = now();
-    let sig = WebhookSecret::parse(SECRET).unwrap().sign("evt_sig_1", ts, body.as_bytes());
+    let sig = WebhookSecret::parse(SECRET)
+        .unwrap()
+        .sign("evt_sig_1", ts, body.as_bytes());
     let tampered = client()
         .post(t.url("/webhooks/factory"))
         .header("webhook-id", "evt_sig_1")
@@ -82,9 +120,21 @@ async fn forged_stale_or_unsigned_factory_events_get_401_and_a_signed_one_200() 
         .send()
         .await
         .unwrap();
-    assert_eq!(tampered.status(), 401, "a changed byte breaks the signature");
-    assert_eq!(deliver(&t, SECRET, "evt_sig_1", now() - 299, &body).await, 200, "inside the tolerance");
-    assert_eq!(deliver(&t, SECRET, "evt_sig_1", now(), &body).await, 200, "a repeat is acknowledged");
+    assert_eq!(
+        tampered.status(),
+        401,
+        "a changed byte breaks the signature"
+    );
+    assert_eq!(
+        deliver(&t, SECRET, "evt_sig_1", now() - 299, &body).await,
+        200,
+        "inside the tolerance"
+    );
+    assert_eq!(
+        deliver(&t, SECRET, "evt_sig_1", now(), &body).await,
+        200,
+        "a repeat is acknowledged"
+    );
 }
 
 #[tokio::test]
@@ -102,40 +152,132 @@ async fn events_out_of_order_with_duplicates_and_unknown_types_apply_once_in_seq
     let fo = e["order"]["factory_order_id"].as_str().unwrap().to_owned();
 
     let evs = [
-        event("evt_1", "order.accepted", &fo, &order, 1, "accepted", json!({})),
-        event("evt_2", "order.production_scheduled", &fo, &order, 2, "scheduled", json!({"production_slot_week": "2026-W50"})),
-        event("evt_3", "order.paint_shop_visited", &fo, &order, 3, "scheduled", json!({})),
-        event("evt_4", "order.estimate_revised", &fo, &order, 4, "scheduled",
-              json!({"estimated_completion_date": "2027-01-10", "previous_estimated_completion_date": "2026-12-20",
-                     "reason_code": "component_shortage", "reason": "Retraso del proveedor de la bomba de calor"})),
-        event("evt_5", "order.production_started", &fo, &order, 5, "in_production", json!({"estimated_completion_date": "2027-01-10"})),
+        event(
+            "evt_1",
+            "order.accepted",
+            &fo,
+            &order,
+            1,
+            "accepted",
+            json!({}),
+        ),
+        event(
+            "evt_2",
+            "order.production_scheduled",
+            &fo,
+            &order,
+            2,
+            "scheduled",
+            json!({"production_slot_week": "2026-W50"}),
+        ),
+        event(
+            "evt_3",
+            "order.paint_shop_visited",
+            &fo,
+            &order,
+            3,
+            "scheduled",
+            json!({}),
+        ),
+        event(
+            "evt_4",
+            "order.estimate_revised",
+            &fo,
+            &order,
+            4,
+            "scheduled",
+            json!({"estimated_completion_date": "2027-01-10", "previous_estimated_completion_date": "2026-12-20",
+                     "reason_code": "component_shortage", "reason": "Retraso del proveedor de la bomba de calor"}),
+        ),
+        event(
+            "evt_5",
+            "order.production_started",
+            &fo,
+            &order,
+            5,
+            "in_production",
+            json!({"estimated_completion_date": "2027-01-10"}),
+        ),
     ];
     // 5, 4, 2 arrive first (gap at 1 and 3), each twice; nothing may apply yet.
     for i in [4usize, 3, 1, 4, 1] {
-        assert_eq!(deliver(&t, SECRET, &format!("evt_{}", i + 1), now(), &evs[i]).await, 200);
+        assert_eq!(
+            deliver(&t, SECRET, &format!("evt_{}", i + 1), now(), &evs[i]).await,
+            200
+        );
     }
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
     let e = expediente(&t, &token, &order).await;
-    assert_eq!(e["order"]["state"], "ORDERED", "nothing applies across a gap");
+    assert_eq!(
+        e["order"]["state"], "ORDERED",
+        "nothing applies across a gap"
+    );
     for i in [0usize, 2, 0, 2] {
-        assert_eq!(deliver(&t, SECRET, &format!("evt_{}", i + 1), now(), &evs[i]).await, 200);
+        assert_eq!(
+            deliver(&t, SECRET, &format!("evt_{}", i + 1), now(), &evs[i]).await,
+            200
+        );
     }
-    let e = wait_for_state(&t, &token, &order, "IN_PRODUCTION", "factory.production_started", 20).await;
+    let e = wait_for_state(
+        &t,
+        &token,
+        &order,
+        "IN_PRODUCTION",
+        "factory.production_started",
+        20,
+    )
+    .await;
     assert_eq!(e["factory"]["last_sequence"], 5);
     assert_eq!(e["order"]["estimated_completion_date"], "2027-01-10");
-    let kinds: Vec<&str> = e["timeline"].as_array().unwrap().iter().map(|x| x["kind"].as_str().unwrap()).collect();
+    let kinds: Vec<&str> = e["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
     let factory: Vec<&&str> = kinds.iter().filter(|k| k.starts_with("factory.")).collect();
-    assert_eq!(factory, [&"factory.accepted", &"factory.production_scheduled", &"factory.estimate_revised", &"factory.production_started"]);
+    assert_eq!(
+        factory,
+        [
+            &"factory.accepted",
+            &"factory.production_scheduled",
+            &"factory.estimate_revised",
+            &"factory.production_started"
+        ]
+    );
     let history = e["estimate_history"].as_array().unwrap();
     let last = history.last().unwrap();
-    assert_eq!((last["previous"].as_str(), last["new"].as_str()), (Some("2026-12-20"), Some("2027-01-10")));
+    assert_eq!(
+        (last["previous"].as_str(), last["new"].as_str()),
+        (Some("2026-12-20"), Some("2027-01-10"))
+    );
     assert_eq!(last["reason_code"], "component_shortage");
     let notes = inbox(&t, &token).await;
-    assert_eq!(notes.iter().filter(|n| n["event"] == "manufacturing_milestone").count(), 4, "unknown type not notified, repeats not re-notified");
+    assert_eq!(
+        notes
+            .iter()
+            .filter(|n| n["event"] == "manufacturing_milestone")
+            .count(),
+        4,
+        "unknown type not notified, repeats not re-notified"
+    );
     // A late, older event never regresses the order.
-    assert_eq!(deliver(&t, SECRET, "evt_2b", now(), &evs[1].replace("evt_2", "evt_2b")).await, 200);
+    assert_eq!(
+        deliver(
+            &t,
+            SECRET,
+            "evt_2b",
+            now(),
+            &evs[1].replace("evt_2", "evt_2b")
+        )
+        .await,
+        200
+    );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(expediente(&t, &token, &order).await["order"]["state"], "IN_PRODUCTION");
+    assert_eq!(
+        expediente(&t, &token, &order).await["order"]["state"],
+        "IN_PRODUCTION"
+    );
 }
 
 #[tokio::test]
@@ -143,13 +285,33 @@ async fn a_gap_that_never_fills_is_reconciled_from_the_factory_events_endpoint()
     let t = app().await;
     let sims = t.sims.clone().unwrap();
     // The factory drops every production_scheduled webhook; /events still lists it.
-    sim_scenario(&sims.factory, json!({"webhooks": {"drop_types": ["order.production_scheduled"]}})).await;
+    sim_scenario(
+        &sims.factory,
+        json!({"webhooks": {"drop_types": ["order.production_scheduled"]}}),
+    )
+    .await;
     let seller = seller(&t, "vera@concesionario.es").await;
     let order = register_sale(&t, &seller, &sale_body("eva@example.com", "+34699000001")).await;
     t.activate("eva@example.com", PW).await;
     let token = t.api_token("eva@example.com", PW).await;
     pay_senal(&t, &token, &order, "tok_test_ok", "k").await;
-    let e = wait_for_state(&t, &token, &order, "IN_TRANSIT_TO_DEALERSHIP", "factory.vehicle_available", 120).await;
-    let kinds: Vec<&str> = e["timeline"].as_array().unwrap().iter().map(|x| x["kind"].as_str().unwrap()).collect();
-    assert!(kinds.contains(&"factory.production_scheduled"), "the dropped event was fetched: {kinds:?}");
+    let e = wait_for_state(
+        &t,
+        &token,
+        &order,
+        "IN_TRANSIT_TO_DEALERSHIP",
+        "factory.vehicle_available",
+        120,
+    )
+    .await;
+    let kinds: Vec<&str> = e["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"factory.production_scheduled"),
+        "the dropped event was fetched: {kinds:?}"
+    );
 }

@@ -333,6 +333,8 @@ pub fn from_doc<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError
 }
 
 /// Reads every `doc` of a result set.
-pub fn from_docs<T: serde::de::DeserializeOwned>(rows: Vec<(String,)>) -> Result<Vec<T>, StoreError> {
+pub fn from_docs<T: serde::de::DeserializeOwned>(
+    rows: Vec<(String,)>,
+) -> Result<Vec<T>, StoreError> {
     rows.iter().map(|(d,)| from_doc(d)).collect()
 }

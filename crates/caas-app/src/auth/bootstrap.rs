@@ -92,10 +92,18 @@ pub async fn ensure_demo_dealership(app: &App) -> AppResult<Option<InitialAdmin>
     };
     tx.insert_account(&account).await?;
     tx.append_audit(
-        &audit(now, &RequestContext::default(), "system", "account.demo_seller_created")
-            .subject(account.id.to_string()),
+        &audit(
+            now,
+            &RequestContext::default(),
+            "system",
+            "account.demo_seller_created",
+        )
+        .subject(account.id.to_string()),
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(InitialAdmin { email: email.to_string(), password }))
+    Ok(Some(InitialAdmin {
+        email: email.to_string(),
+        password,
+    }))
 }

@@ -30,7 +30,10 @@ impl Catalogue {
 /// Reads the whole catalogue.
 pub async fn load_catalogue(app: &App) -> AppResult<Catalogue> {
     let mut tx = app.store.read().await?;
-    Ok(Catalogue { platforms: tx.list_platforms().await?, options: tx.list_options().await? })
+    Ok(Catalogue {
+        platforms: tx.list_platforms().await?,
+        options: tx.list_options().await?,
+    })
 }
 
 /// Loads the seed catalogue if there is no platform yet; returns whether it did.
@@ -46,7 +49,8 @@ pub async fn seed_catalogue_if_empty(app: &App) -> AppResult<bool> {
     for o in seed::options(now) {
         tx.upsert_option(&o).await?;
     }
-    tx.append_audit(&AuditEntry::new(now, "system", "catalogue.seeded")).await?;
+    tx.append_audit(&AuditEntry::new(now, "system", "catalogue.seeded"))
+        .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -81,20 +85,38 @@ fn admin_only(actor: &Account) -> AppResult<()> {
 }
 
 /// Creates or updates a platform (ADMIN).
-pub async fn save_platform(app: &App, ctx: &RequestContext, actor: &Account, input: &PlatformIn) -> AppResult<Platform> {
+pub async fn save_platform(
+    app: &App,
+    ctx: &RequestContext,
+    actor: &Account,
+    input: &PlatformIn,
+) -> AppResult<Platform> {
     admin_only(actor)?;
     let mut c = Collect::default();
     let code = c.take(parse_code("code", &input.code));
     let name = c.take(Localized::parse("name", &input.name_es, &input.name_en));
-    let description = c.take(Localized::parse("description", &input.description_es, &input.description_en));
+    let description = c.take(Localized::parse(
+        "description",
+        &input.description_es,
+        &input.description_en,
+    ));
     let currency = c.take(Currency::parse(input.currency.trim()));
     let price = currency.and_then(|cur| c.take(Money::parse(&input.base_price, cur)));
     c.finish()?;
-    let (Some(code), Some(name), Some(description), Some(base_price)) = (code, name, description, price) else {
+    let (Some(code), Some(name), Some(description), Some(base_price)) =
+        (code, name, description, price)
+    else {
         return Err(AppError::BadRequest("invalid platform".into()));
     };
     let now = app.clock.now();
-    let p = Platform { code, name, description, base_price, active: input.active, updated_at: now };
+    let p = Platform {
+        code,
+        name,
+        description,
+        base_price,
+        active: input.active,
+        updated_at: now,
+    };
     let mut tx = app.store.begin().await?;
     tx.upsert_platform(&p).await?;
     tx.append_audit(
@@ -127,12 +149,21 @@ pub struct OptionIn {
 }
 
 /// Creates or updates an option (ADMIN); existing offers are preserved.
-pub async fn save_option(app: &App, ctx: &RequestContext, actor: &Account, input: &OptionIn) -> AppResult<CatalogueOption> {
+pub async fn save_option(
+    app: &App,
+    ctx: &RequestContext,
+    actor: &Account,
+    input: &OptionIn,
+) -> AppResult<CatalogueOption> {
     admin_only(actor)?;
     let mut c = Collect::default();
     let code = c.take(parse_code("code", &input.code));
     let name = c.take(Localized::parse("name", &input.name_es, &input.name_en));
-    let description = c.take(Localized::parse("description", &input.description_es, &input.description_en));
+    let description = c.take(Localized::parse(
+        "description",
+        &input.description_es,
+        &input.description_en,
+    ));
     let category = c.take(OptionCategory::parse(&input.category));
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
@@ -148,13 +179,25 @@ pub async fn save_option(app: &App, ctx: &RequestContext, actor: &Account, input
         c.push("platforms", "choose at least one plataforma base");
     }
     c.finish()?;
-    let (Some(code), Some(name), Some(description), Some(category)) = (code, name, description, category) else {
+    let (Some(code), Some(name), Some(description), Some(category)) =
+        (code, name, description, category)
+    else {
         return Err(AppError::BadRequest("invalid option".into()));
     };
-    let existing = tx.list_options().await?.into_iter().find(|o| o.code == code);
+    let existing = tx
+        .list_options()
+        .await?
+        .into_iter()
+        .find(|o| o.code == code);
     let o = CatalogueOption {
-        iot_feature: existing.as_ref().map(|e| e.iot_feature.clone()).unwrap_or_else(|| code.to_ascii_lowercase()),
-        offers: existing.as_ref().map(|e| e.offers.clone()).unwrap_or_default(),
+        iot_feature: existing
+            .as_ref()
+            .map(|e| e.iot_feature.clone())
+            .unwrap_or_else(|| code.to_ascii_lowercase()),
+        offers: existing
+            .as_ref()
+            .map(|e| e.offers.clone())
+            .unwrap_or_default(),
         maintenance_blocks: existing.map(|e| e.maintenance_blocks).unwrap_or_default(),
         code,
         name,

@@ -61,16 +61,21 @@ async fn store_in(tx: &mut dyn Tx, app: &App, ev: &FactoryEvent, body: &str) -> 
 pub async fn apply_factory_events(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let Some(mut order) = tx.find_order(order_id).await? else { return Ok(()) };
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(());
+    };
     let Some(fo) = order.factory.factory_order_id.clone() else {
         // Not accepted yet on our side: acceptance re-runs this job.
         return Ok(());
     };
-    let pending = tx.list_pending_inbound(SOURCE, Some(&fo), Some(order_id.as_str())).await?;
+    let pending = tx
+        .list_pending_inbound(SOURCE, Some(&fo), Some(order_id.as_str()))
+        .await?;
     let mut gap = false;
     for row in pending {
         if row.sequence <= order.factory.last_sequence {
-            tx.set_inbound_state(SOURCE, &row.event_id, InboundState::Ignored).await?;
+            tx.set_inbound_state(SOURCE, &row.event_id, InboundState::Ignored)
+                .await?;
             continue;
         }
         if row.sequence != order.factory.last_sequence + 1 {
@@ -79,17 +84,26 @@ pub async fn apply_factory_events(app: &App, order_id: &OrderId) -> anyhow::Resu
         }
         let ev = FactoryEvent::parse(&row.body)?;
         apply_one(&mut *tx, app, &mut order, &ev).await?;
-        tx.set_inbound_state(SOURCE, &row.event_id, InboundState::Applied).await?;
+        tx.set_inbound_state(SOURCE, &row.event_id, InboundState::Applied)
+            .await?;
     }
     if gap {
-        let job = AppJob::ReconcileFactoryOrder { order_id: order_id.clone() }.to_new_job(now + app.settings.factory_gap_wait, 5)?;
+        let job = AppJob::ReconcileFactoryOrder {
+            order_id: order_id.clone(),
+        }
+        .to_new_job(now + app.settings.factory_gap_wait, 5)?;
         tx.enqueue_job(&job, now).await?;
     }
     tx.commit().await?;
     Ok(())
 }
 
-async fn apply_one(tx: &mut dyn Tx, app: &App, order: &mut Order, ev: &FactoryEvent) -> AppResult<()> {
+async fn apply_one(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &mut Order,
+    ev: &FactoryEvent,
+) -> AppResult<()> {
     let now = app.clock.now();
     order.factory.last_sequence = ev.sequence;
     order.last_factory_contact = Some(now);
@@ -130,11 +144,15 @@ async fn apply_one(tx: &mut dyn Tx, app: &App, order: &mut Order, ev: &FactoryEv
         }
     }
     let place = ev.place.as_ref().map(|p| {
-        [p.address.as_deref(), p.locality.as_deref(), p.country.as_deref()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ")
+        [
+            p.address.as_deref(),
+            p.locality.as_deref(),
+            p.country.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(", ")
     });
     let rec = EventRecord {
         kind: format!("factory.{}", ev.kind.key()),
@@ -156,7 +174,11 @@ async fn apply_one(tx: &mut dyn Tx, app: &App, order: &mut Order, ev: &FactoryEv
             reason: ev.reason.clone(),
             place,
         }),
-        alert_message: format!("The factory cancelled order {}: {}", order.id, ev.reason.clone().unwrap_or_default()),
+        alert_message: format!(
+            "The factory cancelled order {}: {}",
+            order.id,
+            ev.reason.clone().unwrap_or_default()
+        ),
     };
     apply_order_event_in(tx, app, order, &OrderEvent::Factory(ev.kind.clone()), &rec).await
 }
@@ -170,15 +192,25 @@ pub async fn reconcile_factory_order(app: &App, order_id: &OrderId) -> anyhow::R
         tx.find_order(order_id).await?
     };
     let Some(order) = order else { return Ok(()) };
-    let (Some(fo), Some(factory)) = (order.factory.factory_order_id.clone(), app.partners.factory.clone()) else {
+    let (Some(fo), Some(factory)) = (
+        order.factory.factory_order_id.clone(),
+        app.partners.factory.clone(),
+    ) else {
         return Ok(());
     };
-    let events = factory.list_events(&fo).await.map_err(|e| anyhow::anyhow!("factory events: {e}"))?;
+    let events = factory
+        .list_events(&fo)
+        .await
+        .map_err(|e| anyhow::anyhow!("factory events: {e}"))?;
     let mut tx = app.store.begin().await?;
     let mut added = 0;
     for raw in events {
-        let Ok(ev) = FactoryEvent::parse(&raw.body) else { continue };
-        if ev.sequence > order.factory.last_sequence && store_in(&mut *tx, app, &ev, &raw.body).await? {
+        let Ok(ev) = FactoryEvent::parse(&raw.body) else {
+            continue;
+        };
+        if ev.sequence > order.factory.last_sequence
+            && store_in(&mut *tx, app, &ev, &raw.body).await?
+        {
             added += 1;
         }
     }

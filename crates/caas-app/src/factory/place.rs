@@ -12,7 +12,9 @@ use caas_domain::ids::OrderId;
 use caas_domain::job::Job;
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_flow::OrderEvent;
-use caas_domain::partners::{CallError, FactoryDelivery, FactoryOrder, FactoryOrderError, FactoryOrderRequest};
+use caas_domain::partners::{
+    CallError, FactoryDelivery, FactoryOrder, FactoryOrderError, FactoryOrderRequest,
+};
 use caas_domain::records::EstimateRevision;
 use serde_json::json;
 
@@ -43,8 +45,13 @@ pub async fn place_factory_order(app: &App, job: &Job, order_id: &OrderId) -> an
         let mut tx = app.store.read().await?;
         tx.find_order(order_id).await?
     };
-    let Some(order) = order else { anyhow::bail!("order {order_id} not found") };
-    if !matches!(order.state, OrderState::Reserved | OrderState::FactoryOrderPending) {
+    let Some(order) = order else {
+        anyhow::bail!("order {order_id} not found")
+    };
+    if !matches!(
+        order.state,
+        OrderState::Reserved | OrderState::FactoryOrderPending
+    ) {
         return Ok(());
     }
     let Some(factory) = app.partners.factory.clone() else {
@@ -53,11 +60,15 @@ pub async fn place_factory_order(app: &App, job: &Job, order_id: &OrderId) -> an
     let req = factory_request(&order);
     let outcome = match factory.create_order(&req, &factory_key(&order)).await {
         Ok(fo) => Ok(fo),
-        Err(FactoryOrderError::Duplicate { factory_order_id }) => match factory.get_order(&factory_order_id).await {
-            Ok(Some(fo)) => Ok(fo),
-            Ok(None) => Err(FactoryOrderError::Call(CallError::transient("duplicate order not found"))),
-            Err(e) => Err(FactoryOrderError::Call(e)),
-        },
+        Err(FactoryOrderError::Duplicate { factory_order_id }) => {
+            match factory.get_order(&factory_order_id).await {
+                Ok(Some(fo)) => Ok(fo),
+                Ok(None) => Err(FactoryOrderError::Call(CallError::transient(
+                    "duplicate order not found",
+                ))),
+                Err(e) => Err(FactoryOrderError::Call(e)),
+            }
+        }
         Err(e) => Err(e),
     };
     match outcome {
@@ -71,8 +82,13 @@ pub async fn place_factory_order(app: &App, job: &Job, order_id: &OrderId) -> an
 async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let Some(mut order) = tx.find_order(order_id).await? else { return Ok(()) };
-    if !matches!(order.state, OrderState::Reserved | OrderState::FactoryOrderPending) {
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(());
+    };
+    if !matches!(
+        order.state,
+        OrderState::Reserved | OrderState::FactoryOrderPending
+    ) {
         return Ok(());
     }
     order.factory.factory_order_id = Some(fo.factory_order_id.clone());
@@ -100,12 +116,25 @@ async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Re
         at: now,
         data: json!({"factory_order_id": fo.factory_order_id, "estimated_completion_date": fo.estimated_completion_date}),
         dedupe_key: format!("factory-accepted:{}", order.id),
-        detail: Some(Detail::FactoryOrderPlaced { model, estimate: fo.estimated_completion_date }),
+        detail: Some(Detail::FactoryOrderPlaced {
+            model,
+            estimate: fo.estimated_completion_date,
+        }),
         alert_message: String::new(),
     };
-    apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::FactoryAccepted, &rec).await?;
+    apply_order_event_in(
+        &mut *tx,
+        app,
+        &mut order,
+        &OrderEvent::FactoryAccepted,
+        &rec,
+    )
+    .await?;
     // Events that arrived before this answer are waiting: apply them now.
-    let job = AppJob::ApplyFactoryEvents { order_id: order.id.clone() }.to_new_job(now, 10)?;
+    let job = AppJob::ApplyFactoryEvents {
+        order_id: order.id.clone(),
+    }
+    .to_new_job(now, 10)?;
     tx.enqueue_job(&job, now).await?;
     tx.commit().await?;
     app.wake_jobs();
@@ -113,10 +142,16 @@ async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Re
     Ok(())
 }
 
-async fn rejected(app: &App, order_id: &OrderId, violations: Vec<caas_domain::partners::FactoryViolation>) -> anyhow::Result<()> {
+async fn rejected(
+    app: &App,
+    order_id: &OrderId,
+    violations: Vec<caas_domain::partners::FactoryViolation>,
+) -> anyhow::Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let Some(mut order) = tx.find_order(order_id).await? else { return Ok(()) };
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(());
+    };
     let codes: Vec<&str> = violations.iter().map(|v| v.code.as_str()).collect();
     let rec = EventRecord {
         kind: "factory_order_rejected".into(),
@@ -124,24 +159,46 @@ async fn rejected(app: &App, order_id: &OrderId, violations: Vec<caas_domain::pa
         data: json!({"violations": violations}),
         dedupe_key: format!("factory-rejected:{}:{}", order.id, order.factory.submission),
         detail: None,
-        alert_message: format!("The factory refused order {}: {}", order.id, codes.join(", ")),
+        alert_message: format!(
+            "The factory refused order {}: {}",
+            order.id,
+            codes.join(", ")
+        ),
     };
     order.factory.attempts += 1;
     order.factory.violations = violations;
-    apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::FactoryRejected, &rec).await?;
+    apply_order_event_in(
+        &mut *tx,
+        app,
+        &mut order,
+        &OrderEvent::FactoryRejected,
+        &rec,
+    )
+    .await?;
     tx.commit().await?;
     tracing::warn!(order = %order_id, "factory order rejected");
     Ok(())
 }
 
-async fn unavailable(app: &App, job: &Job, order_id: &OrderId, error: String) -> anyhow::Result<()> {
+async fn unavailable(
+    app: &App,
+    job: &Job,
+    order_id: &OrderId,
+    error: String,
+) -> anyhow::Result<()> {
     let now = app.clock.now();
     let last = job.attempts >= job.max_attempts;
     let mut tx = app.store.begin().await?;
-    let Some(mut order) = tx.find_order(order_id).await? else { return Ok(()) };
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(());
+    };
     order.factory.attempts += 1;
     order.factory.last_error = Some(error.clone());
-    let event = if last { OrderEvent::FactoryRetriesExhausted } else { OrderEvent::FactoryUnavailable };
+    let event = if last {
+        OrderEvent::FactoryRetriesExhausted
+    } else {
+        OrderEvent::FactoryUnavailable
+    };
     let rec = EventRecord {
         kind: "factory_unavailable".into(),
         at: now,
@@ -159,7 +216,14 @@ async fn unavailable(app: &App, job: &Job, order_id: &OrderId, error: String) ->
         Err(e) => return Err(e.into()),
     }
     if last {
-        raise_alert_in(&mut *tx, app, &order, "factory_order_retries_exhausted", &rec.alert_message).await?;
+        raise_alert_in(
+            &mut *tx,
+            app,
+            &order,
+            "factory_order_retries_exhausted",
+            &rec.alert_message,
+        )
+        .await?;
     }
     tx.commit().await?;
     if last {
@@ -171,7 +235,10 @@ async fn unavailable(app: &App, job: &Job, order_id: &OrderId, error: String) ->
 }
 
 /// Display name of the order's plataforma base (its code if unknown).
-pub async fn platform_name(tx: &mut dyn caas_domain::ports::Tx, order: &Order) -> anyhow::Result<String> {
+pub async fn platform_name(
+    tx: &mut dyn caas_domain::ports::Tx,
+    order: &Order,
+) -> anyhow::Result<String> {
     let platforms = tx.list_platforms().await?;
     Ok(platforms
         .into_iter()

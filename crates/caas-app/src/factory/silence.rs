@@ -25,7 +25,10 @@ pub async fn check_silent_orders(app: &App) -> anyhow::Result<usize> {
             order.last_factory_contact.map(|t| t.to_rfc3339()).unwrap_or_default()
         );
         if raise_alert_in(&mut *tx, app, &order, "factory_order_silent", &msg).await? {
-            let job = AppJob::ReconcileFactoryOrder { order_id: order.id.clone() }.to_new_job(now, 5)?;
+            let job = AppJob::ReconcileFactoryOrder {
+                order_id: order.id.clone(),
+            }
+            .to_new_job(now, 5)?;
             tx.enqueue_job(&job, now).await?;
             raised += 1;
         }

@@ -37,7 +37,8 @@ pub async fn deliver_email(app: &App, email_id: &EmailId) -> anyhow::Result<()> 
             (_, Some(e)) => format!("refused by the SMTP server: {e}"),
             _ => "failed".to_owned(),
         };
-        crate::notify::deliver::record_email_outcome(app, n, state != EmailState::Failed, &what).await?;
+        crate::notify::deliver::record_email_outcome(app, n, state != EmailState::Failed, &what)
+            .await?;
     }
     tracing::info!(state = state.as_str(), "email delivery recorded");
     Ok(())

@@ -8,12 +8,20 @@ use caas_domain::job::Job;
 use caas_domain::notification::{Channel, Delivery, DeliveryState, Notification};
 use caas_domain::partners::{PushError, PushMessage, PushTarget, SmsError, SmsRequest};
 
-async fn load(app: &App, id: &NotificationId, channel: Channel) -> anyhow::Result<Option<(Notification, Delivery)>> {
+async fn load(
+    app: &App,
+    id: &NotificationId,
+    channel: Channel,
+) -> anyhow::Result<Option<(Notification, Delivery)>> {
     let mut tx = app.store.read().await?;
     let Some(n) = tx.find_notification(id).await? else {
         anyhow::bail!("notification {id} not found");
     };
-    Ok(tx.find_delivery(id, channel).await?.filter(|d| d.state == DeliveryState::Pending).map(|d| (n, d)))
+    Ok(tx
+        .find_delivery(id, channel)
+        .await?
+        .filter(|d| d.state == DeliveryState::Pending)
+        .map(|d| (n, d)))
 }
 
 async fn save(app: &App, d: &Delivery) -> anyhow::Result<()> {
@@ -25,7 +33,12 @@ async fn save(app: &App, d: &Delivery) -> anyhow::Result<()> {
 
 /// Runs one delivery job (SMS or push).
 #[tracing::instrument(skip_all, fields(notification = %id, channel = channel.as_str()))]
-pub async fn deliver_notification(app: &App, job: &Job, id: &NotificationId, channel: Channel) -> anyhow::Result<()> {
+pub async fn deliver_notification(
+    app: &App,
+    job: &Job,
+    id: &NotificationId,
+    channel: Channel,
+) -> anyhow::Result<()> {
     let Some((n, mut d)) = load(app, id, channel).await? else {
         return Ok(());
     };
@@ -43,12 +56,19 @@ pub async fn deliver_notification(app: &App, job: &Job, id: &NotificationId, cha
             Ok(())
         }
         Err(e) if last_attempt => {
-            d.record(now, DeliveryState::Failed, format!("gave up after {} attempts: {e}", d.attempts));
+            d.record(
+                now,
+                DeliveryState::Failed,
+                format!("gave up after {} attempts: {e}", d.attempts),
+            );
             save(app, &d).await?;
             Ok(())
         }
         Err(e) => {
-            d.log.push(caas_domain::notification::DeliveryLogEntry { at: now, what: format!("attempt {} failed: {e}", d.attempts) });
+            d.log.push(caas_domain::notification::DeliveryLogEntry {
+                at: now,
+                what: format!("attempt {} failed: {e}", d.attempts),
+            });
             d.updated_at = now;
             save(app, &d).await?;
             Err(e)
@@ -64,22 +84,40 @@ async fn send_sms(app: &App, n: &Notification, d: &mut Delivery) -> anyhow::Resu
     };
     let phone = {
         let mut tx = app.store.read().await?;
-        tx.find_customer_profile(&n.customer_id).await?.and_then(|p| p.phone)
+        tx.find_customer_profile(&n.customer_id)
+            .await?
+            .and_then(|p| p.phone)
     };
     let Some(phone) = phone else {
         d.record(now, DeliveryState::Skipped, "no phone number on file");
         return Ok(());
     };
-    let body: String = format!("{}: {}", n.title, n.body).chars().take(400).collect();
-    let req = SmsRequest { to: phone.as_str().to_owned(), body, sender: app.settings.sms_sender.clone(), reference: n.id.to_string() };
+    let body: String = format!("{}: {}", n.title, n.body)
+        .chars()
+        .take(400)
+        .collect();
+    let req = SmsRequest {
+        to: phone.as_str().to_owned(),
+        body,
+        sender: app.settings.sms_sender.clone(),
+        reference: n.id.to_string(),
+    };
     match sms.send_sms(&req, &format!("{}-sms", n.id)).await {
         Ok(acc) => {
             d.provider_ref = Some(acc.message_id.clone());
-            d.record(now, DeliveryState::Sent, format!("accepted by the SMS provider as {}", acc.message_id));
+            d.record(
+                now,
+                DeliveryState::Sent,
+                format!("accepted by the SMS provider as {}", acc.message_id),
+            );
             Ok(())
         }
         Err(SmsError::Refused { code, message }) => {
-            d.record(now, DeliveryState::Failed, format!("refused by the SMS provider: {code} ({message})"));
+            d.record(
+                now,
+                DeliveryState::Failed,
+                format!("refused by the SMS provider: {code} ({message})"),
+            );
             Ok(())
         }
         Err(SmsError::Call(e)) => Err(anyhow::anyhow!("sms: {e}")),
@@ -97,7 +135,11 @@ async fn send_push(app: &App, n: &Notification, d: &mut Delivery) -> anyhow::Res
         tx.list_push_subscriptions(&n.customer_id).await?
     };
     if subs.is_empty() {
-        d.record(now, DeliveryState::Skipped, "no app installation subscribed to push");
+        d.record(
+            now,
+            DeliveryState::Skipped,
+            "no app installation subscribed to push",
+        );
         return Ok(());
     }
     let payload = serde_json::json!({
@@ -112,39 +154,66 @@ async fn send_push(app: &App, n: &Notification, d: &mut Delivery) -> anyhow::Res
     };
     let (mut ok, mut transient) = (0, None);
     for s in &subs {
-        let target = PushTarget { endpoint: s.endpoint.clone(), p256dh: s.p256dh.clone(), auth: s.auth.clone() };
+        let target = PushTarget {
+            endpoint: s.endpoint.clone(),
+            p256dh: s.p256dh.clone(),
+            auth: s.auth.clone(),
+        };
         match push.push(&target, &msg).await {
             Ok(()) => ok += 1,
             Err(PushError::Gone) => {
                 let mut tx = app.store.begin().await?;
                 tx.delete_push_subscription(&n.customer_id, &s.id).await?;
                 tx.commit().await?;
-                d.log.push(caas_domain::notification::DeliveryLogEntry { at: now, what: format!("subscription {} gone; removed", s.id) });
+                d.log.push(caas_domain::notification::DeliveryLogEntry {
+                    at: now,
+                    what: format!("subscription {} gone; removed", s.id),
+                });
             }
             Err(PushError::Refused(m)) => {
-                d.log.push(caas_domain::notification::DeliveryLogEntry { at: now, what: format!("push refused: {m}") });
+                d.log.push(caas_domain::notification::DeliveryLogEntry {
+                    at: now,
+                    what: format!("push refused: {m}"),
+                });
             }
             Err(PushError::Call(e)) => transient = Some(e.to_string()),
         }
     }
     if ok > 0 {
-        d.record(now, DeliveryState::Sent, format!("accepted by {ok} of {} push services", subs.len()));
+        d.record(
+            now,
+            DeliveryState::Sent,
+            format!("accepted by {ok} of {} push services", subs.len()),
+        );
         Ok(())
     } else if let Some(e) = transient {
         Err(anyhow::anyhow!("push: {e}"))
     } else {
-        d.record(now, DeliveryState::Failed, "no push service accepted the message");
+        d.record(
+            now,
+            DeliveryState::Failed,
+            "no push service accepted the message",
+        );
         Ok(())
     }
 }
 
 /// Records the SMTP outcome of a notification email on its delivery.
-pub async fn record_email_outcome(app: &App, notification_id: &str, sent: bool, what: &str) -> anyhow::Result<()> {
+pub async fn record_email_outcome(
+    app: &App,
+    notification_id: &str,
+    sent: bool,
+    what: &str,
+) -> anyhow::Result<()> {
     let id = NotificationId::parse(notification_id)?;
     let mut tx = app.store.begin().await?;
     if let Some(mut d) = tx.find_delivery(&id, Channel::Email).await? {
         d.attempts += 1;
-        let state = if sent { DeliveryState::Sent } else { DeliveryState::Failed };
+        let state = if sent {
+            DeliveryState::Sent
+        } else {
+            DeliveryState::Failed
+        };
         d.record(app.clock.now(), state, what);
         tx.upsert_delivery(&d).await?;
     }
@@ -172,7 +241,8 @@ pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResul
         #[serde(default)]
         error_code: Option<String>,
     }
-    let e: Env = serde_json::from_str(body).map_err(|e| crate::error::AppError::BadRequest(format!("not an SMS receipt: {e}")))?;
+    let e: Env = serde_json::from_str(body)
+        .map_err(|e| crate::error::AppError::BadRequest(format!("not an SMS receipt: {e}")))?;
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let row = caas_domain::records::InboundEvent {
@@ -199,11 +269,16 @@ pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResul
             "receipt {} (sequence {}){}",
             e.data.status,
             e.data.sequence,
-            e.data.error_code.map(|c| format!(": {c}")).unwrap_or_default()
+            e.data
+                .error_code
+                .map(|c| format!(": {c}"))
+                .unwrap_or_default()
         );
         match next {
             Some(s) if d.state == DeliveryState::Sent => d.record(now, s, what),
-            _ => d.log.push(caas_domain::notification::DeliveryLogEntry { at: now, what }),
+            _ => d
+                .log
+                .push(caas_domain::notification::DeliveryLogEntry { at: now, what }),
         }
         tx.upsert_delivery(&d).await?;
     }

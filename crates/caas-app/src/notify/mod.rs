@@ -13,7 +13,9 @@ use crate::App;
 use caas_domain::account::{Account, Language};
 use caas_domain::ids::{EmailId, NotificationId, OrderId};
 use caas_domain::mail::{EmailState, OutboundEmail};
-use caas_domain::notification::{channel_enabled, Channel, Delivery, DeliveryState, Notification, NotificationKind};
+use caas_domain::notification::{
+    channel_enabled, Channel, Delivery, DeliveryState, Notification, NotificationKind,
+};
 use caas_domain::ports::Tx;
 use texts::Detail;
 
@@ -53,7 +55,10 @@ pub async fn notify_in(
         return Ok(None);
     }
     let muted = tx.list_muted(&customer.id).await?;
-    let phone = tx.find_customer_profile(&customer.id).await?.and_then(|p| p.phone);
+    let phone = tx
+        .find_customer_profile(&customer.id)
+        .await?
+        .and_then(|p| p.phone);
     let subscriptions = tx.list_push_subscriptions(&customer.id).await?.len();
     for channel in Channel::ALL {
         if !channel_enabled(kind, channel, &muted) {
@@ -83,8 +88,11 @@ pub async fn notify_in(
             let email_id = queue_notification_email(tx, app, customer, &n, kind).await?;
             d.provider_ref = Some(email_id.to_string());
         } else {
-            let job = AppJob::DeliverNotification { notification_id: n.id.clone(), channel }
-                .to_new_job(now, app.settings.notify_max_attempts)?;
+            let job = AppJob::DeliverNotification {
+                notification_id: n.id.clone(),
+                channel,
+            }
+            .to_new_job(now, app.settings.notify_max_attempts)?;
             tx.enqueue_job(&job, now).await?;
         }
         d.record(now, DeliveryState::Pending, "queued");
@@ -130,7 +138,10 @@ async fn queue_notification_email(
         category: Some(kind.category().to_owned()),
     };
     tx.insert_email(&email).await?;
-    let job = AppJob::SendEmail { email_id: email.id.clone() }.to_new_job(now, app.settings.mail_max_attempts)?;
+    let job = AppJob::SendEmail {
+        email_id: email.id.clone(),
+    }
+    .to_new_job(now, app.settings.mail_max_attempts)?;
     tx.enqueue_job(&job, now).await?;
     Ok(email.id)
 }

@@ -20,15 +20,24 @@ pub struct InboxItem {
 /// The inbox of `customer`, newest first.
 pub async fn list_inbox(app: &App, customer: &Account, limit: i64) -> AppResult<Vec<InboxItem>> {
     let mut tx = app.store.read().await?;
-    let list = tx.list_notifications_for_customer(&customer.id, limit).await?;
+    let list = tx
+        .list_notifications_for_customer(&customer.id, limit)
+        .await?;
     let ids: Vec<NotificationId> = list.iter().map(|n| n.id.clone()).collect();
     let mut deliveries = tx.list_deliveries(&ids).await?;
     Ok(list
         .into_iter()
         .map(|n| {
-            let mine = deliveries.iter().filter(|d| d.notification_id == n.id).cloned().collect();
+            let mine = deliveries
+                .iter()
+                .filter(|d| d.notification_id == n.id)
+                .cloned()
+                .collect();
             deliveries.retain(|d| d.notification_id != n.id);
-            InboxItem { notification: n, deliveries: mine }
+            InboxItem {
+                notification: n,
+                deliveries: mine,
+            }
         })
         .collect())
 }
@@ -36,7 +45,9 @@ pub async fn list_inbox(app: &App, customer: &Account, limit: i64) -> AppResult<
 /// Marks the whole inbox read.
 pub async fn mark_inbox_read(app: &App, customer: &Account) -> AppResult<u64> {
     let mut tx = app.store.begin().await?;
-    let n = tx.mark_notifications_read(&customer.id, app.clock.now()).await?;
+    let n = tx
+        .mark_notifications_read(&customer.id, app.clock.now())
+        .await?;
     tx.commit().await?;
     Ok(n)
 }
@@ -103,8 +114,13 @@ pub async fn subscribe_push(
     user_agent: &str,
 ) -> AppResult<PushSubscription> {
     let endpoint = endpoint.trim();
-    if !(endpoint.starts_with("https://") || endpoint.starts_with("http://")) || endpoint.len() > 1000 {
-        return Err(AppError::Invalid { field: "endpoint".into(), message: "must be the push service URL".into() });
+    if !(endpoint.starts_with("https://") || endpoint.starts_with("http://"))
+        || endpoint.len() > 1000
+    {
+        return Err(AppError::Invalid {
+            field: "endpoint".into(),
+            message: "must be the push service URL".into(),
+        });
     }
     let key_ok = |s: &str, len: usize| {
         use base64::Engine;
@@ -114,10 +130,16 @@ pub async fn subscribe_push(
             .unwrap_or(false)
     };
     if !key_ok(p256dh, 65) {
-        return Err(AppError::Invalid { field: "keys.p256dh".into(), message: "must be a base64url P-256 public key".into() });
+        return Err(AppError::Invalid {
+            field: "keys.p256dh".into(),
+            message: "must be a base64url P-256 public key".into(),
+        });
     }
     if !key_ok(auth, 16) {
-        return Err(AppError::Invalid { field: "keys.auth".into(), message: "must be a base64url 16-byte secret".into() });
+        return Err(AppError::Invalid {
+            field: "keys.auth".into(),
+            message: "must be a base64url 16-byte secret".into(),
+        });
     }
     let s = PushSubscription {
         id: PushSubscriptionId::new(),
@@ -147,7 +169,11 @@ pub async fn list_push(app: &App, customer: &Account) -> AppResult<Vec<PushSubsc
 }
 
 /// Removes one of the customer's push subscriptions.
-pub async fn unsubscribe_push(app: &App, customer: &Account, id: &PushSubscriptionId) -> AppResult<()> {
+pub async fn unsubscribe_push(
+    app: &App,
+    customer: &Account,
+    id: &PushSubscriptionId,
+) -> AppResult<()> {
     let mut tx = app.store.begin().await?;
     if !tx.delete_push_subscription(&customer.id, id).await? {
         return Err(AppError::NotFound);

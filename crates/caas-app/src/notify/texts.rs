@@ -70,17 +70,35 @@ pub fn money(m: Money, lang: Language) -> String {
 /// Title of a factory milestone.
 pub fn milestone_title(key: &str, lang: Language) -> String {
     let (es, en) = match key {
-        "accepted" => ("La fábrica ha confirmado tu pedido", "The factory confirmed your order"),
+        "accepted" => (
+            "La fábrica ha confirmado tu pedido",
+            "The factory confirmed your order",
+        ),
         "production_scheduled" => ("Fabricación programada", "Production scheduled"),
         "estimate_revised" => ("Nueva fecha estimada", "New estimated date"),
-        "production_started" => ("Tu vehículo está en fabricación", "Your vehicle is being built"),
+        "production_started" => (
+            "Tu vehículo está en fabricación",
+            "Your vehicle is being built",
+        ),
         "assembly_completed" => ("Montaje terminado", "Assembly completed"),
         "quality_control_passed" => ("Control de calidad superado", "Quality control passed"),
-        "quality_control_failed" => ("Tu vehículo vuelve a montaje", "Your vehicle is back in assembly"),
+        "quality_control_failed" => (
+            "Tu vehículo vuelve a montaje",
+            "Your vehicle is back in assembly",
+        ),
         "vehicle_completed" => ("Tu vehículo está terminado", "Your vehicle is complete"),
-        "vehicle_dispatched" => ("Tu vehículo va camino del concesionario", "Your vehicle is on its way to the dealership"),
-        "vehicle_available" => ("Tu vehículo ha llegado al concesionario", "Your vehicle has arrived at the dealership"),
-        "cancelled" => ("La fábrica ha cancelado el pedido", "The factory cancelled the order"),
+        "vehicle_dispatched" => (
+            "Tu vehículo va camino del concesionario",
+            "Your vehicle is on its way to the dealership",
+        ),
+        "vehicle_available" => (
+            "Tu vehículo ha llegado al concesionario",
+            "Your vehicle has arrived at the dealership",
+        ),
+        "cancelled" => (
+            "La fábrica ha cancelado el pedido",
+            "The factory cancelled the order",
+        ),
         _ => ("Novedades de tu pedido", "News about your order"),
     };
     match lang {
@@ -96,12 +114,28 @@ pub fn render(detail: &Detail, lang: Language) -> (String, String) {
         Detail::FactoryOrderPlaced { model, estimate } => {
             let d = date(*estimate, lang);
             if es {
-                ("Pedido enviado a fábrica".into(), format!("Hemos pedido tu {model} a la fábrica. Fecha estimada por la fábrica: {d}."))
+                (
+                    "Pedido enviado a fábrica".into(),
+                    format!(
+                        "Hemos pedido tu {model} a la fábrica. Fecha estimada por la fábrica: {d}."
+                    ),
+                )
             } else {
-                ("Order placed with the factory".into(), format!("We have ordered your {model} from the factory. Factory estimate: {d}."))
+                (
+                    "Order placed with the factory".into(),
+                    format!(
+                        "We have ordered your {model} from the factory. Factory estimate: {d}."
+                    ),
+                )
             }
         }
-        Detail::Milestone { key, estimate, previous, reason, place } => {
+        Detail::Milestone {
+            key,
+            estimate,
+            previous,
+            reason,
+            place,
+        } => {
             let title = milestone_title(key, lang);
             let d = date(*estimate, lang);
             let mut body = if key == "estimate_revised" {
@@ -126,12 +160,22 @@ pub fn render(detail: &Detail, lang: Language) -> (String, String) {
             }
             (title, body)
         }
-        Detail::PaymentConfirmed { amount, what_es, what_en } => {
+        Detail::PaymentConfirmed {
+            amount,
+            what_es,
+            what_en,
+        } => {
             let m = money(*amount, lang);
             if es {
-                (format!("Pago recibido: {what_es}"), format!("Hemos recibido {m}. Tienes la factura en tu expediente."))
+                (
+                    format!("Pago recibido: {what_es}"),
+                    format!("Hemos recibido {m}. Tienes la factura en tu expediente."),
+                )
             } else {
-                (format!("Payment received: {what_en}"), format!("We received {m}. The invoice is in your purchase file."))
+                (
+                    format!("Payment received: {what_en}"),
+                    format!("We received {m}. The invoice is in your purchase file."),
+                )
             }
         }
     }
@@ -147,7 +191,10 @@ mod tests {
         let m = Money::new(4_150_000, Currency::EUR).unwrap();
         assert_eq!(money(m, Language::Es), "41.500,00 EUR");
         assert_eq!(money(m, Language::En), "EUR 41,500.00");
-        assert_eq!(money(Money::new(5, Currency::EUR).unwrap(), Language::Es), "0,05 EUR");
+        assert_eq!(
+            money(Money::new(5, Currency::EUR).unwrap(), Language::Es),
+            "0,05 EUR"
+        );
     }
 
     #[test]
@@ -161,6 +208,9 @@ mod tests {
         };
         let (t, b) = render(&d, Language::Es);
         assert_eq!(t, "Nueva fecha estimada");
-        assert!(b.contains("20/04/2026") && b.contains("04/05/2026") && b.contains("Heat pump"), "{b}");
+        assert!(
+            b.contains("20/04/2026") && b.contains("04/05/2026") && b.contains("Heat pump"),
+            "{b}"
+        );
     }
 }

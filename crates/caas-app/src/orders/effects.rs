@@ -44,7 +44,9 @@ pub async fn apply_order_event_in(
     order.version += 1;
     order.updated_at = now;
     if !tx.update_order(order).await? {
-        return Err(AppError::Conflict("the order changed meanwhile; try again".into()));
+        return Err(AppError::Conflict(
+            "the order changed meanwhile; try again".into(),
+        ));
     }
     for effect in effects {
         match effect {
@@ -61,15 +63,28 @@ pub async fn apply_order_event_in(
                 tx.append_timeline(&entry).await?;
             }
             OrderEffect::PlaceFactoryOrder => {
-                let job = AppJob::PlaceFactoryOrder { order_id: order.id.clone() }
-                    .to_new_job(now, app.settings.factory_max_attempts)?;
+                let job = AppJob::PlaceFactoryOrder {
+                    order_id: order.id.clone(),
+                }
+                .to_new_job(now, app.settings.factory_max_attempts)?;
                 tx.enqueue_job(&job, now).await?;
             }
             OrderEffect::Notify(kind) => {
                 let Some(detail) = &rec.detail else { continue };
-                let customer = tx.find_account(&order.customer_id).await?.ok_or(AppError::NotFound)?;
-                notify_in(tx, app, &customer, Some(&order.id), kind, &format!("{}:{}", rec.dedupe_key, kind.as_str()), detail)
-                    .await?;
+                let customer = tx
+                    .find_account(&order.customer_id)
+                    .await?
+                    .ok_or(AppError::NotFound)?;
+                notify_in(
+                    tx,
+                    app,
+                    &customer,
+                    Some(&order.id),
+                    kind,
+                    &format!("{}:{}", rec.dedupe_key, kind.as_str()),
+                    detail,
+                )
+                .await?;
             }
             OrderEffect::AlertStaff(kind) => {
                 raise_alert_in(tx, app, order, kind, &rec.alert_message).await?;
@@ -80,7 +95,13 @@ pub async fn apply_order_event_in(
 }
 
 /// Raises a staff alert about `order` unless the same one is open.
-pub async fn raise_alert_in(tx: &mut dyn Tx, app: &App, order: &Order, kind: &str, message: &str) -> AppResult<bool> {
+pub async fn raise_alert_in(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &Order,
+    kind: &str,
+    message: &str,
+) -> AppResult<bool> {
     let a = StaffAlert {
         id: AlertId::new(),
         dealership_id: Some(order.dealership_id.clone()),
@@ -100,7 +121,12 @@ pub async fn raise_alert_in(tx: &mut dyn Tx, app: &App, order: &Order, kind: &st
 }
 
 /// Appends a timeline entry that is not a state transition.
-pub async fn record_in(tx: &mut dyn Tx, app: &App, order: &Order, rec: &EventRecord) -> AppResult<bool> {
+pub async fn record_in(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &Order,
+    rec: &EventRecord,
+) -> AppResult<bool> {
     let entry = TimelineEntry {
         id: TimelineId::new(),
         order_id: order.id.clone(),

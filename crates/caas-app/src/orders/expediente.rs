@@ -35,8 +35,16 @@ pub struct Expediente {
 /// Assembles the expediente of an order already authorised for the caller.
 pub async fn assemble(app: &App, tx: &mut dyn Tx, order: Order) -> AppResult<Expediente> {
     let catalogue = load_catalogue(app).await?;
-    let platform = catalogue.platforms.iter().find(|p| p.code == order.plan.platform_code).cloned();
-    let options = catalogue.options.into_iter().filter(|o| order.plan.option_codes.contains(&o.code)).collect();
+    let platform = catalogue
+        .platforms
+        .iter()
+        .find(|p| p.code == order.plan.platform_code)
+        .cloned();
+    let options = catalogue
+        .options
+        .into_iter()
+        .filter(|o| order.plan.option_codes.contains(&o.code))
+        .collect();
     Ok(Expediente {
         timeline: tx.list_timeline(&order.id).await?,
         estimates: tx.list_estimate_revisions(&order.id).await?,
@@ -57,6 +65,9 @@ pub async fn list_my_orders(app: &App, customer: &Account) -> AppResult<Vec<Orde
 /// The expediente of one of the customer's orders; another's is not found.
 pub async fn view_expediente(app: &App, customer: &Account, id: &OrderId) -> AppResult<Expediente> {
     let mut tx = app.store.read().await?;
-    let order = tx.find_order_for_customer(&customer.id, id).await?.ok_or(AppError::NotFound)?;
+    let order = tx
+        .find_order_for_customer(&customer.id, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     assemble(app, &mut *tx, order).await
 }

@@ -13,6 +13,7 @@ use caas_domain::catalogue::check_plan_options;
 use caas_domain::ids::{AlertId, OrderId};
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_flow::OrderEvent;
+use caas_domain::payment::{PaymentKind, PaymentState};
 use caas_domain::records::StaffAlert;
 use serde_json::json;
 
@@ -27,14 +28,26 @@ pub fn check_scope(staff: &Account, order: &Order) -> AppResult<()> {
 }
 
 /// Orders visible to `staff`, newest first.
-pub async fn list_orders_for_staff(app: &App, staff: &Account, limit: i64) -> AppResult<Vec<Order>> {
-    let scope = if staff.role == Role::Admin { None } else { Some(staff.dealership_id.clone().ok_or(AppError::Forbidden)?) };
+pub async fn list_orders_for_staff(
+    app: &App,
+    staff: &Account,
+    limit: i64,
+) -> AppResult<Vec<Order>> {
+    let scope = if staff.role == Role::Admin {
+        None
+    } else {
+        Some(staff.dealership_id.clone().ok_or(AppError::Forbidden)?)
+    };
     let mut tx = app.store.read().await?;
     Ok(tx.list_orders(scope.as_ref(), limit).await?)
 }
 
 /// One order with its expediente, for staff.
-pub async fn view_order_for_staff(app: &App, staff: &Account, id: &OrderId) -> AppResult<Expediente> {
+pub async fn view_order_for_staff(
+    app: &App,
+    staff: &Account,
+    id: &OrderId,
+) -> AppResult<Expediente> {
     let mut tx = app.store.read().await?;
     let order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
     check_scope(staff, &order)?;
@@ -43,7 +56,11 @@ pub async fn view_order_for_staff(app: &App, staff: &Account, id: &OrderId) -> A
 
 /// Alerts visible to `staff`, open first.
 pub async fn list_alerts_for_staff(app: &App, staff: &Account) -> AppResult<Vec<StaffAlert>> {
-    let scope = if staff.role == Role::Admin { None } else { staff.dealership_id.clone() };
+    let scope = if staff.role == Role::Admin {
+        None
+    } else {
+        staff.dealership_id.clone()
+    };
     let mut tx = app.store.read().await?;
     Ok(tx.list_alerts(scope.as_ref(), 200).await?)
 }
@@ -77,8 +94,13 @@ pub async fn resubmit_factory_order(
     let mut tx = app.store.begin().await?;
     let mut order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
     check_scope(staff, &order)?;
-    if !matches!(order.state, OrderState::OrderRejected | OrderState::FactoryOrderPending) {
-        return Err(AppError::Conflict("only a refused or pending factory order can be resubmitted".into()));
+    if !matches!(
+        order.state,
+        OrderState::OrderRejected | OrderState::FactoryOrderPending
+    ) {
+        return Err(AppError::Conflict(
+            "only a refused or pending factory order can be resubmitted".into(),
+        ));
     }
     if let Some(codes) = option_codes {
         order.plan.option_codes = check_plan_options(&order.plan.platform_code, &codes, &options)?;
@@ -90,11 +112,21 @@ pub async fn resubmit_factory_order(
         kind: "factory_order_resubmitted".into(),
         at: now,
         data: json!({"by": staff.name, "option_codes": order.plan.option_codes}),
-        dedupe_key: format!("resubmit:{}:{}:{}", order.id, order.factory.submission, order.factory.attempts),
+        dedupe_key: format!(
+            "resubmit:{}:{}:{}",
+            order.id, order.factory.submission, order.factory.attempts
+        ),
         detail: None,
         alert_message: String::new(),
     };
-    apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::StaffResubmitted, &rec).await?;
+    apply_order_event_in(
+        &mut *tx,
+        app,
+        &mut order,
+        &OrderEvent::StaffResubmitted,
+        &rec,
+    )
+    .await?;
     tx.append_audit(
         &AuditEntry::new(now, staff.id.as_str(), "order.factory_resubmitted")
             .subject(order.id.to_string())
@@ -107,7 +139,12 @@ pub async fn resubmit_factory_order(
 }
 
 /// Cancels a sale whose señal is unpaid (SALE-7) or whose order was refused.
-pub async fn cancel_sale(app: &App, ctx: &RequestContext, staff: &Account, id: &OrderId) -> AppResult<Order> {
+pub async fn cancel_sale(
+    app: &App,
+    ctx: &RequestContext,
+    staff: &Account,
+    id: &OrderId,
+) -> AppResult<Order> {
     if !matches!(staff.role, Role::Sales | Role::Admin) {
         return Err(AppError::Forbidden);
     }
@@ -115,6 +152,17 @@ pub async fn cancel_sale(app: &App, ctx: &RequestContext, staff: &Account, id: &
     let mut tx = app.store.begin().await?;
     let mut order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
     check_scope(staff, &order)?;
+    // A señal whose outcome is not known yet may be charged any moment.
+    let paying = tx
+        .list_payments_for_order(&order.id)
+        .await?
+        .iter()
+        .any(|p| p.kind == PaymentKind::Senal && p.state == PaymentState::Created);
+    if paying {
+        return Err(AppError::Conflict(
+            "the señal is being paid; wait for the payment's outcome".into(),
+        ));
+    }
     let rec = EventRecord {
         kind: "sale_cancelled".into(),
         at: now,

@@ -32,9 +32,15 @@ struct Data {
 /// Stores a verified gateway event; true if it was new.
 #[tracing::instrument(skip_all)]
 pub async fn ingest_payment_event(app: &App, body: &str) -> AppResult<bool> {
-    let e: Envelope = serde_json::from_str(body).map_err(|e| AppError::BadRequest(format!("not a gateway event: {e}")))?;
+    let e: Envelope = serde_json::from_str(body)
+        .map_err(|e| AppError::BadRequest(format!("not a gateway event: {e}")))?;
     let now = app.clock.now();
-    let payment_ref = e.data.object.pointer("/metadata/payment").and_then(|v| v.as_str()).map(str::to_owned);
+    let payment_ref = e
+        .data
+        .object
+        .pointer("/metadata/payment")
+        .and_then(|v| v.as_str())
+        .map(str::to_owned);
     let row = InboundEvent {
         source: SOURCE.into(),
         event_id: e.id.clone(),
@@ -49,7 +55,10 @@ pub async fn ingest_payment_event(app: &App, body: &str) -> AppResult<bool> {
     let mut tx = app.store.begin().await?;
     let new = tx.insert_inbound(&row).await?;
     if new {
-        let job = AppJob::ApplyPaymentEvents { intent_id: e.data.payment_intent.clone() }.to_new_job(now, 10)?;
+        let job = AppJob::ApplyPaymentEvents {
+            intent_id: e.data.payment_intent.clone(),
+        }
+        .to_new_job(now, 10)?;
         tx.enqueue_job(&job, now).await?;
     }
     tx.commit().await?;
@@ -60,7 +69,13 @@ pub async fn ingest_payment_event(app: &App, body: &str) -> AppResult<bool> {
 }
 
 fn outcome_of(kind: &str, object: &serde_json::Value) -> Option<GatewayOutcome> {
-    let s = |p: &str| object.pointer(p).and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+    let s = |p: &str| {
+        object
+            .pointer(p)
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_owned()
+    };
     Some(match kind {
         "payment_intent.succeeded" => GatewayOutcome::Captured,
         "payment_intent.payment_failed" => GatewayOutcome::Declined {
@@ -68,8 +83,12 @@ fn outcome_of(kind: &str, object: &serde_json::Value) -> Option<GatewayOutcome> 
             message: s("/last_payment_error/message"),
         },
         "payment_intent.settled" => GatewayOutcome::Settled,
-        "payment_intent.settlement_failed" => GatewayOutcome::SettlementFailed { code: s("/settlement/failure_code") },
-        "payment_intent.chargeback" => GatewayOutcome::SettlementFailed { code: format!("chargeback: {}", s("/dispute/reason")) },
+        "payment_intent.settlement_failed" => GatewayOutcome::SettlementFailed {
+            code: s("/settlement/failure_code"),
+        },
+        "payment_intent.chargeback" => GatewayOutcome::SettlementFailed {
+            code: format!("chargeback: {}", s("/dispute/reason")),
+        },
         _ => return None,
     })
 }
@@ -79,7 +98,8 @@ fn outcome_of(kind: &str, object: &serde_json::Value) -> Option<GatewayOutcome> 
 pub async fn apply_payment_events(app: &App, intent_id: &str) -> anyhow::Result<()> {
     let pending = {
         let mut tx = app.store.read().await?;
-        tx.list_pending_inbound(SOURCE, Some(intent_id), None).await?
+        tx.list_pending_inbound(SOURCE, Some(intent_id), None)
+            .await?
     };
     for row in pending {
         let e: Envelope = serde_json::from_str(&row.body)?;

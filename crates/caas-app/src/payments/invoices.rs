@@ -2,7 +2,9 @@
 //! issue time and stored with the expediente, downloadable by the customer
 //! and by staff of the dealership.
 
-use crate::documents::invoice::{render_invoice_pdf, InvoiceBuyer, InvoiceDocument, InvoiceLanguage, InvoiceLine, InvoiceSeller};
+use crate::documents::invoice::{
+    render_invoice_pdf, InvoiceBuyer, InvoiceDocument, InvoiceLanguage, InvoiceLine, InvoiceSeller,
+};
 use crate::error::{AppError, AppResult};
 use crate::App;
 use caas_domain::account::Account;
@@ -14,13 +16,24 @@ use caas_domain::records::Invoice;
 use chrono::Datelike;
 
 /// Issues the invoice of a captured payment, inside the caller's transaction.
-pub async fn issue_invoice_in(tx: &mut dyn Tx, app: &App, order: &Order, p: &Payment) -> AppResult<Invoice> {
+pub async fn issue_invoice_in(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &Order,
+    p: &Payment,
+) -> AppResult<Invoice> {
     let now = app.clock.now();
     let year = now.year();
     let n = tx.next_counter(&format!("invoice-{year}")).await?;
     let number = format!("F-{year}-{n:06}");
-    let dealership = tx.find_dealership(&order.dealership_id).await?.ok_or(AppError::NotFound)?;
-    let customer = tx.find_account(&order.customer_id).await?.ok_or(AppError::NotFound)?;
+    let dealership = tx
+        .find_dealership(&order.dealership_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let customer = tx
+        .find_account(&order.customer_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let (desc_es, desc_en) = match p.kind {
         PaymentKind::Senal => ("Señal de reserva", "Reservation deposit"),
         PaymentKind::Final => ("Pago final del vehículo", "Final vehicle payment"),
@@ -28,7 +41,11 @@ pub async fn issue_invoice_in(tx: &mut dyn Tx, app: &App, order: &Order, p: &Pay
     let lang = InvoiceLanguage::from_tag(customer.language.as_str());
     let description = format!(
         "{} — {} {} ({})",
-        if lang == InvoiceLanguage::Es { desc_es } else { desc_en },
+        if lang == InvoiceLanguage::Es {
+            desc_es
+        } else {
+            desc_en
+        },
         order.plan.platform_code,
         order.plan.option_codes.join(", "),
         order.id
@@ -46,9 +63,15 @@ pub async fn issue_invoice_in(tx: &mut dyn Tx, app: &App, order: &Order, p: &Pay
             name: order.customer.name.clone(),
             document_type: order.customer.document.kind.as_str().to_owned(),
             document_number: order.customer.document.number.clone(),
-            address: format!("{}\n{} {}\n{}", a.line1, a.postal_code, a.locality, a.country),
+            address: format!(
+                "{}\n{} {}\n{}",
+                a.line1, a.postal_code, a.locality, a.country
+            ),
         },
-        lines: vec![InvoiceLine { description: description.clone(), amount: p.amount.minor }],
+        lines: vec![InvoiceLine {
+            description: description.clone(),
+            amount: p.amount.minor,
+        }],
         currency: p.amount.currency.code().to_owned(),
         total: p.amount.minor,
         language: lang,
@@ -70,16 +93,29 @@ pub async fn issue_invoice_in(tx: &mut dyn Tx, app: &App, order: &Order, p: &Pay
 }
 
 /// An invoice PDF of the customer's own order.
-pub async fn invoice_pdf_for_customer(app: &App, customer: &Account, id: &InvoiceId) -> AppResult<(Invoice, Vec<u8>)> {
+pub async fn invoice_pdf_for_customer(
+    app: &App,
+    customer: &Account,
+    id: &InvoiceId,
+) -> AppResult<(Invoice, Vec<u8>)> {
     let mut tx = app.store.read().await?;
-    tx.find_invoice_pdf_for_customer(&customer.id, id).await?.ok_or(AppError::NotFound)
+    tx.find_invoice_pdf_for_customer(&customer.id, id)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// An invoice PDF for staff of the order's dealership (ADMIN: any).
-pub async fn invoice_pdf_for_staff(app: &App, staff: &Account, id: &InvoiceId) -> AppResult<(Invoice, Vec<u8>)> {
+pub async fn invoice_pdf_for_staff(
+    app: &App,
+    staff: &Account,
+    id: &InvoiceId,
+) -> AppResult<(Invoice, Vec<u8>)> {
     let mut tx = app.store.read().await?;
     let (inv, pdf) = tx.find_invoice_pdf(id).await?.ok_or(AppError::NotFound)?;
-    let order = tx.find_order(&inv.order_id).await?.ok_or(AppError::NotFound)?;
+    let order = tx
+        .find_order(&inv.order_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     crate::orders::staff::check_scope(staff, &order)?;
     Ok((inv, pdf))
 }

@@ -42,20 +42,32 @@ pub async fn record_outcome(
     };
     tx.update_payment(&p).await?;
     if captured_now && p.kind == PaymentKind::Senal {
-        let mut order = tx.find_order(&p.order_id).await?.ok_or(AppError::NotFound)?;
+        let mut order = tx
+            .find_order(&p.order_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let invoice = issue_invoice_in(&mut *tx, app, &order, &p).await?;
         let rec = EventRecord {
             kind: "senal_paid".into(),
             at: now,
             data: json!({"payment": p.id, "amount": p.amount, "invoice": invoice.number, "channel": p.channel}),
             dedupe_key: format!("senal:{}", p.id),
-            detail: Some(Detail::PaymentConfirmed { amount: p.amount, what_es: "señal", what_en: "reservation deposit" }),
+            detail: Some(Detail::PaymentConfirmed {
+                amount: p.amount,
+                what_es: "señal",
+                what_en: "reservation deposit",
+            }),
             alert_message: String::new(),
         };
         apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::SenalCaptured, &rec).await?;
     }
-    if let (GatewayOutcome::Declined { code, .. }, caas_domain::payment::PaymentState::Declined) = (outcome, p.state) {
-        let order = tx.find_order(&p.order_id).await?.ok_or(AppError::NotFound)?;
+    if let (GatewayOutcome::Declined { code, .. }, caas_domain::payment::PaymentState::Declined) =
+        (outcome, p.state)
+    {
+        let order = tx
+            .find_order(&p.order_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
         let rec = EventRecord {
             kind: "payment_declined".into(),
             at: now,

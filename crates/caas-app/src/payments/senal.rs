@@ -14,8 +14,8 @@ use caas_domain::audit::AuditEntry;
 use caas_domain::ids::{OrderId, PaymentId};
 use caas_domain::job::Job;
 use caas_domain::order::OrderState;
-use caas_domain::payment::{GatewayOutcome, Payment, PaymentChannel, PaymentKind, PaymentState};
 use caas_domain::partners::{CallError, CreateIntent, PaymentCallError, PaymentIntent};
+use caas_domain::payment::{GatewayOutcome, Payment, PaymentChannel, PaymentKind, PaymentState};
 use std::collections::BTreeMap;
 
 /// A señal payment request.
@@ -32,23 +32,44 @@ pub struct SenalIn {
 /// Pays the señal of an order. `payer` is staff of the order's dealership
 /// (at the dealership) or the order's customer (online).
 #[tracing::instrument(skip_all, fields(order = %input.order_id, payer = %payer.id))]
-pub async fn pay_senal(app: &App, ctx: &RequestContext, payer: &Account, input: &SenalIn) -> AppResult<Payment> {
+pub async fn pay_senal(
+    app: &App,
+    ctx: &RequestContext,
+    payer: &Account,
+    input: &SenalIn,
+) -> AppResult<Payment> {
     let method = input.payment_method.trim();
     if !(method.starts_with("tok_") || method.starts_with("pm_")) || method.len() > 255 {
-        return Err(AppError::Invalid { field: "payment_method".into(), message: "enter the card token from the payment form (tok_…)".into() });
+        return Err(AppError::Invalid {
+            field: "payment_method".into(),
+            message: "enter the card token from the payment form (tok_…)".into(),
+        });
     }
     let attempt = input.attempt_key.trim();
-    if attempt.is_empty() || attempt.len() > 100 || !attempt.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
-        return Err(AppError::BadRequest("missing or malformed attempt key".into()));
+    if attempt.is_empty()
+        || attempt.len() > 100
+        || !attempt
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(AppError::BadRequest(
+            "missing or malformed attempt key".into(),
+        ));
     }
     let key = format!("senal-{}-{attempt}", input.order_id);
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let (order, channel) = match payer.role {
-        Role::Customer => (tx.find_order_for_customer(&payer.id, &input.order_id).await?, PaymentChannel::Online),
+        Role::Customer => (
+            tx.find_order_for_customer(&payer.id, &input.order_id)
+                .await?,
+            PaymentChannel::Online,
+        ),
         Role::Sales | Role::Admin => {
             let o = tx.find_order(&input.order_id).await?;
-            let visible = o.filter(|o| payer.role == Role::Admin || payer.dealership_id.as_ref() == Some(&o.dealership_id));
+            let visible = o.filter(|o| {
+                payer.role == Role::Admin || payer.dealership_id.as_ref() == Some(&o.dealership_id)
+            });
             (visible, PaymentChannel::Dealership)
         }
         _ => return Err(AppError::Forbidden),
@@ -58,7 +79,9 @@ pub async fn pay_senal(app: &App, ctx: &RequestContext, payer: &Account, input: 
         return Ok(existing);
     }
     if order.state != OrderState::SaleRegistered {
-        return Err(AppError::Conflict("the señal of this order is already paid".into()));
+        return Err(AppError::Conflict(
+            "the señal of this order is already paid".into(),
+        ));
     }
     let payment = Payment {
         id: PaymentId::new(),
@@ -81,9 +104,20 @@ pub async fn pay_senal(app: &App, ctx: &RequestContext, payer: &Account, input: 
     match tx.insert_payment(&payment).await {
         Ok(()) => {}
         Err(caas_domain::ports::StoreError::Conflict(_)) => {
-            return Err(AppError::Conflict("a payment of this señal is already in progress or done".into()))
+            return Err(AppError::Conflict(
+                "a payment of this señal is already in progress or done".into(),
+            ))
         }
         Err(e) => return Err(e.into()),
+    }
+    // Touch the order so a cancellation racing this payment conflicts.
+    let mut claimed = order.clone();
+    claimed.version += 1;
+    claimed.updated_at = now;
+    if !tx.update_order(&claimed).await? {
+        return Err(AppError::Conflict(
+            "the order changed meanwhile; try again".into(),
+        ));
     }
     tx.append_audit(
         &AuditEntry::new(now, payer.id.as_str(), "payment.senal_started")
@@ -111,7 +145,10 @@ fn from_intent(i: &PaymentIntent) -> GatewayOutcome {
         "requires_payment_method" | "canceled" => {
             let e = i.last_payment_error.clone();
             GatewayOutcome::Declined {
-                code: e.as_ref().and_then(|e| e.decline_code.clone()).unwrap_or_else(|| "declined".into()),
+                code: e
+                    .as_ref()
+                    .and_then(|e| e.decline_code.clone())
+                    .unwrap_or_else(|| "declined".into()),
                 message: e.and_then(|e| e.message).unwrap_or_default(),
             }
         }
@@ -139,10 +176,20 @@ async fn call_gateway(app: &App, p: &Payment) -> CallOutcome {
     };
     match gw.create_intent(&req, &p.idempotency_key).await {
         Ok(i) => CallOutcome::Known(from_intent(&i), Some(i.id)),
-        Err(PaymentCallError::Declined { decline_code, message, intent }) => {
-            CallOutcome::Known(GatewayOutcome::Declined { code: decline_code, message }, intent.map(|i| i.id))
+        Err(PaymentCallError::Declined {
+            decline_code,
+            message,
+            intent,
+        }) => CallOutcome::Known(
+            GatewayOutcome::Declined {
+                code: decline_code,
+                message,
+            },
+            intent.map(|i| i.id),
+        ),
+        Err(PaymentCallError::Invalid { code, message }) => {
+            CallOutcome::Known(GatewayOutcome::Declined { code, message }, None)
         }
-        Err(PaymentCallError::Invalid { code, message }) => CallOutcome::Known(GatewayOutcome::Declined { code, message }, None),
         Err(PaymentCallError::Call(CallError::Refused { code, message })) => {
             CallOutcome::Known(GatewayOutcome::Declined { code, message }, None)
         }
@@ -158,7 +205,10 @@ async fn finish(app: &App, id: &PaymentId, outcome: CallOutcome) -> AppResult<Pa
             let now = app.clock.now();
             let mut tx = app.store.begin().await?;
             let p = tx.find_payment(id).await?.ok_or(AppError::NotFound)?;
-            let job = AppJob::ResolvePayment { payment_id: id.clone() }.to_new_job(now, 10)?;
+            let job = AppJob::ResolvePayment {
+                payment_id: id.clone(),
+            }
+            .to_new_job(now, 10)?;
             tx.enqueue_job(&job, now).await?;
             tx.commit().await?;
             app.wake_jobs();
@@ -175,7 +225,9 @@ pub async fn resolve_payment(app: &App, _job: &Job, id: &PaymentId) -> anyhow::R
         let mut tx = app.store.read().await?;
         tx.find_payment(id).await?
     };
-    let Some(p) = p else { anyhow::bail!("payment {id} not found") };
+    let Some(p) = p else {
+        anyhow::bail!("payment {id} not found")
+    };
     if p.state != PaymentState::Created {
         return Ok(());
     }

@@ -87,8 +87,12 @@ async fn page(
         f
     });
     let page = ExpedientePage {
-        p: Page::new(&user.viewer, m.o.expediente_title, &format!("/expediente/{id}"))
-            .with_notice(notice_key.and_then(|n| notice(n, lang))),
+        p: Page::new(
+            &user.viewer,
+            m.o.expediente_title,
+            &format!("/expediente/{id}"),
+        )
+        .with_notice(notice_key.and_then(|n| notice(n, lang))),
         description: x
             .platform
             .as_ref()
@@ -125,7 +129,13 @@ async fn senal_post(
         let id = order_id(&id)?;
         // Another customer's order is not found before anything is checked.
         let x = view_expediente(&state.app, &user.account, &id).await?;
-        let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &senal_in(&x, &f)).await;
+        let r = pay_senal(
+            &state.app,
+            &user.viewer.ctx,
+            &user.account,
+            &senal_in(&x, &f),
+        )
+        .await;
         match outcome(r, lang)? {
             SenalOutcome::Done(n) => {
                 Ok(Redirect::to(&format!("/expediente/{id}?n={n}")).into_response())

@@ -84,7 +84,8 @@ async fn intranet_counts(state: &AppState, account: &Account) -> (usize, usize, 
         .await
         .map(|a| a.iter().filter(|x| x.resolved_at.is_none()).count())
         .unwrap_or(0);
-    let count = |f: &dyn Fn(&caas_domain::order::Order) -> bool| orders.iter().filter(|o| f(o)).count();
+    let count =
+        |f: &dyn Fn(&caas_domain::order::Order) -> bool| orders.iter().filter(|o| f(o)).count();
     (
         orders.len(),
         count(&|o| o.state == SaleRegistered),

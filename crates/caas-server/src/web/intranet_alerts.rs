@@ -71,7 +71,11 @@ async fn view_alerts_get(
             id: a.id.to_string(),
             kind: labels::alert_kind(&a.kind, lang),
             message: a.message.clone(),
-            order_id: a.order_id.as_ref().map(|o| o.to_string()).unwrap_or_default(),
+            order_id: a
+                .order_id
+                .as_ref()
+                .map(|o| o.to_string())
+                .unwrap_or_default(),
             created: when(&a.created_at),
             resolved: a.resolved_at.as_ref().map(when).unwrap_or_default(),
         })

@@ -160,7 +160,10 @@ pub async fn order_page(
     let order = &x.order;
     let c = &order.customer;
     let addr = |a: &caas_domain::customer::PostalAddress| {
-        format!("{}, {} {} ({})", a.line1, a.postal_code, a.locality, a.country)
+        format!(
+            "{}, {} {} ({})",
+            a.line1, a.postal_code, a.locality, a.country
+        )
     };
     let act = can_act(&user.account);
     let senal = (act && order.state == OrderState::SaleRegistered).then(|| {
@@ -198,14 +201,21 @@ pub async fn order_page(
         None
     };
     let page = OrderPage {
-        p: Page::new(&user.viewer, m.o.order_title, &format!("/intranet/orders/{id}"))
-            .with_notice(extras.notice.as_deref().and_then(|n| notice(n, lang))),
+        p: Page::new(
+            &user.viewer,
+            m.o.order_title,
+            &format!("/intranet/orders/{id}"),
+        )
+        .with_notice(extras.notice.as_deref().and_then(|n| notice(n, lang))),
         customer: vec![
             (m.name, c.name.clone()),
             (m.email, c.email.clone()),
             (
                 m.o.phone,
-                c.phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+                c.phone
+                    .as_ref()
+                    .map(|p| p.as_str().to_owned())
+                    .unwrap_or_default(),
             ),
             (
                 m.o.document,

@@ -113,7 +113,11 @@ async fn page(
                         checked: ticked.contains(&value),
                         value,
                         code: o.code.clone(),
-                        name: format!("{} — {}", o.name.get(lang), labels::category(o.category, lang)),
+                        name: format!(
+                            "{} — {}",
+                            o.name.get(lang),
+                            labels::category(o.category, lang)
+                        ),
                         fits: o.platforms.join(", "),
                     }
                 })
@@ -132,8 +136,16 @@ async fn page(
         selected: g.code == f.platform_code.trim().to_ascii_uppercase(),
     }));
     let languages = vec![
-        Choice { value: "es".into(), label: "Español".into(), selected: f.language != "en" },
-        Choice { value: "en".into(), label: "English".into(), selected: f.language == "en" },
+        Choice {
+            value: "es".into(),
+            label: "Español".into(),
+            selected: f.language != "en",
+        },
+        Choice {
+            value: "en".into(),
+            label: "English".into(),
+            selected: f.language == "en",
+        },
     ];
     let page = SalePage {
         p: Page::new(&user.viewer, m.o.sale_title, "/intranet/sales/new"),
@@ -160,9 +172,16 @@ async fn new_sale_get(State(state): State<AppState>, user: WebUser) -> Result<Re
         document_type: "DNI".into(),
         ..SaleIn::default()
     };
-    page(&state, &user, f, Vec::new(), FormErrors::default(), StatusCode::OK)
-        .await
-        .map_err(|e| WebError::new(e, lang))
+    page(
+        &state,
+        &user,
+        f,
+        Vec::new(),
+        FormErrors::default(),
+        StatusCode::OK,
+    )
+    .await
+    .map_err(|e| WebError::new(e, lang))
 }
 
 /// The sale as typed in the form; option boxes are `PLATFORM:CODE` and a
@@ -210,12 +229,21 @@ async fn new_sale_post(
     let (input, ticked) = sale_in(&f);
     let run = async {
         match register_sale(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(order) => {
-                Ok(Redirect::to(&format!("/intranet/orders/{}?n=registered", order.id)).into_response())
-            }
+            Ok(order) => Ok(
+                Redirect::to(&format!("/intranet/orders/{}?n=registered", order.id))
+                    .into_response(),
+            ),
             Err(e) => match field_errors(&e) {
                 Some(errors) => {
-                    page(&state, &user, input.clone(), ticked, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+                    page(
+                        &state,
+                        &user,
+                        input.clone(),
+                        ticked,
+                        errors,
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                    )
+                    .await
                 }
                 None => Err(e),
             },

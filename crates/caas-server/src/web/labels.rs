@@ -1,15 +1,15 @@
 //! Human texts, in Spanish and English, for the codes the pages show: order
 //! and payment states, timeline kinds, factory refusal violations, card
-//! decline codes, alert kinds, notification rows and channels.
+//! decline codes, alert kinds, option categories and pricing models
+//! (notification rows and channels: [`crate::web::labels_notify`]).
 
 use caas_domain::account::Language;
 use caas_domain::catalogue::{OptionCategory, PricingModel};
-use caas_domain::notification::{Channel, DeliveryState, NotificationKind};
 use caas_domain::order::OrderState;
 use caas_domain::partners::FactoryViolation;
 use caas_domain::payment::{PaymentChannel, PaymentKind, PaymentState};
 
-fn t(lang: Language, es: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn t(lang: Language, es: &'static str, en: &'static str) -> &'static str {
     match lang {
         Language::Es => es,
         Language::En => en,
@@ -23,10 +23,18 @@ pub fn order_state(s: OrderState, lang: Language) -> &'static str {
         SaleRegistered => t(lang, "Venta registrada", "Sale registered"),
         Reserved => t(lang, "Reservado", "Reserved"),
         FactoryOrderPending => t(lang, "Pedido a fábrica pendiente", "Factory order pending"),
-        OrderRejected => t(lang, "Pedido rechazado por la fábrica", "Order refused by the factory"),
+        OrderRejected => t(
+            lang,
+            "Pedido rechazado por la fábrica",
+            "Order refused by the factory",
+        ),
         Ordered => t(lang, "Pedido a fábrica", "Ordered"),
         InProduction => t(lang, "En fabricación", "In production"),
-        InTransitToDealership => t(lang, "De camino al concesionario", "On the way to the dealership"),
+        InTransitToDealership => t(
+            lang,
+            "De camino al concesionario",
+            "On the way to the dealership",
+        ),
         Cancelled => t(lang, "Cancelado", "Cancelled"),
     }
 }
@@ -51,10 +59,26 @@ pub fn timeline_kind(kind: &str, lang: Language) -> String {
         "sale_registered" => t(lang, "Venta registrada", "Sale registered"),
         "senal_paid" => t(lang, "Señal pagada", "Reservation deposit paid"),
         "payment_declined" => t(lang, "Pago rechazado", "Payment declined"),
-        "factory_order_placed" => t(lang, "Pedido aceptado por la fábrica", "Order accepted by the factory"),
-        "factory_order_rejected" => t(lang, "La fábrica rechazó el pedido", "The factory refused the order"),
-        "factory_unavailable" => t(lang, "Fábrica no disponible; se reintentará", "Factory unavailable; will retry"),
-        "factory_order_resubmitted" => t(lang, "Pedido reenviado a fábrica", "Order resubmitted to the factory"),
+        "factory_order_placed" => t(
+            lang,
+            "Pedido enviado a fábrica",
+            "Order placed with the factory",
+        ),
+        "factory_order_rejected" => t(
+            lang,
+            "La fábrica rechazó el pedido",
+            "The factory refused the order",
+        ),
+        "factory_unavailable" => t(
+            lang,
+            "Fábrica no disponible; se reintentará",
+            "Factory unavailable; will retry",
+        ),
+        "factory_order_resubmitted" => t(
+            lang,
+            "Pedido reenviado a fábrica",
+            "Order resubmitted to the factory",
+        ),
         "sale_cancelled" => t(lang, "Venta cancelada", "Sale cancelled"),
         _ => return kind.replace('_', " "),
     };
@@ -168,56 +192,29 @@ pub fn payment_channel(c: PaymentChannel, lang: Language) -> &'static str {
 /// A staff alert kind.
 pub fn alert_kind(kind: &str, lang: Language) -> String {
     let s = match kind {
-        "factory_order_rejected" => t(lang, "Pedido rechazado por la fábrica", "Factory refused an order"),
+        "factory_order_rejected" => t(
+            lang,
+            "Pedido rechazado por la fábrica",
+            "Factory refused an order",
+        ),
         "factory_order_retries_exhausted" => t(
             lang,
             "La fábrica no responde: reintentos agotados",
             "Factory not answering: retries exhausted",
         ),
-        "factory_order_cancelled" => t(lang, "La fábrica canceló un pedido", "The factory cancelled an order"),
-        "factory_order_silent" => t(lang, "Pedido sin noticias de la fábrica", "No news from the factory"),
+        "factory_order_cancelled" => t(
+            lang,
+            "La fábrica canceló un pedido",
+            "The factory cancelled an order",
+        ),
+        "factory_order_silent" => t(
+            lang,
+            "Pedido sin noticias de la fábrica",
+            "No news from the factory",
+        ),
         _ => return kind.replace('_', " "),
     };
     s.to_owned()
-}
-
-/// A row of the notification matrix.
-pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
-    match k {
-        NotificationKind::FactoryOrderPlaced => t(lang, "Pedido enviado a fábrica", "Factory order placed"),
-        NotificationKind::ManufacturingMilestone => t(
-            lang,
-            "Hitos de fabricación y nuevas fechas estimadas",
-            "Manufacturing milestones and revised estimates",
-        ),
-        NotificationKind::VehicleAvailable => t(
-            lang,
-            "Vehículo disponible (pago final)",
-            "Vehicle available (final payment due)",
-        ),
-        NotificationKind::PaymentConfirmed => t(lang, "Pago confirmado", "Payment confirmed"),
-    }
-}
-
-/// A notification channel.
-pub fn channel(c: Channel, lang: Language) -> &'static str {
-    match c {
-        Channel::Email => t(lang, "Correo", "Email"),
-        Channel::Push => t(lang, "Push", "Push"),
-        Channel::Display => t(lang, "Pantalla del vehículo", "Vehicle display"),
-        Channel::Sms => t(lang, "SMS", "SMS"),
-    }
-}
-
-/// A delivery state.
-pub fn delivery_state(s: DeliveryState, lang: Language) -> &'static str {
-    match s {
-        DeliveryState::Pending => t(lang, "pendiente", "pending"),
-        DeliveryState::Sent => t(lang, "enviado", "sent"),
-        DeliveryState::Delivered => t(lang, "entregado", "delivered"),
-        DeliveryState::Failed => t(lang, "fallido", "failed"),
-        DeliveryState::Skipped => t(lang, "no enviado", "not sent"),
-    }
 }
 
 /// An option category.

@@ -15,10 +15,12 @@ pub mod intranet_alerts;
 pub mod intranet_orders;
 pub mod intranet_sales;
 pub mod labels;
+pub mod labels_notify;
 pub mod login;
 pub mod ops_accounts;
 pub mod ops_audit;
 pub mod ops_catalogue;
+pub mod ops_catalogue_save;
 pub mod ops_dealerships;
 pub mod ops_jobs;
 pub mod ops_mail;
@@ -27,6 +29,7 @@ pub mod portal;
 pub mod preferences;
 pub mod render;
 pub mod senal;
+pub mod timeline;
 pub mod tracker;
 
 /// A redirect target is kept only if it is a local path (no open redirects).

@@ -6,16 +6,16 @@ use crate::error::WebError;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
 use crate::state::AppState;
-use crate::web::forms::{choices, field_errors, Choice, FormData};
+use crate::web::forms::{choices, Choice};
 use crate::web::i18n::Msg;
 use crate::web::labels;
 use crate::web::render::{render_status, FormErrors, Page};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use caas_app::catalogue::{load_catalogue, save_option, save_platform, OptionIn, PlatformIn};
+use axum::response::Response;
+use axum::routing::get;
+use caas_app::catalogue::{load_catalogue, OptionIn, PlatformIn};
 use caas_app::notify::texts::money;
 use caas_app::AppError;
 use caas_domain::catalogue::OptionCategory;
@@ -24,11 +24,13 @@ use serde::Deserialize;
 
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
-    vec![
-        def(Method::GET, "/ops/catalogue", Surface::Web, Access::Roles(ADMIN), get(view_catalogue_get)),
-        def(Method::POST, "/ops/catalogue/platforms", Surface::Web, Access::Roles(ADMIN), post(platform_post)),
-        def(Method::POST, "/ops/catalogue/options", Surface::Web, Access::Roles(ADMIN), post(option_post)),
-    ]
+    vec![def(
+        Method::GET,
+        "/ops/catalogue",
+        Surface::Web,
+        Access::Roles(ADMIN),
+        get(view_catalogue_get),
+    )]
 }
 
 struct PlatformRow {
@@ -75,20 +77,35 @@ fn decimal(m: Money) -> String {
 
 /// What to show in the forms and whether the last save worked.
 #[derive(Default)]
-struct Forms {
-    pf: Option<PlatformIn>,
-    pf_errors: FormErrors,
-    of: Option<OptionIn>,
-    of_errors: FormErrors,
-    notice: bool,
+pub(crate) struct Forms {
+    /// Platform form values (none: from `?platform=` or blank).
+    pub(crate) pf: Option<PlatformIn>,
+    /// Platform form errors.
+    pub(crate) pf_errors: FormErrors,
+    /// Option form values (none: from `?option=` or blank).
+    pub(crate) of: Option<OptionIn>,
+    /// Option form errors.
+    pub(crate) of_errors: FormErrors,
+    /// Show "saved".
+    pub(crate) notice: bool,
 }
 
-async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, status: StatusCode) -> Result<Response, AppError> {
+/// Renders the catalogue page with its forms.
+pub(crate) async fn page(
+    state: &AppState,
+    user: &WebUser,
+    q: &EditQuery,
+    forms: Forms,
+    status: StatusCode,
+) -> Result<Response, AppError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let cat = load_catalogue(&state.app).await?;
     let pf = forms.pf.unwrap_or_else(|| {
-        let found = q.platform.as_deref().and_then(|c| cat.platforms.iter().find(|p| p.code == c));
+        let found = q
+            .platform
+            .as_deref()
+            .and_then(|c| cat.platforms.iter().find(|p| p.code == c));
         match found {
             Some(p) => PlatformIn {
                 code: p.code.clone(),
@@ -100,11 +117,18 @@ async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, sta
                 currency: p.base_price.currency.code().to_owned(),
                 active: p.active,
             },
-            None => PlatformIn { currency: "EUR".into(), active: true, ..PlatformIn::default() },
+            None => PlatformIn {
+                currency: "EUR".into(),
+                active: true,
+                ..PlatformIn::default()
+            },
         }
     });
     let of = forms.of.unwrap_or_else(|| {
-        let found = q.option.as_deref().and_then(|c| cat.options.iter().find(|o| o.code == c));
+        let found = q
+            .option
+            .as_deref()
+            .and_then(|c| cat.options.iter().find(|o| o.code == c));
         match found {
             Some(o) => OptionIn {
                 code: o.code.clone(),
@@ -119,7 +143,8 @@ async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, sta
         }
     });
     let page = CataloguePage {
-        p: Page::new(&user.viewer, m.o.catalogue_title, "/ops/catalogue").with_notice(forms.notice.then_some(m.saved)),
+        p: Page::new(&user.viewer, m.o.catalogue_title, "/ops/catalogue")
+            .with_notice(forms.notice.then_some(m.saved)),
         platforms: cat
             .platforms
             .iter()
@@ -143,7 +168,12 @@ async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, sta
                     .iter()
                     .map(|f| {
                         let (model, duration) = labels::pricing(f.pricing, lang);
-                        OfferRow { model, duration, price: money(f.price, lang), active: f.active }
+                        OfferRow {
+                            model,
+                            duration,
+                            price: money(f.price, lang),
+                            active: f.active,
+                        }
                     })
                     .collect(),
             })
@@ -151,11 +181,19 @@ async fn page(state: &AppState, user: &WebUser, q: &EditQuery, forms: Forms, sta
         platform_boxes: cat
             .platforms
             .iter()
-            .map(|p| Choice { value: p.code.clone(), label: p.name.get(lang).to_owned(), selected: of.platforms.contains(&p.code) })
+            .map(|p| Choice {
+                value: p.code.clone(),
+                label: p.name.get(lang).to_owned(),
+                selected: of.platforms.contains(&p.code),
+            })
             .collect(),
         categories: OptionCategory::ALL
             .iter()
-            .map(|c| Choice { value: c.as_str().into(), label: labels::category(*c, lang).into(), selected: of.category == c.as_str() })
+            .map(|c| Choice {
+                value: c.as_str().into(),
+                label: labels::category(*c, lang).into(),
+                selected: of.category == c.as_str(),
+            })
             .collect(),
         currencies: choices(&["EUR", "GBP", "CHF", "PLN", "SEK", "DKK"], &pf.currency),
         pf,
@@ -177,61 +215,17 @@ pub struct EditQuery {
     saved: Option<String>,
 }
 
-async fn view_catalogue_get(State(state): State<AppState>, user: WebUser, Query(q): Query<EditQuery>) -> Result<Response, WebError> {
+async fn view_catalogue_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<EditQuery>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let forms = Forms { notice: q.saved.is_some(), ..Forms::default() };
-    page(&state, &user, &q, forms, StatusCode::OK).await.map_err(|e| WebError::new(e, lang))
-}
-
-async fn platform_post(State(state): State<AppState>, user: WebUser, f: FormData) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let input = PlatformIn {
-        code: f.get("code"),
-        name_es: f.get("name_es"),
-        name_en: f.get("name_en"),
-        description_es: f.get("description_es"),
-        description_en: f.get("description_en"),
-        base_price: f.get("base_price"),
-        currency: f.get("currency"),
-        active: f.checked("active"),
+    let forms = Forms {
+        notice: q.saved.is_some(),
+        ..Forms::default()
     };
-    let run = async {
-        match save_platform(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(p) => Ok(Redirect::to(&format!("/ops/catalogue?saved=1&platform={}", p.code)).into_response()),
-            Err(e) => match field_errors(&e) {
-                Some(errors) => {
-                    let forms = Forms { pf: Some(input.clone()), pf_errors: errors, ..Forms::default() };
-                    page(&state, &user, &EditQuery::default(), forms, StatusCode::UNPROCESSABLE_ENTITY).await
-                }
-                None => Err(e),
-            },
-        }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
-}
-
-async fn option_post(State(state): State<AppState>, user: WebUser, f: FormData) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let input = OptionIn {
-        code: f.get("code"),
-        name_es: f.get("name_es"),
-        name_en: f.get("name_en"),
-        description_es: f.get("description_es"),
-        description_en: f.get("description_en"),
-        category: f.get("category"),
-        platforms: f.all("platforms"),
-    };
-    let run = async {
-        match save_option(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(o) => Ok(Redirect::to(&format!("/ops/catalogue?saved=1&option={}", o.code)).into_response()),
-            Err(e) => match field_errors(&e) {
-                Some(errors) => {
-                    let forms = Forms { of: Some(input.clone()), of_errors: errors, ..Forms::default() };
-                    page(&state, &user, &EditQuery::default(), forms, StatusCode::UNPROCESSABLE_ENTITY).await
-                }
-                None => Err(e),
-            },
-        }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    page(&state, &user, &q, forms, StatusCode::OK)
+        .await
+        .map_err(|e| WebError::new(e, lang))
 }

@@ -14,9 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;
 use caas_app::dealerships::{create_dealership, list_dealerships, update_dealership_details};
-use caas_domain::ids::DealershipId;
 use caas_app::AppError;
 use caas_domain::dealership::COUNTRIES;
+use caas_domain::ids::DealershipId;
 use serde::Deserialize;
 
 /// Routes of this page.

@@ -30,7 +30,10 @@ pub async fn view_dashboard_get(
     let m = Msg::for_lang(lang);
     let err = |e| WebError::new(e, lang);
     let mut orders = Vec::new();
-    for o in list_my_orders(&state.app, &user.account).await.map_err(err)? {
+    for o in list_my_orders(&state.app, &user.account)
+        .await
+        .map_err(err)?
+    {
         let x = view_expediente(&state.app, &user.account, &o.id)
             .await
             .map_err(err)?;

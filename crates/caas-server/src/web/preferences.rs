@@ -9,7 +9,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::labels;
+use crate::web::labels_notify;
 use crate::web::render::{render_status, when, Page};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -97,7 +97,7 @@ async fn page(
     let rows = NotificationKind::ALL
         .iter()
         .map(|kind| Row {
-            label: labels::notification_kind(*kind, lang),
+            label: labels_notify::notification_kind(*kind, lang),
             cells: cells
                 .iter()
                 .filter(|c| c.kind == *kind)
@@ -123,7 +123,10 @@ async fn page(
     let page = PreferencesPage {
         p: Page::new(&user.viewer, m.o.prefs_title, "/preferences")
             .with_notice(saved.then_some(m.saved)),
-        channels: Channel::ALL.iter().map(|c| labels::channel(*c, lang)).collect(),
+        channels: Channel::ALL
+            .iter()
+            .map(|c| labels_notify::channel(*c, lang))
+            .collect(),
         rows,
         push,
         error,
@@ -144,9 +147,15 @@ async fn view_preferences_get(
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    page(&state, &user, StatusCode::OK, q.saved.is_some(), String::new())
-        .await
-        .map_err(|e| WebError::new(e, lang))
+    page(
+        &state,
+        &user,
+        StatusCode::OK,
+        q.saved.is_some(),
+        String::new(),
+    )
+    .await
+    .map_err(|e| WebError::new(e, lang))
 }
 
 /// The cells the form showed (`cell`) and those left ticked (`on`); cells
@@ -187,11 +196,15 @@ async fn save_preferences_post(
     };
     match run.await {
         Ok(()) => Ok(Redirect::to("/preferences?saved=1").into_response()),
-        Err(AppError::Invalid { message, .. }) => {
-            page(&state, &user, StatusCode::UNPROCESSABLE_ENTITY, false, message)
-                .await
-                .map_err(|e| WebError::new(e, lang))
-        }
+        Err(AppError::Invalid { message, .. }) => page(
+            &state,
+            &user,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            false,
+            message,
+        )
+        .await
+        .map_err(|e| WebError::new(e, lang)),
         Err(e) => Err(WebError::new(e, lang)),
     }
 }
@@ -202,8 +215,7 @@ async fn remove_push_post(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id =
-        PushSubscriptionId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
+    let id = PushSubscriptionId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
     unsubscribe_push(&state.app, &user.account, &id)
         .await
         .map_err(|e| WebError::new(e, lang))?;

@@ -44,7 +44,11 @@ impl SenalForm {
             action,
             attempt_key: caas_app::secrets::random_token(18),
             amount,
-            tokens: if dev { TEST_TOKENS.to_vec() } else { Vec::new() },
+            tokens: if dev {
+                TEST_TOKENS.to_vec()
+            } else {
+                Vec::new()
+            },
             method: String::new(),
             error: String::new(),
         }
@@ -100,12 +104,18 @@ pub fn outcome(r: Result<Payment, AppError>, lang: Language) -> Result<SenalOutc
 pub fn notice(key: &str, lang: Language) -> Option<&'static str> {
     let es = lang == Language::Es;
     Some(match key {
-        "senal_paid" if es => "Señal pagada. La factura está en el expediente y el pedido va a fábrica.",
-        "senal_paid" => "Deposit paid. The invoice is in the file and the order goes to the factory.",
+        "senal_paid" if es => {
+            "Señal pagada. La factura está en el expediente y el pedido va a fábrica."
+        }
+        "senal_paid" => {
+            "Deposit paid. The invoice is in the file and the order goes to the factory."
+        }
         "senal_processing" if es => {
             "El pago se está procesando. Te confirmaremos el resultado en cuanto lo sepamos."
         }
-        "senal_processing" => "The payment is being processed. We will confirm the result as soon as we know it.",
+        "senal_processing" => {
+            "The payment is being processed. We will confirm the result as soon as we know it."
+        }
         "resubmitted" if es => "Pedido reenviado a fábrica.",
         "resubmitted" => "Order resubmitted to the factory.",
         "cancelled" if es => "Venta cancelada.",

@@ -43,7 +43,10 @@ where
     Fut: std::future::Future<Output = AppResult<bool>>,
 {
     let Some(secret) = secret else {
-        tracing::error!(source, "webhook received but no signing secret is configured");
+        tracing::error!(
+            source,
+            "webhook received but no signing secret is configured"
+        );
         return unauthorized("this receiver has no signing secret configured".into());
     };
     if body.len() > MAX_BODY {
@@ -65,8 +68,17 @@ where
     };
     match ingest(text).await {
         Ok(new) => {
-            tracing::info!(source, id = header(headers, "webhook-id").unwrap_or("-"), new, "webhook stored");
-            (StatusCode::OK, axum::Json(json!({"received": true, "duplicate": !new}))).into_response()
+            tracing::info!(
+                source,
+                id = header(headers, "webhook-id").unwrap_or("-"),
+                new,
+                "webhook stored"
+            );
+            (
+                StatusCode::OK,
+                axum::Json(json!({"received": true, "duplicate": !new})),
+            )
+                .into_response()
         }
         Err(e) => ApiError(e).into_response(),
     }

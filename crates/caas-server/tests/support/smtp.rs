@@ -180,4 +180,3 @@ pub fn parse_message(path: &Path) -> Received {
     );
     serde_json::from_slice(&out.stdout).unwrap()
 }
-

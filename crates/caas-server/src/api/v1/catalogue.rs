@@ -12,12 +12,23 @@ use serde_json::{json, Value};
 
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
-    vec![def(Method::GET, "/api/v1/catalogue", Surface::Api, Access::Authenticated, get(view_catalogue))]
+    vec![def(
+        Method::GET,
+        "/api/v1/catalogue",
+        Surface::Api,
+        Access::Authenticated,
+        get(view_catalogue),
+    )]
 }
 
 /// The whole catalogue.
 #[utoipa::path(get, path = "/api/v1/catalogue", tag = "catalogue", security(("bearer" = [])), responses((status = 200, body = Object)))]
-pub async fn view_catalogue(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Value>, ApiError> {
+pub async fn view_catalogue(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Value>, ApiError> {
     let c = caas_app::catalogue::load_catalogue(&state.app).await?;
-    Ok(Json(json!({"platforms": c.platforms, "options": c.options})))
+    Ok(Json(
+        json!({"platforms": c.platforms, "options": c.options}),
+    ))
 }

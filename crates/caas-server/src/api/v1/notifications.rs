@@ -21,12 +21,48 @@ use utoipa::ToSchema;
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/api/v1/notifications", Surface::Api, Access::Roles(CUSTOMER), get(list_notifications)),
-        def(Method::POST, "/api/v1/notifications/read", Surface::Api, Access::Roles(CUSTOMER), post(mark_notifications_read)),
-        def(Method::GET, "/api/v1/notifications/preferences", Surface::Api, Access::Roles(CUSTOMER), get(list_preferences)),
-        def(Method::PUT, "/api/v1/notifications/preferences", Surface::Api, Access::Roles(CUSTOMER), put(set_preference)),
-        def(Method::GET, "/api/v1/push-subscriptions", Surface::Api, Access::Roles(CUSTOMER), get(list_push_subscriptions)),
-        def(Method::POST, "/api/v1/push-subscriptions", Surface::Api, Access::Roles(CUSTOMER), post(create_push_subscription)),
+        def(
+            Method::GET,
+            "/api/v1/notifications",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            get(list_notifications),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/notifications/read",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            post(mark_notifications_read),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/notifications/preferences",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            get(list_preferences),
+        ),
+        def(
+            Method::PUT,
+            "/api/v1/notifications/preferences",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            put(set_preference),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/push-subscriptions",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            get(list_push_subscriptions),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/push-subscriptions",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            post(create_push_subscription),
+        ),
         def(
             Method::DELETE,
             "/api/v1/push-subscriptions/{subscription_id}",
@@ -34,13 +70,22 @@ pub fn routes() -> Vec<RouteDef> {
             Access::Roles(CUSTOMER),
             delete(delete_push_subscription),
         ),
-        def(Method::GET, "/api/v1/push/vapid-public-key", Surface::Api, Access::Authenticated, get(view_vapid_key)),
+        def(
+            Method::GET,
+            "/api/v1/push/vapid-public-key",
+            Surface::Api,
+            Access::Authenticated,
+            get(view_vapid_key),
+        ),
     ]
 }
 
 /// The inbox, newest first, with each channel's delivery state.
 #[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
-pub async fn list_notifications(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Value>>, ApiError> {
+pub async fn list_notifications(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<Value>>, ApiError> {
     let items = prefs::list_inbox(&state.app, &user.account, 200).await?;
     Ok(Json(
         items
@@ -63,7 +108,10 @@ pub async fn list_notifications(State(state): State<AppState>, user: ApiUser) ->
 
 /// Marks the whole inbox read.
 #[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", security(("bearer" = [])), responses((status = 204)))]
-pub async fn mark_notifications_read(State(state): State<AppState>, user: ApiUser) -> Result<StatusCode, ApiError> {
+pub async fn mark_notifications_read(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<StatusCode, ApiError> {
     prefs::mark_inbox_read(&state.app, &user.account).await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -84,7 +132,10 @@ pub struct PreferenceIo {
 
 /// The notification matrix as it applies to the caller.
 #[utoipa::path(get, path = "/api/v1/notifications/preferences", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [PreferenceIo])))]
-pub async fn list_preferences(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<PreferenceIo>>, ApiError> {
+pub async fn list_preferences(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<PreferenceIo>>, ApiError> {
     let cells = prefs::list_preferences(&state.app, &user.account).await?;
     Ok(Json(
         cells
@@ -102,7 +153,11 @@ pub async fn list_preferences(State(state): State<AppState>, user: ApiUser) -> R
 /// Switches one optional cell on or off (mandatory cells: 422).
 #[utoipa::path(put, path = "/api/v1/notifications/preferences", tag = "notifications", security(("bearer" = [])),
     request_body = PreferenceIo, responses((status = 204), (status = 422, body = super::Problem)))]
-pub async fn set_preference(State(state): State<AppState>, user: ApiUser, ApiJson(b): ApiJson<PreferenceIo>) -> Result<StatusCode, ApiError> {
+pub async fn set_preference(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(b): ApiJson<PreferenceIo>,
+) -> Result<StatusCode, ApiError> {
     let kind = NotificationKind::parse(&b.event)?;
     let channel = Channel::parse(&b.channel)?;
     prefs::set_preference(&state.app, &user.account, kind, channel, b.enabled).await?;
@@ -141,20 +196,41 @@ pub async fn create_push_subscription(
     ApiJson(b): ApiJson<PushSubscriptionIn>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let ua = user.ctx.user_agent.clone().unwrap_or_default();
-    let s = prefs::subscribe_push(&state.app, &user.account, &b.endpoint, &b.keys.p256dh, &b.keys.auth, &ua).await?;
+    let s = prefs::subscribe_push(
+        &state.app,
+        &user.account,
+        &b.endpoint,
+        &b.keys.p256dh,
+        &b.keys.auth,
+        &ua,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(sub_out(&s))))
 }
 
 /// The caller's push subscriptions.
 #[utoipa::path(get, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
-pub async fn list_push_subscriptions(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<Value>>, ApiError> {
-    Ok(Json(prefs::list_push(&state.app, &user.account).await?.iter().map(sub_out).collect()))
+pub async fn list_push_subscriptions(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<Value>>, ApiError> {
+    Ok(Json(
+        prefs::list_push(&state.app, &user.account)
+            .await?
+            .iter()
+            .map(sub_out)
+            .collect(),
+    ))
 }
 
 /// Removes one of the caller's push subscriptions.
 #[utoipa::path(delete, path = "/api/v1/push-subscriptions/{subscription_id}", tag = "notifications", security(("bearer" = [])),
     params(("subscription_id" = String, Path)), responses((status = 204), (status = 404, body = super::Problem)))]
-pub async fn delete_push_subscription(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<StatusCode, ApiError> {
+pub async fn delete_push_subscription(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
     let id = PushSubscriptionId::parse(&id).map_err(|_| ApiError(AppError::NotFound))?;
     prefs::unsubscribe_push(&state.app, &user.account, &id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -162,7 +238,16 @@ pub async fn delete_push_subscription(State(state): State<AppState>, user: ApiUs
 
 /// The VAPID public key the app subscribes with.
 #[utoipa::path(get, path = "/api/v1/push/vapid-public-key", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = Object)))]
-pub async fn view_vapid_key(State(state): State<AppState>, _user: ApiUser) -> Result<Json<Value>, ApiError> {
-    let key = state.app.partners.push.as_ref().map(|p| p.vapid_public_key()).ok_or(AppError::NotFound)?;
+pub async fn view_vapid_key(
+    State(state): State<AppState>,
+    _user: ApiUser,
+) -> Result<Json<Value>, ApiError> {
+    let key = state
+        .app
+        .partners
+        .push
+        .as_ref()
+        .map(|p| p.vapid_public_key())
+        .ok_or(AppError::NotFound)?;
     Ok(Json(json!({"public_key": key})))
 }

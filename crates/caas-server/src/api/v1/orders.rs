@@ -4,7 +4,7 @@
 use super::sales::{pdf_response, SenalPayIn};
 use super::views::{expediente_out, ExpedienteOut, OrderOut, PaymentOut};
 use crate::error::ApiError;
-use crate::extract::viewer::{ApiJson, ApiUser};
+use crate::extract::viewer::ApiUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -20,9 +20,27 @@ use caas_domain::ids::{InvoiceId, OrderId};
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::GET, "/api/v1/orders", Surface::Api, Access::Roles(CUSTOMER), get(list_orders)),
-        def(Method::GET, "/api/v1/orders/{order_id}", Surface::Api, Access::Roles(CUSTOMER), get(view_order)),
-        def(Method::POST, "/api/v1/orders/{order_id}/senal", Surface::Api, Access::Roles(CUSTOMER), post(pay_senal_online)),
+        def(
+            Method::GET,
+            "/api/v1/orders",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            get(list_orders),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/orders/{order_id}",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            get(view_order),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/orders/{order_id}/senal",
+            Surface::Api,
+            Access::Roles(CUSTOMER),
+            post(pay_senal_online),
+        ),
         def(
             Method::GET,
             "/api/v1/orders/{order_id}/invoices/{invoice_id}",
@@ -39,7 +57,10 @@ fn parse_order(s: &str) -> Result<OrderId, ApiError> {
 
 /// The caller's orders, newest first.
 #[utoipa::path(get, path = "/api/v1/orders", tag = "orders", security(("bearer" = [])), responses((status = 200, body = [OrderOut])))]
-pub async fn list_orders(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<OrderOut>>, ApiError> {
+pub async fn list_orders(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<OrderOut>>, ApiError> {
     let list = list_my_orders(&state.app, &user.account).await?;
     Ok(Json(list.iter().map(OrderOut::from).collect()))
 }
@@ -47,10 +68,17 @@ pub async fn list_orders(State(state): State<AppState>, user: ApiUser) -> Result
 /// One of the caller's expedientes; another customer's is 404.
 #[utoipa::path(get, path = "/api/v1/orders/{order_id}", tag = "orders", security(("bearer" = [])),
     params(("order_id" = String, Path)), responses((status = 200, body = ExpedienteOut), (status = 404, body = super::Problem)))]
-pub async fn view_order(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<Json<ExpedienteOut>, ApiError> {
+pub async fn view_order(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ExpedienteOut>, ApiError> {
     let id = parse_order(&id)?;
     let e = view_expediente(&state.app, &user.account, &id).await?;
-    Ok(Json(expediente_out(&e, &format!("/api/v1/orders/{id}/invoices"))))
+    Ok(Json(expediente_out(
+        &e,
+        &format!("/api/v1/orders/{id}/invoices"),
+    )))
 }
 
 /// Pays the señal online.
@@ -61,9 +89,18 @@ pub async fn pay_senal_online(
     State(state): State<AppState>,
     user: ApiUser,
     Path(id): Path<String>,
-    ApiJson(b): ApiJson<SenalPayIn>,
+    body: axum::body::Bytes,
 ) -> Result<Json<PaymentOut>, ApiError> {
-    let input = SenalIn { order_id: parse_order(&id)?, payment_method: b.payment_method, attempt_key: b.attempt_key };
+    // Ownership first: another customer's order is 404 whatever the body says.
+    let order_id = parse_order(&id)?;
+    view_expediente(&state.app, &user.account, &order_id).await?;
+    let b: SenalPayIn =
+        serde_json::from_slice(&body).map_err(|e| ApiError(AppError::BadRequest(e.to_string())))?;
+    let input = SenalIn {
+        order_id,
+        payment_method: b.payment_method,
+        attempt_key: b.attempt_key,
+    };
     let p = pay_senal(&state.app, &user.ctx, &user.account, &input).await?;
     Ok(Json(PaymentOut::from(&p)))
 }
@@ -79,7 +116,9 @@ pub async fn download_invoice(
 ) -> Result<Response, ApiError> {
     let order = parse_order(&order)?;
     let id = InvoiceId::parse(&invoice).map_err(|_| ApiError(AppError::NotFound))?;
-    let (inv, pdf) = caas_app::payments::invoices::invoice_pdf_for_customer(&state.app, &user.account, &id).await?;
+    let (inv, pdf) =
+        caas_app::payments::invoices::invoice_pdf_for_customer(&state.app, &user.account, &id)
+            .await?;
     if inv.order_id != order {
         return Err(ApiError(AppError::NotFound));
     }

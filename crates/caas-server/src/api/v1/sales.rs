@@ -26,13 +26,55 @@ const PAYERS: &[Role] = &[Role::Sales, Role::Admin];
 /// Routes of this resource.
 pub fn routes() -> Vec<RouteDef> {
     vec![
-        def(Method::POST, "/api/v1/sales", Surface::Api, Access::Roles(SELLERS), post(create_sale)),
-        def(Method::GET, "/api/v1/sales", Surface::Api, Access::Roles(STAFF), get(list_sales)),
-        def(Method::GET, "/api/v1/sales/{order_id}", Surface::Api, Access::Roles(STAFF), get(view_sale)),
-        def(Method::POST, "/api/v1/sales/{order_id}/senal", Surface::Api, Access::Roles(PAYERS), post(pay_senal_at_dealership)),
-        def(Method::POST, "/api/v1/sales/{order_id}/resubmit", Surface::Api, Access::Roles(PAYERS), post(resubmit_sale)),
-        def(Method::POST, "/api/v1/sales/{order_id}/cancel", Surface::Api, Access::Roles(PAYERS), post(cancel_sale)),
-        def(Method::GET, "/api/v1/sales/invoices/{invoice_id}", Surface::Api, Access::Roles(STAFF), get(download_invoice_for_staff)),
+        def(
+            Method::POST,
+            "/api/v1/sales",
+            Surface::Api,
+            Access::Roles(SELLERS),
+            post(create_sale),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/sales",
+            Surface::Api,
+            Access::Roles(STAFF),
+            get(list_sales),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/sales/{order_id}",
+            Surface::Api,
+            Access::Roles(STAFF),
+            get(view_sale),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/sales/{order_id}/senal",
+            Surface::Api,
+            Access::Roles(PAYERS),
+            post(pay_senal_at_dealership),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/sales/{order_id}/resubmit",
+            Surface::Api,
+            Access::Roles(PAYERS),
+            post(resubmit_sale),
+        ),
+        def(
+            Method::POST,
+            "/api/v1/sales/{order_id}/cancel",
+            Surface::Api,
+            Access::Roles(PAYERS),
+            post(cancel_sale),
+        ),
+        def(
+            Method::GET,
+            "/api/v1/sales/invoices/{invoice_id}",
+            Surface::Api,
+            Access::Roles(STAFF),
+            get(download_invoice_for_staff),
+        ),
     ]
 }
 
@@ -44,15 +86,27 @@ fn order_id(s: &str) -> Result<OrderId, ApiError> {
 #[utoipa::path(post, path = "/api/v1/sales", tag = "sales", security(("bearer" = [])),
     request_body(content = Object, description = "SaleIn: customer identity, addresses, plan comercial"),
     responses((status = 201, body = OrderOut), (status = 422, body = super::Problem, content_type = "application/problem+json")))]
-pub async fn create_sale(State(state): State<AppState>, user: ApiUser, ApiJson(input): ApiJson<SaleIn>) -> Result<Response, ApiError> {
+pub async fn create_sale(
+    State(state): State<AppState>,
+    user: ApiUser,
+    ApiJson(input): ApiJson<SaleIn>,
+) -> Result<Response, ApiError> {
     let order = register_sale(&state.app, &user.ctx, &user.account, &input).await?;
     let loc = format!("/api/v1/sales/{}", order.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, loc)], Json(OrderOut::from(&order))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, loc)],
+        Json(OrderOut::from(&order)),
+    )
+        .into_response())
 }
 
 /// Orders of the caller's dealership (ADMIN: all), newest first.
 #[utoipa::path(get, path = "/api/v1/sales", tag = "sales", security(("bearer" = [])), responses((status = 200, body = [OrderOut])))]
-pub async fn list_sales(State(state): State<AppState>, user: ApiUser) -> Result<Json<Vec<OrderOut>>, ApiError> {
+pub async fn list_sales(
+    State(state): State<AppState>,
+    user: ApiUser,
+) -> Result<Json<Vec<OrderOut>>, ApiError> {
     let list = staff::list_orders_for_staff(&state.app, &user.account, 500).await?;
     Ok(Json(list.iter().map(OrderOut::from).collect()))
 }
@@ -60,7 +114,11 @@ pub async fn list_sales(State(state): State<AppState>, user: ApiUser) -> Result<
 /// One order with its expediente.
 #[utoipa::path(get, path = "/api/v1/sales/{order_id}", tag = "sales", security(("bearer" = [])),
     params(("order_id" = String, Path)), responses((status = 200, body = ExpedienteOut), (status = 404, body = super::Problem)))]
-pub async fn view_sale(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<Json<ExpedienteOut>, ApiError> {
+pub async fn view_sale(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<ExpedienteOut>, ApiError> {
     let e = staff::view_order_for_staff(&state.app, &user.account, &order_id(&id)?).await?;
     Ok(Json(expediente_out(&e, "/api/v1/sales/invoices")))
 }
@@ -84,7 +142,11 @@ pub async fn pay_senal_at_dealership(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<SenalPayIn>,
 ) -> Result<Json<PaymentOut>, ApiError> {
-    let input = SenalIn { order_id: order_id(&id)?, payment_method: b.payment_method, attempt_key: b.attempt_key };
+    let input = SenalIn {
+        order_id: order_id(&id)?,
+        payment_method: b.payment_method,
+        attempt_key: b.attempt_key,
+    };
     let p = pay_senal(&state.app, &user.ctx, &user.account, &input).await?;
     Ok(Json(PaymentOut::from(&p)))
 }
@@ -106,14 +168,25 @@ pub async fn resubmit_sale(
     Path(id): Path<String>,
     ApiJson(b): ApiJson<ResubmitIn>,
 ) -> Result<Json<OrderOut>, ApiError> {
-    let o = staff::resubmit_factory_order(&state.app, &user.ctx, &user.account, &order_id(&id)?, b.option_codes).await?;
+    let o = staff::resubmit_factory_order(
+        &state.app,
+        &user.ctx,
+        &user.account,
+        &order_id(&id)?,
+        b.option_codes,
+    )
+    .await?;
     Ok(Json(OrderOut::from(&o)))
 }
 
 /// Cancels a sale before the señal (or after a refusal).
 #[utoipa::path(post, path = "/api/v1/sales/{order_id}/cancel", tag = "sales", security(("bearer" = [])),
     params(("order_id" = String, Path)), responses((status = 200, body = OrderOut), (status = 409, body = super::Problem)))]
-pub async fn cancel_sale(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<Json<OrderOut>, ApiError> {
+pub async fn cancel_sale(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<OrderOut>, ApiError> {
     let o = staff::cancel_sale(&state.app, &user.ctx, &user.account, &order_id(&id)?).await?;
     Ok(Json(OrderOut::from(&o)))
 }
@@ -121,9 +194,14 @@ pub async fn cancel_sale(State(state): State<AppState>, user: ApiUser, Path(id):
 /// An invoice PDF of an order of the caller's dealership.
 #[utoipa::path(get, path = "/api/v1/sales/invoices/{invoice_id}", tag = "sales", security(("bearer" = [])),
     params(("invoice_id" = String, Path)), responses((status = 200, content_type = "application/pdf", description = "The invoice")))]
-pub async fn download_invoice_for_staff(State(state): State<AppState>, user: ApiUser, Path(id): Path<String>) -> Result<Response, ApiError> {
+pub async fn download_invoice_for_staff(
+    State(state): State<AppState>,
+    user: ApiUser,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
     let id = InvoiceId::parse(&id).map_err(|_| ApiError(caas_app::AppError::NotFound))?;
-    let (inv, pdf) = caas_app::payments::invoices::invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
+    let (inv, pdf) =
+        caas_app::payments::invoices::invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
     Ok(pdf_response(&inv.number, pdf))
 }
 
@@ -132,7 +210,10 @@ pub fn pdf_response(number: &str, pdf: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{number}.pdf\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{number}.pdf\""),
+            ),
         ],
         pdf,
     )

@@ -96,7 +96,10 @@ impl From<&Payment> for PaymentOut {
             kind: p.kind.as_str().to_owned(),
             state: p.state.as_str().to_owned(),
             amount: money(p.amount),
-            channel: serde_json::to_value(p.channel).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+            channel: serde_json::to_value(p.channel)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default(),
             decline_code: p.decline_code.clone(),
             failure_message: p.failure_message.clone(),
             created_at: p.created_at.to_rfc3339(),

@@ -1,0 +1,47 @@
+//! Human texts, in Spanish and English, of the notification matrix: its
+//! rows (events), its channels and the states of a delivery.
+
+use crate::web::labels::t;
+use caas_domain::account::Language;
+use caas_domain::notification::{Channel, DeliveryState, NotificationKind};
+
+/// A row of the notification matrix.
+pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
+    match k {
+        NotificationKind::FactoryOrderPlaced => {
+            t(lang, "Pedido enviado a fábrica", "Factory order placed")
+        }
+        NotificationKind::ManufacturingMilestone => t(
+            lang,
+            "Hitos de fabricación y nuevas fechas estimadas",
+            "Manufacturing milestones and revised estimates",
+        ),
+        NotificationKind::VehicleAvailable => t(
+            lang,
+            "Vehículo disponible (pago final)",
+            "Vehicle available (final payment due)",
+        ),
+        NotificationKind::PaymentConfirmed => t(lang, "Pago confirmado", "Payment confirmed"),
+    }
+}
+
+/// A notification channel.
+pub fn channel(c: Channel, lang: Language) -> &'static str {
+    match c {
+        Channel::Email => t(lang, "Correo", "Email"),
+        Channel::Push => t(lang, "Push", "Push"),
+        Channel::Display => t(lang, "Pantalla del vehículo", "Vehicle display"),
+        Channel::Sms => t(lang, "SMS", "SMS"),
+    }
+}
+
+/// A delivery state.
+pub fn delivery_state(s: DeliveryState, lang: Language) -> &'static str {
+    match s {
+        DeliveryState::Pending => t(lang, "pendiente", "pending"),
+        DeliveryState::Sent => t(lang, "enviado", "sent"),
+        DeliveryState::Delivered => t(lang, "entregado", "delivered"),
+        DeliveryState::Failed => t(lang, "fallido", "failed"),
+        DeliveryState::Skipped => t(lang, "no enviado", "not sent"),
+    }
+}
