@@ -116,6 +116,7 @@ pub fn table() -> Vec<RouteDef> {
         web::expediente::routes(),
         web::inbox::routes(),
         web::preferences::routes(),
+        web::push_device::routes(),
     ]
     .into_iter()
     .flatten()

@@ -127,6 +127,8 @@ order_msgs! {
     push_title: "Recibir avisos en este dispositivo", "Receive notifications on this device";
     push_intro: "Dispositivos en los que recibes avisos push:", "Devices receiving push notifications:";
     no_push: "Ningún dispositivo registrado.", "No device registered.";
+    push_enable: "Activar avisos en este dispositivo", "Enable notifications on this device";
+    push_unsupported: "Este navegador no puede recibir avisos push.", "This browser cannot receive push notifications.";
     remove: "Quitar", "Remove";
     address: "Dirección", "Address";
     opening_hours: "Horario", "Opening hours";

@@ -27,6 +27,7 @@ pub mod ops_mail;
 pub mod password;
 pub mod portal;
 pub mod preferences;
+pub mod push_device;
 pub mod render;
 pub mod senal;
 pub mod timeline;

@@ -78,6 +78,7 @@ struct PreferencesPage {
     rows: Vec<Row>,
     push: Vec<PushRow>,
     error: String,
+    vapid: String,
 }
 
 fn key(kind: NotificationKind, channel: Channel) -> String {
@@ -130,6 +131,13 @@ async fn page(
         rows,
         push,
         error,
+        vapid: state
+            .app
+            .partners
+            .push
+            .as_ref()
+            .map(|p| p.vapid_public_key())
+            .unwrap_or_default(),
     };
     Ok(render_status(status, &page))
 }
