@@ -53,6 +53,10 @@ pub async fn deliver_notification(
     match result {
         Ok(()) => {
             save(app, &d).await?;
+            if let (Channel::Sms, Some(message_id)) = (channel, &d.provider_ref) {
+                // Receipts that raced ahead of this answer are applied now.
+                apply_sms_receipts(app, message_id).await?;
+            }
             Ok(())
         }
         Err(e) if last_attempt => {
@@ -221,30 +225,31 @@ pub async fn record_email_outcome(
     Ok(())
 }
 
-/// Stores a verified SMS receipt and applies it to its delivery in one
-/// transaction; receipts never move a delivery backwards. True if new.
+#[derive(serde::Deserialize)]
+struct Receipt {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    data: ReceiptData,
+}
+
+#[derive(serde::Deserialize)]
+struct ReceiptData {
+    message_id: String,
+    #[serde(default)]
+    reference: Option<String>,
+    status: String,
+    sequence: i64,
+    #[serde(default)]
+    error_code: Option<String>,
+}
+
+/// Stores a verified SMS receipt (deduplicated by webhook id) and applies
+/// what can be applied; true if new. A receipt that arrives before the
+/// delivery knows its message id stays pending until it does.
 pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResult<bool> {
-    #[derive(serde::Deserialize)]
-    struct Env {
-        id: String,
-        #[serde(rename = "type")]
-        kind: String,
-        data: Data,
-    }
-    #[derive(serde::Deserialize)]
-    struct Data {
-        message_id: String,
-        #[serde(default)]
-        reference: Option<String>,
-        status: String,
-        sequence: i64,
-        #[serde(default)]
-        error_code: Option<String>,
-    }
-    let e: Env = serde_json::from_str(body)
+    let e: Receipt = serde_json::from_str(body)
         .map_err(|e| crate::error::AppError::BadRequest(format!("not an SMS receipt: {e}")))?;
-    let now = app.clock.now();
-    let mut tx = app.store.begin().await?;
     let row = caas_domain::records::InboundEvent {
         source: "sms".into(),
         event_id: e.id.clone(),
@@ -253,13 +258,33 @@ pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResul
         reference: e.data.reference.clone(),
         sequence: e.data.sequence,
         body: body.to_owned(),
-        received_at: now,
-        state: caas_domain::records::InboundState::Applied,
+        received_at: app.clock.now(),
+        state: caas_domain::records::InboundState::Pending,
     };
-    if !tx.insert_inbound(&row).await? {
-        return Ok(false);
+    let mut tx = app.store.begin().await?;
+    let new = tx.insert_inbound(&row).await?;
+    tx.commit().await?;
+    if new {
+        apply_sms_receipts(app, &e.data.message_id).await?;
     }
-    if let Some(mut d) = tx.find_delivery_by_provider_ref(&e.data.message_id).await? {
+    Ok(new)
+}
+
+/// Applies the pending receipts of one SMS, in sequence order, to its
+/// delivery; receipts never move a delivery backwards.
+pub async fn apply_sms_receipts(app: &App, message_id: &str) -> crate::error::AppResult<()> {
+    let now = app.clock.now();
+    let mut tx = app.store.begin().await?;
+    let Some(mut d) = tx.find_delivery_by_provider_ref(message_id).await? else {
+        return Ok(());
+    };
+    for row in tx
+        .list_pending_inbound("sms", Some(message_id), None)
+        .await?
+    {
+        let Ok(e) = serde_json::from_str::<Receipt>(&row.body) else {
+            continue;
+        };
         let next = match e.data.status.as_str() {
             "delivered" => Some(DeliveryState::Delivered),
             "failed" | "expired" => Some(DeliveryState::Failed),
@@ -280,8 +305,14 @@ pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResul
                 .log
                 .push(caas_domain::notification::DeliveryLogEntry { at: now, what }),
         }
-        tx.upsert_delivery(&d).await?;
+        tx.set_inbound_state(
+            "sms",
+            &row.event_id,
+            caas_domain::records::InboundState::Applied,
+        )
+        .await?;
     }
+    tx.upsert_delivery(&d).await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(())
 }
