@@ -69,7 +69,10 @@ impl Store for PgStore {
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let mut tx = self.pool.begin().await.map_err(map_err)?;
-        sqlx::query("SET TRANSACTION READ ONLY")
+        // One snapshot for every statement: a view assembled from several
+        // queries (order, timeline, deliveries) never mixes before and after
+        // a concurrent commit.
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await
             .map_err(map_err)?;
