@@ -152,15 +152,25 @@ pub async fn cancel_sale(
     let mut tx = app.store.begin().await?;
     let mut order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
     check_scope(staff, &order)?;
+    let payments = tx.list_payments_for_order(&order.id).await?;
     // A señal whose outcome is not known yet may be charged any moment.
-    let paying = tx
-        .list_payments_for_order(&order.id)
-        .await?
+    let paying = payments
         .iter()
         .any(|p| p.kind == PaymentKind::Senal && p.state == PaymentState::Created);
     if paying {
         return Err(AppError::Conflict(
             "the señal is being paid; wait for the payment's outcome".into(),
+        ));
+    }
+    // Cancelling after the señal means refunding it (SPEC §4.1); until the
+    // refund flow exists, a paid sale is not cancelled here, so no money is kept
+    // for a cancelled sale.
+    if payments
+        .iter()
+        .any(|p| p.kind == PaymentKind::Senal && p.state.is_paid())
+    {
+        return Err(AppError::Conflict(
+            "the señal is paid: a paid sale cannot be cancelled until its refund is handled; resubmit the factory order instead".into(),
         ));
     }
     let rec = EventRecord {

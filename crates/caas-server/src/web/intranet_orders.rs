@@ -240,7 +240,8 @@ pub async fn order_page(
             && matches!(
                 order.state,
                 OrderState::SaleRegistered | OrderState::OrderRejected
-            ),
+            )
+            && !x.payments.iter().any(|p| p.state.is_paid()),
         action_error: extras.action_error,
         o,
     };
