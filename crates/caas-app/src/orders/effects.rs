@@ -51,16 +51,7 @@ pub async fn apply_order_event_in(
     for effect in effects {
         match effect {
             OrderEffect::RecordTimeline => {
-                let entry = TimelineEntry {
-                    id: TimelineId::new(),
-                    order_id: order.id.clone(),
-                    at: rec.at,
-                    kind: rec.kind.clone(),
-                    data: rec.data.clone(),
-                    dedupe_key: rec.dedupe_key.clone(),
-                    recorded_at: now,
-                };
-                tx.append_timeline(&entry).await?;
+                record_in(tx, app, order, rec).await?;
             }
             OrderEffect::PlaceFactoryOrder => {
                 let job = AppJob::PlaceFactoryOrder {
