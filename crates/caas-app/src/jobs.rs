@@ -2,7 +2,7 @@
 
 use crate::App;
 use async_trait::async_trait;
-use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId};
+use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId, VehicleId};
 use caas_domain::job::{Job, NewJob};
 use caas_domain::notification::Channel;
 use caas_jobs::JobHandler;
@@ -49,6 +49,55 @@ pub enum AppJob {
     ApplyPaymentEvents {
         /// Gateway intent id.
         intent_id: String,
+    },
+    /// Remind the customer of the final payment, if still due.
+    FinalPaymentReminder {
+        /// The order.
+        order_id: OrderId,
+        /// Days left at the reminder.
+        days_before: i64,
+    },
+    /// Lose the reservation if the final payment is still missing.
+    FinalPaymentDeadline {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Register the vehicle with the registry of its country.
+    RegisterVehicle {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Book the home delivery with the carrier.
+    BookDelivery {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Apply stored carrier events of the order's shipment in sequence.
+    ApplyCarrierEvents {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Fetch the carrier's events of the order's shipment (gap or silence).
+    ReconcileShipment {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Confirm the plan options on the car by state query (DLV-11).
+    HandoverCheck {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Install the customer's phone key on the car (`app.link`).
+    InstallAppKey {
+        /// The order.
+        order_id: OrderId,
+    },
+    /// Revoke a phone key on the car (`app.unlink`).
+    RevokeAppKey {
+        /// The vehicle.
+        vehicle_id: VehicleId,
+        /// The key.
+        key_id: String,
     },
 }
 
@@ -124,6 +173,34 @@ impl JobHandler for AppJobHandler {
             }
             AppJob::ApplyPaymentEvents { intent_id } => {
                 crate::payments::events::apply_payment_events(&self.app, &intent_id).await
+            }
+            AppJob::FinalPaymentReminder {
+                order_id,
+                days_before,
+            } => crate::delivery::final_payment::remind(&self.app, &order_id, days_before).await,
+            AppJob::FinalPaymentDeadline { order_id } => {
+                crate::delivery::final_payment::deadline(&self.app, &order_id).await
+            }
+            AppJob::RegisterVehicle { order_id } => {
+                crate::delivery::registration::register_vehicle(&self.app, job, &order_id).await
+            }
+            AppJob::BookDelivery { order_id } => {
+                crate::delivery::shipping::book_delivery(&self.app, job, &order_id).await
+            }
+            AppJob::ApplyCarrierEvents { order_id } => {
+                crate::delivery::carrier_events::apply_carrier_events(&self.app, &order_id).await
+            }
+            AppJob::ReconcileShipment { order_id } => {
+                crate::delivery::carrier_events::reconcile_shipment(&self.app, &order_id).await
+            }
+            AppJob::HandoverCheck { order_id } => {
+                crate::delivery::fleet_jobs::handover_check(&self.app, &order_id).await
+            }
+            AppJob::InstallAppKey { order_id } => {
+                crate::delivery::app_link::install_app_key(&self.app, job, &order_id).await
+            }
+            AppJob::RevokeAppKey { vehicle_id, key_id } => {
+                crate::delivery::fleet_jobs::revoke_app_key(&self.app, &vehicle_id, &key_id).await
             }
         }
     }

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod context;
 pub mod dealerships;
+pub mod delivery;
 pub mod documents;
 pub mod error;
 pub mod factory;
@@ -56,6 +57,15 @@ pub struct Partners {
     pub sms: Option<Arc<dyn caas_domain::partners::SmsApi>>,
     /// Web Push sender.
     pub push: Option<Arc<dyn caas_domain::partners::PushApi>>,
+    /// Registration services by country (`ES`, `PT`, …).
+    pub registries: std::collections::BTreeMap<
+        String,
+        Arc<dyn caas_domain::partners_delivery::RegistrationApi>,
+    >,
+    /// The carrier.
+    pub transport: Option<Arc<dyn caas_domain::partners_delivery::TransportApi>>,
+    /// The fleet link (MQTT).
+    pub fleet: Option<Arc<dyn caas_domain::fleet::FleetApi>>,
 }
 
 impl App {

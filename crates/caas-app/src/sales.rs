@@ -65,6 +65,11 @@ pub struct SaleIn {
     pub currency: String,
     /// Scheduled maintenance included.
     pub maintenance_included: bool,
+    /// Buyer's birth date `YYYY-MM-DD` (registration of individuals needs it).
+    pub birth_date: Option<String>,
+    /// A sin asignar vehicle of the dealership's stock (SALE-6): its
+    /// plataforma and options replace `platform_code` and `option_codes`.
+    pub stock_vehicle_id: Option<String>,
 }
 
 struct Valid {
@@ -76,6 +81,7 @@ struct Valid {
     address: PostalAddress,
     delivery: PostalAddress,
     plan: PlanComercial,
+    birth_date: Option<chrono::NaiveDate>,
 }
 
 async fn validate(app: &App, s: &SaleIn) -> AppResult<Valid> {
@@ -110,6 +116,21 @@ async fn validate(app: &App, s: &SaleIn) -> AppResult<Valid> {
         &s.delivery_locality,
         &s.delivery_country,
     ));
+    let birth_date = match s
+        .birth_date
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+    {
+        None => None,
+        Some(b) => match chrono::NaiveDate::parse_from_str(b, "%Y-%m-%d") {
+            Ok(d) if d < app.clock.now().date_naive() => Some(d),
+            _ => {
+                c.push("birth_date", "enter a past date as YYYY-MM-DD");
+                None
+            }
+        },
+    };
     let catalogue = crate::catalogue::load_catalogue(app).await?;
     let platform = catalogue
         .platforms
@@ -180,9 +201,37 @@ async fn validate(app: &App, s: &SaleIn) -> AppResult<Valid> {
             address,
             delivery,
             plan,
+            birth_date,
         }),
         _ => Err(AppError::BadRequest("invalid sale".into())),
     }
+}
+
+/// The stock vehicle a sale names, if any: sin asignar and of the seller's dealership.
+async fn stock_vehicle(
+    app: &App,
+    dealership: &caas_domain::ids::DealershipId,
+    input: &SaleIn,
+) -> AppResult<Option<caas_domain::vehicle::Vehicle>> {
+    let Some(raw) = input
+        .stock_vehicle_id
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    else {
+        return Ok(None);
+    };
+    let bad = || AppError::Invalid {
+        field: "stock_vehicle_id".into(),
+        message: "choose a vehicle of your dealership's stock".into(),
+    };
+    let id = caas_domain::ids::VehicleId::parse(raw).map_err(|_| bad())?;
+    let mut tx = app.store.read().await?;
+    let v = tx.find_vehicle(&id).await?.ok_or_else(bad)?;
+    if &v.dealership_id != dealership || !v.is_stock() {
+        return Err(bad());
+    }
+    Ok(Some(v))
 }
 
 fn rename(e: caas_domain::DomainError, field: &'static str) -> caas_domain::DomainError {
@@ -206,7 +255,16 @@ pub async fn register_sale(
         return Err(AppError::Forbidden);
     }
     let dealership_id = seller.dealership_id.clone().ok_or(AppError::Forbidden)?;
-    let v = validate(app, input).await?;
+    let stock = stock_vehicle(app, &dealership_id, input).await?;
+    let v = match &stock {
+        Some(veh) => {
+            let mut on_stock = input.clone();
+            on_stock.platform_code = veh.platform_code.clone();
+            on_stock.option_codes = veh.option_codes.clone();
+            validate(app, &on_stock).await?
+        }
+        None => validate(app, input).await?,
+    };
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let new = NewCustomer {
@@ -223,7 +281,7 @@ pub async fn register_sale(
         updated_at: now,
     })
     .await?;
-    let order = Order {
+    let mut order = Order {
         id: OrderId::new(),
         customer_id: customer.account.id.clone(),
         dealership_id,
@@ -240,15 +298,40 @@ pub async fn register_sale(
         delivery: v.delivery,
         factory: FactoryLink::default(),
         last_factory_contact: None,
+        vehicle_id: None,
+        from_stock: false,
+        final_payment: None,
+        reception: None,
+        registration: Default::default(),
+        home: Default::default(),
+        app_link: Default::default(),
         version: 0,
         created_at: now,
         updated_at: now,
     };
-    tx.insert_order(&order).await?;
+    order.registration.owner_birth_date = v.birth_date;
+    if let Some(veh) = &stock {
+        let mut veh = tx.find_vehicle(&veh.id).await?.ok_or(AppError::NotFound)?;
+        veh.assign_from_stock(order.id.clone(), order.customer_id.clone(), now)
+            .map_err(|_| AppError::Conflict("this vehicle was sold meanwhile".into()))?;
+        veh.version += 1;
+        veh.updated_at = now;
+        order.vehicle_id = Some(veh.id.clone());
+        order.from_stock = true;
+        order.factory.vin = Some(veh.vin.clone());
+        order.factory.available_from = veh.available_from;
+        order.factory.estimated_completion_date = veh.completed_on;
+        tx.insert_order(&order).await?;
+        if !tx.update_vehicle(&veh).await? {
+            return Err(AppError::Conflict("this vehicle was sold meanwhile".into()));
+        }
+    } else {
+        tx.insert_order(&order).await?;
+    }
     let rec = EventRecord {
         kind: "sale_registered".into(),
         at: now,
-        data: json!({"sold_by": seller.name, "dealership": order.dealership_id}),
+        data: json!({"sold_by": seller.name, "dealership": order.dealership_id, "stock_vehicle": order.vehicle_id, "vin": order.factory.vin}),
         dedupe_key: format!("sale:{}", order.id),
         detail: None,
         alert_message: String::new(),

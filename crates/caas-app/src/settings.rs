@@ -36,6 +36,33 @@ pub struct AppSettings {
     pub notify_max_attempts: i32,
     /// Alphanumeric SMS sender id.
     pub sms_sender: String,
+    /// Time from the availability notice to the final-payment deadline (ADM-2: 14 days).
+    pub final_payment_window: Duration,
+    /// Reminders before the deadline (ADM-2: 7 and 2 days).
+    pub final_payment_reminders: Vec<Duration>,
+    /// What happens to the señal when a reservation is lost (ADM-2: retained).
+    pub senal_on_reservation_lost: SenalPolicy,
+    /// Attempts of the registration call before staff take over (REG-4).
+    pub registration_max_attempts: i32,
+    /// Home-delivery attempts before the customer collects at the dealership (ADM-2: 2).
+    pub max_delivery_attempts: u32,
+    /// Attempts of a booking with the carrier.
+    pub booking_max_attempts: i32,
+    /// How long a sequence gap in carrier events may last before reconciling.
+    pub carrier_gap_wait: Duration,
+    /// How long one fleet command waits for its final reply before the job retries.
+    pub fleet_command_wait: std::time::Duration,
+    /// Attempts of a fleet job (app link, handover check, key revocation).
+    pub fleet_max_attempts: i32,
+}
+
+/// ADM-2: the señal of a lost reservation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SenalPolicy {
+    /// Kept by the dealership (default).
+    Retained,
+    /// Refunded to the customer (needs gateway refunds: recorded for finance).
+    Refunded,
 }
 
 impl Default for AppSettings {
@@ -56,6 +83,15 @@ impl Default for AppSettings {
             factory_silence_alert: Duration::days(7),
             notify_max_attempts: 6,
             sms_sender: "CaaS".into(),
+            final_payment_window: Duration::days(14),
+            final_payment_reminders: vec![Duration::days(7), Duration::days(2)],
+            senal_on_reservation_lost: SenalPolicy::Retained,
+            registration_max_attempts: 8,
+            max_delivery_attempts: 2,
+            booking_max_attempts: 8,
+            carrier_gap_wait: Duration::seconds(60),
+            fleet_command_wait: std::time::Duration::from_secs(30),
+            fleet_max_attempts: 6,
         }
     }
 }

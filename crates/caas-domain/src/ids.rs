@@ -120,6 +120,12 @@ typed_id!(
 typed_id!(
     /// A pricing offer of a catalogue option.
     OfferId, "off_");
+typed_id!(
+    /// A physical vehicle (assigned to an order or sin asignar stock).
+    VehicleId, "veh_");
+typed_id!(
+    /// A phone-as-key public key installed on a vehicle.
+    AppKeyId, "key_");
 
 #[cfg(test)]
 mod tests {

@@ -81,15 +81,36 @@ pub enum NotificationKind {
     VehicleAvailable,
     /// Payment confirmed (señal, final, service).
     PaymentConfirmed,
+    /// Final-payment reminder (7 and 2 days before the deadline).
+    FinalPaymentReminder,
+    /// Reservation lost: the vehicle went back to stock.
+    ReservationLost,
+    /// Registration done (plate issued).
+    RegistrationDone,
+    /// Registration delayed: the registry refused, staff are correcting it.
+    RegistrationDelayed,
+    /// Home delivery scheduled, on its way or rescheduled (window).
+    DeliveryScheduled,
+    /// Delivery failed: collect the vehicle at the dealership.
+    CollectAtDealership,
+    /// App linked: the vehicle is operational.
+    VehicleOperational,
 }
 
 impl NotificationKind {
     /// Every row wired so far.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 11] = [
         Self::FactoryOrderPlaced,
         Self::ManufacturingMilestone,
         Self::VehicleAvailable,
         Self::PaymentConfirmed,
+        Self::FinalPaymentReminder,
+        Self::ReservationLost,
+        Self::RegistrationDone,
+        Self::RegistrationDelayed,
+        Self::DeliveryScheduled,
+        Self::CollectAtDealership,
+        Self::VehicleOperational,
     ];
 
     /// Wire name.
@@ -99,6 +120,13 @@ impl NotificationKind {
             Self::ManufacturingMilestone => "manufacturing_milestone",
             Self::VehicleAvailable => "vehicle_available",
             Self::PaymentConfirmed => "payment_confirmed",
+            Self::FinalPaymentReminder => "final_payment_reminder",
+            Self::ReservationLost => "reservation_lost",
+            Self::RegistrationDone => "registration_done",
+            Self::RegistrationDelayed => "registration_delayed",
+            Self::DeliveryScheduled => "delivery_scheduled",
+            Self::CollectAtDealership => "collect_at_dealership",
+            Self::VehicleOperational => "vehicle_operational",
         }
     }
 
@@ -114,8 +142,12 @@ impl NotificationKind {
     pub fn category(self) -> &'static str {
         match self {
             Self::FactoryOrderPlaced | Self::ManufacturingMilestone => "manufacturing_status",
-            Self::VehicleAvailable => "payment_required",
+            Self::VehicleAvailable | Self::FinalPaymentReminder => "payment_required",
             Self::PaymentConfirmed => "payment_confirmed",
+            Self::ReservationLost => "reservation_lost",
+            Self::RegistrationDone | Self::RegistrationDelayed => "registration",
+            Self::DeliveryScheduled | Self::CollectAtDealership => "delivery",
+            Self::VehicleOperational => "vehicle_operational",
         }
     }
 
@@ -127,6 +159,14 @@ impl NotificationKind {
             Self::ManufacturingMilestone => [Mandatory, Mandatory, Unused, Optional],
             Self::VehicleAvailable => [Mandatory, Mandatory, Unused, Mandatory],
             Self::PaymentConfirmed => [Mandatory, Mandatory, Unused, Unused],
+            Self::FinalPaymentReminder | Self::ReservationLost => {
+                [Mandatory, Mandatory, Unused, Mandatory]
+            }
+            Self::RegistrationDone | Self::RegistrationDelayed | Self::DeliveryScheduled => {
+                [Mandatory, Mandatory, Unused, Optional]
+            }
+            Self::CollectAtDealership => [Mandatory, Mandatory, Unused, Mandatory],
+            Self::VehicleOperational => [Mandatory, Mandatory, Unused, Unused],
         };
         let i = Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0);
         row[i]

@@ -3,14 +3,17 @@
 //! the delivery address and what the factory told us (SPEC §4.1).
 
 use crate::customer::{IdentityDocument, Phone, PostalAddress};
-use crate::ids::{AccountId, DealershipId, OrderId};
+use crate::ids::{AccountId, DealershipId, OrderId, VehicleId};
 use crate::money::Money;
+use crate::order_delivery::{
+    AppLink, FinalPaymentTerms, HomeDelivery, Reception, RegistrationLink,
+};
 use crate::partners::FactoryViolation;
 use crate::DomainError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-/// State of a vehicle order (SPEC §4.1, up to the dealership for now).
+/// State of a vehicle order (SPEC §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum OrderState {
@@ -28,13 +31,33 @@ pub enum OrderState {
     InProduction,
     /// Vehicle on its way to the dealership's locality.
     InTransitToDealership,
+    /// At the dealership; final payment requested, deadline running.
+    AwaitingFinalPayment,
+    /// Final payment settled; registration under way.
+    Paid,
+    /// The registry refused (or retries ran out); staff must correct.
+    RegistrationIssue,
+    /// Registered; home delivery can be booked.
+    Registered,
+    /// Carrier on its way to the customer.
+    OutForDelivery,
+    /// Delivery failed; carrier taking it back to the dealership.
+    ReturningToDealership,
+    /// Received back at the dealership; the customer collects it there.
+    HeldAtDealership,
+    /// Handed to the identified customer.
+    Delivered,
+    /// App linked: the vehicle is in service (final).
+    Operational,
+    /// Final payment not made in time: vehicle back to stock (final).
+    ReservationLost,
     /// Sale cancelled by staff before production.
     Cancelled,
 }
 
 impl OrderState {
     /// Every state.
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 18] = [
         Self::SaleRegistered,
         Self::Reserved,
         Self::FactoryOrderPending,
@@ -42,6 +65,16 @@ impl OrderState {
         Self::Ordered,
         Self::InProduction,
         Self::InTransitToDealership,
+        Self::AwaitingFinalPayment,
+        Self::Paid,
+        Self::RegistrationIssue,
+        Self::Registered,
+        Self::OutForDelivery,
+        Self::ReturningToDealership,
+        Self::HeldAtDealership,
+        Self::Delivered,
+        Self::Operational,
+        Self::ReservationLost,
         Self::Cancelled,
     ];
 
@@ -55,6 +88,16 @@ impl OrderState {
             Self::Ordered => "ORDERED",
             Self::InProduction => "IN_PRODUCTION",
             Self::InTransitToDealership => "IN_TRANSIT_TO_DEALERSHIP",
+            Self::AwaitingFinalPayment => "AWAITING_FINAL_PAYMENT",
+            Self::Paid => "PAID",
+            Self::RegistrationIssue => "REGISTRATION_ISSUE",
+            Self::Registered => "REGISTERED",
+            Self::OutForDelivery => "OUT_FOR_DELIVERY",
+            Self::ReturningToDealership => "RETURNING_TO_DEALERSHIP",
+            Self::HeldAtDealership => "HELD_AT_DEALERSHIP",
+            Self::Delivered => "DELIVERED",
+            Self::Operational => "OPERATIONAL",
+            Self::ReservationLost => "RESERVATION_LOST",
             Self::Cancelled => "CANCELLED",
         }
     }
@@ -75,7 +118,13 @@ impl OrderState {
             Self::Ordered => 3,
             Self::InProduction => 4,
             Self::InTransitToDealership => 5,
-            Self::Cancelled => 0,
+            Self::AwaitingFinalPayment => 6,
+            Self::Paid | Self::RegistrationIssue => 7,
+            Self::Registered => 8,
+            Self::OutForDelivery | Self::ReturningToDealership | Self::HeldAtDealership => 9,
+            Self::Delivered => 10,
+            Self::Operational => 11,
+            Self::Cancelled | Self::ReservationLost => 0,
         }
     }
 }
@@ -192,6 +241,27 @@ pub struct Order {
     pub factory: FactoryLink,
     /// Last word from the factory (for the silence alert).
     pub last_factory_contact: Option<DateTime<Utc>>,
+    /// The vehicle, once received at the dealership or when sold from stock.
+    #[serde(default)]
+    pub vehicle_id: Option<VehicleId>,
+    /// Sold from the dealership's stock (SALE-6): no factory order.
+    #[serde(default)]
+    pub from_stock: bool,
+    /// Final-payment terms once requested (PAY-3).
+    #[serde(default)]
+    pub final_payment: Option<FinalPaymentTerms>,
+    /// Dealership reception of the new vehicle (DLV-1).
+    #[serde(default)]
+    pub reception: Option<Reception>,
+    /// Registration (REG).
+    #[serde(default)]
+    pub registration: RegistrationLink,
+    /// Home delivery (DLV).
+    #[serde(default)]
+    pub home: HomeDelivery,
+    /// Phone-as-key link (DLV-9).
+    #[serde(default)]
+    pub app_link: AppLink,
     /// Optimistic concurrency counter.
     pub version: i64,
     /// Registration time.

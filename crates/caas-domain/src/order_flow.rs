@@ -2,6 +2,7 @@
 //! -> (state, effects)`. The application layer carries out the effects
 //! (jobs, notifications, staff alerts) in the same transaction.
 
+pub use crate::delivery_flow::DeliveryEvent;
 use crate::factory_event::FactoryEventKind;
 use crate::notification::NotificationKind;
 use crate::order::OrderState;
@@ -26,6 +27,8 @@ pub enum OrderEvent {
     StaffCancelled,
     /// A factory webhook event, applied in sequence order.
     Factory(FactoryEventKind),
+    /// Something of the delivery half (from the dealership on).
+    Delivery(DeliveryEvent),
 }
 
 /// What the application must do after a transition.
@@ -39,6 +42,16 @@ pub enum OrderEffect {
     AlertStaff(&'static str),
     /// Append the event to the expediente timeline.
     RecordTimeline,
+    /// Set the final-payment terms and schedule the reminders and deadline.
+    RequestFinalPayment,
+    /// Enqueue the registration call.
+    StartRegistration,
+    /// Enqueue the home-delivery booking.
+    BookDelivery,
+    /// Set the vehicle sin asignar and revoke its keys (PAY-5, MOB-6).
+    ReleaseVehicle,
+    /// Confirm the plan options by state query (DLV-11).
+    HandoverCheck,
 }
 
 fn refuse(state: OrderState, event: &OrderEvent) -> DomainError {
@@ -84,6 +97,9 @@ pub fn transition(
         }
         (OrderRejected, OrderEvent::StaffCancelled) => (Cancelled, vec![RecordTimeline]),
         (s, OrderEvent::Factory(kind)) => return factory_milestone(s, kind, event),
+        (s, OrderEvent::Delivery(d)) => {
+            return crate::delivery_flow::transition(s, d).ok_or_else(|| refuse(state, event))
+        }
         _ => return Err(refuse(state, event)),
     };
     Ok(out)

@@ -8,6 +8,7 @@ use crate::email::EmailAddress;
 use crate::ids::{AccountId, AccountTokenId, DealershipId, EmailId, JobId, SessionId};
 use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
+pub use crate::ports_delivery::*;
 pub use crate::ports_orders::*;
 use crate::session::{AccountToken, Session, TokenPurpose};
 use async_trait::async_trait;
@@ -67,6 +68,7 @@ pub trait Tx:
     + TimelineRepo
     + InboundRepo
     + NotificationRepo
+    + crate::ports_delivery::VehicleRepo
     + Send
 {
     /// Commits every write of the transaction.

@@ -1,1 +1,78 @@
-//! placeholder
+//! The platform's MQTT link to the vehicles (`shared/contracts/iot-api.md`).
+//!
+//! [`FleetLink::start`] connects to the fleet broker with a persistent
+//! session (`clean_session = false`), subscribes at QoS 1 to
+//! `fleet/v1/+/replies`, `…/state` and `…/presence`, and returns a
+//! [`FleetHandle`] implementing [`caas_domain::fleet::FleetApi`]. Every
+//! incoming message goes to the application's
+//! [`caas_domain::fleet::FleetEventSink`] and is acknowledged to the broker
+//! only after the sink returned `Ok` (manual acks), so nothing is lost if the
+//! process dies before its durable write. After a sink error the message
+//! stays unacknowledged and the link reconnects ([`RESYNC_AFTER`] later) so
+//! the broker redelivers it. State reports whose `seq` is not above one the
+//! sink already accepted in this process are acknowledged without a sink
+//! call (the sink stays the authority for everything else); replies and
+//! presence always reach the sink, duplicates included.
+//!
+//! [`broker::EmbeddedBroker`] runs rumqttd in-process (tests, embedded mode).
+
+pub mod broker;
+mod config;
+mod handle;
+mod inbound;
+mod link;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod topics;
+mod waiters;
+
+pub use config::{parse_broker_url, FleetLinkConfig, FleetStartError, Secret};
+pub use handle::{FleetHandle, FleetLinkStats};
+pub use link::{FleetLink, RESYNC_AFTER};
+
+use caas_domain::fleet::FleetCommand;
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// Shortest command lifetime the contract allows (`expires_at` ≥ 5 min after `issued_at`).
+pub const MIN_COMMAND_TTL: Duration = Duration::from_secs(5 * 60);
+
+/// A new command with a fresh `cmd_<uuid v7>` id, issued at `now`, expiring
+/// `ttl` later (at least [`MIN_COMMAND_TTL`]).
+pub fn new_command(
+    kind: &str,
+    params: serde_json::Value,
+    now: DateTime<Utc>,
+    ttl: Duration,
+) -> FleetCommand {
+    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(365));
+    FleetCommand::new(kind, params, now, ttl)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_command_ids_and_ttl() {
+        let now = Utc::now();
+        let a = new_command(
+            "state.query",
+            serde_json::json!({}),
+            now,
+            Duration::from_secs(1),
+        );
+        let b = new_command(
+            "state.query",
+            serde_json::json!({}),
+            now,
+            Duration::from_secs(3600),
+        );
+        assert!(a.command_id.starts_with("cmd_") && a.command_id.len() == 36);
+        assert_ne!(a.command_id, b.command_id);
+        assert_eq!(a.expires_at - a.issued_at, chrono::Duration::minutes(5));
+        assert_eq!(b.expires_at - now, chrono::Duration::hours(1));
+        let wire = serde_json::to_value(&a).unwrap_or_default();
+        assert_eq!(wire["type"], "state.query");
+    }
+}

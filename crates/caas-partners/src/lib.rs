@@ -5,7 +5,10 @@
 pub mod factory;
 pub mod http;
 pub mod payments;
+pub mod registration;
 pub mod sms;
 pub mod smtp;
+pub mod transport;
+pub mod vss;
 pub mod webhooks;
 pub mod webpush;

@@ -42,6 +42,42 @@ pub enum SimCommand {
         #[command(flatten)]
         cfg: caas_sim::push::PushSimConfig,
     },
+    /// Registration services of ES, PT, FR, DE, IT under `/es`, `/pt`, … (`registration-api.md`).
+    Registry {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:9105")]
+        listen: String,
+        /// Simulator settings.
+        #[command(flatten)]
+        cfg: caas_sim::registry::RegistrySimConfig,
+    },
+    /// Carrier (`transport-api.md`).
+    Carrier {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:9106")]
+        listen: String,
+        /// Simulator settings.
+        #[command(flatten)]
+        cfg: caas_sim::carrier::CarrierSimConfig,
+    },
+    /// Simulated vehicles on an MQTT broker (`iot-api.md`).
+    Fleet {
+        /// Listen address of the controls.
+        #[arg(long, default_value = "127.0.0.1:9108")]
+        listen: String,
+        /// Simulator settings (`--broker URL`, `--vehicles N`, …).
+        #[command(flatten)]
+        cfg: caas_sim::fleet::FleetSimConfig,
+    },
+    /// Workshop system, read-only (`vss-api.md`).
+    Vss {
+        /// Listen address.
+        #[arg(long, default_value = "127.0.0.1:9107")]
+        listen: String,
+        /// Simulator settings.
+        #[command(flatten)]
+        cfg: caas_sim::vss::VssSimConfig,
+    },
 }
 
 /// Runs the chosen simulator until Ctrl-C or SIGTERM.
@@ -67,6 +103,28 @@ pub async fn run_sim(cmd: SimCommand) -> anyhow::Result<()> {
             "push",
             caas_sim::push::start(cfg, bind(listen).await?).await?,
         ),
+        SimCommand::Registry { listen, cfg } => (
+            "registry",
+            caas_sim::registry::start(cfg, bind(listen).await?).await?,
+        ),
+        SimCommand::Carrier { listen, cfg } => (
+            "carrier",
+            caas_sim::carrier::start(cfg, bind(listen).await?).await?,
+        ),
+        SimCommand::Vss { listen, cfg } => {
+            ("vss", caas_sim::vss::start(cfg, bind(listen).await?).await?)
+        }
+        SimCommand::Fleet { listen, cfg } => {
+            let broker = cfg.broker.clone();
+            let sim = caas_sim::fleet::start(cfg, bind(listen).await?).await?;
+            println!(
+                "fleet simulator on {broker}; controls at {}/_sim/vehicles",
+                sim.handle.base_url
+            );
+            crate::startup::shutdown_signal().await;
+            sim.shutdown().await;
+            return Ok(());
+        }
     };
     println!(
         "{name} simulator listening on {}  (controls: {}/_sim/…)",

@@ -136,6 +136,9 @@ pub struct Config {
     pub factory_silence_alert_minutes: i64,
     /// Seconds between silence checks.
     pub silence_check_secs: u64,
+    /// Delivery half: final payment, registration, carrier, fleet.
+    #[serde(flatten)]
+    pub delivery: crate::config_delivery::DeliveryConfig,
 }
 
 /// Whether the partner simulators run inside `caas serve`.
@@ -195,6 +198,7 @@ impl Default for Config {
             factory_gap_wait_secs: 60,
             factory_silence_alert_minutes: 7 * 24 * 60,
             silence_check_secs: 3600,
+            delivery: Default::default(),
         }
     }
 }
@@ -283,6 +287,7 @@ impl Config {
                 }
             }
         }
+        self.delivery.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {
             return err("vapid_subject", "must start with mailto: or https:");

@@ -8,7 +8,9 @@ use anyhow::Context;
 use caas_app::Partners;
 use caas_partners::factory::FactoryClient;
 use caas_partners::payments::PaymentsClient;
+use caas_partners::registration::RegistrationClient;
 use caas_partners::sms::SmsClient;
+use caas_partners::transport::TransportClient;
 use caas_partners::webhooks::WebhookSecret;
 use caas_partners::webpush::{VapidKeys, WebPushClient, WebPushConfig};
 use caas_sim::common::SimHandle;
@@ -25,6 +27,8 @@ pub struct WebhookSecrets {
     pub payments: Option<WebhookSecret>,
     /// SMS provider.
     pub sms: Option<WebhookSecret>,
+    /// Carrier.
+    pub transport: Option<WebhookSecret>,
 }
 
 /// The embedded simulators, for the operator banner and for tests.
@@ -37,6 +41,10 @@ pub struct Simulators {
     pub sms_url: String,
     /// Web Push service base URL.
     pub push_url: String,
+    /// Registry simulator base URL (countries under `/es`, `/pt`, …).
+    pub registry_url: String,
+    /// Carrier simulator base URL.
+    pub carrier_url: String,
     handles: Vec<SimHandle>,
 }
 
@@ -72,7 +80,11 @@ fn secret(s: &Option<Secret>) -> anyhow::Result<Option<WebhookSecret>> {
 }
 
 /// Builds the partner clients (starting the simulators in embedded mode).
-pub async fn wire_partners(config: &Config, public_url: &str) -> anyhow::Result<Wiring> {
+pub async fn wire_partners(
+    config: &Config,
+    public_url: &str,
+    fleet_sim_url: Option<String>,
+) -> anyhow::Result<Wiring> {
     let timeout = Duration::from_secs(config.partner_timeout_secs);
     let push = push_client(config)?;
     match config.simulators {
@@ -107,10 +119,27 @@ pub async fn wire_partners(config: &Config, public_url: &str) -> anyhow::Result<
                     caas_partners::sms::DEFAULT_TIMEOUT,
                 )?));
             }
+            let d = &config.delivery;
+            for (cc, url) in d.registry_urls() {
+                let c = RegistrationClient::new(
+                    &url,
+                    key(&d.registry_api_key),
+                    Duration::from_secs(d.registry_timeout_secs),
+                )?;
+                partners.registries.insert(cc, Arc::new(c));
+            }
+            if let Some(u) = &d.carrier_base_url {
+                partners.transport = Some(Arc::new(TransportClient::new(
+                    u,
+                    key(&d.carrier_api_key),
+                    caas_partners::transport::DEFAULT_TIMEOUT,
+                )?));
+            }
             let secrets = WebhookSecrets {
                 factory: secret(&config.factory_webhook_secret)?,
                 payments: secret(&config.payment_webhook_secret)?,
                 sms: secret(&config.sms_webhook_secret)?,
+                transport: secret(&config.delivery.carrier_webhook_secret)?,
             };
             Ok(Wiring {
                 partners,
@@ -118,7 +147,7 @@ pub async fn wire_partners(config: &Config, public_url: &str) -> anyhow::Result<
                 simulators: None,
             })
         }
-        SimMode::Embedded => embedded(config, public_url, timeout, push).await,
+        SimMode::Embedded => embedded(config, public_url, timeout, push, fleet_sim_url).await,
     }
 }
 
@@ -127,6 +156,7 @@ async fn embedded(
     public_url: &str,
     timeout: Duration,
     push: Arc<dyn caas_domain::partners::PushApi>,
+    fleet_sim_url: Option<String>,
 ) -> anyhow::Result<Wiring> {
     // Configured secrets win (tests sign their own events); otherwise fresh ones per start.
     let pick = |s: &Option<Secret>| {
@@ -144,6 +174,7 @@ async fn embedded(
     f.webhook_secret = fs.clone();
     f.step_ms = config.sim_factory_step_ms;
     f.retry_speedup = config.sim_retry_speedup;
+    f.fleet_control_url = fleet_sim_url;
     let factory = caas_sim::factory::start(f.clone(), loopback().await?).await?;
 
     let pay_url = Some(format!("{public_url}/webhooks/payments"));
@@ -165,6 +196,16 @@ async fn embedded(
     s.retry_speedup = config.sim_retry_speedup;
     s.receipt_delay_scale = 1.0;
     let sms = caas_sim::sms::start(s.clone(), loopback().await?).await?;
+
+    let cs = pick(&config.delivery.carrier_webhook_secret);
+    let mut c =
+        caas_sim::carrier::CarrierSimConfig::new(Some(format!("{public_url}/webhooks/transport")));
+    c.webhook_secret = cs.clone();
+    c.step_ms = config.delivery.sim_carrier_step_ms;
+    c.retry_speedup = config.sim_retry_speedup;
+    let carrier = caas_sim::carrier::start(c.clone(), loopback().await?).await?;
+    let r = caas_sim::registry::RegistrySimConfig::default();
+    let registry = caas_sim::registry::start(r.clone(), loopback().await?).await?;
 
     let pushsim = caas_sim::push::start(
         caas_sim::push::PushSimConfig {
@@ -191,19 +232,38 @@ async fn embedded(
             caas_partners::sms::DEFAULT_TIMEOUT,
         )?)),
         push: Some(push),
+        transport: Some(Arc::new(TransportClient::new(
+            &carrier.base_url,
+            c.api_key.clone(),
+            caas_partners::transport::DEFAULT_TIMEOUT,
+        )?)),
+        ..Partners::default()
     };
+    let mut partners = partners;
+    for cc in caas_domain::dealership::COUNTRIES {
+        let url = format!("{}/{}", registry.base_url, cc.to_ascii_lowercase());
+        let client = RegistrationClient::new(
+            &url,
+            r.api_key.clone(),
+            Duration::from_secs(config.delivery.registry_timeout_secs),
+        )?;
+        partners.registries.insert(cc.to_owned(), Arc::new(client));
+    }
     let parse = |s: &str| WebhookSecret::parse(s).map_err(|e| anyhow::anyhow!("{e}"));
     let secrets = WebhookSecrets {
         factory: Some(parse(&fs)?),
         payments: Some(parse(&ps)?),
         sms: Some(parse(&ss)?),
+        transport: Some(parse(&cs)?),
     };
     let simulators = Simulators {
         factory_url: factory.base_url.clone(),
         payments_url: payments.base_url.clone(),
         sms_url: sms.base_url.clone(),
         push_url: pushsim.base_url.clone(),
-        handles: vec![factory, payments, sms, pushsim],
+        registry_url: registry.base_url.clone(),
+        carrier_url: carrier.base_url.clone(),
+        handles: vec![factory, payments, sms, pushsim, carrier, registry],
     };
     Ok(Wiring {
         partners,

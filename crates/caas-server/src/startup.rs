@@ -73,6 +73,19 @@ pub fn build_app(
         factory_max_attempts: config.factory_max_attempts,
         factory_gap_wait: Duration::seconds(config.factory_gap_wait_secs),
         factory_silence_alert: Duration::minutes(config.factory_silence_alert_minutes),
+        final_payment_window: Duration::seconds(config.delivery.final_payment_window_secs),
+        final_payment_reminders: config
+            .delivery
+            .final_payment_reminder_secs
+            .iter()
+            .map(|s| Duration::seconds(*s))
+            .collect(),
+        senal_on_reservation_lost: config.delivery.senal_policy(),
+        registration_max_attempts: config.delivery.registration_max_attempts,
+        max_delivery_attempts: config.delivery.max_delivery_attempts,
+        carrier_gap_wait: Duration::seconds(config.delivery.carrier_gap_wait_secs),
+        fleet_command_wait: std::time::Duration::from_secs(config.delivery.fleet_command_wait_secs),
+        fleet_max_attempts: config.delivery.fleet_max_attempts,
         ..AppSettings::default()
     };
     Ok(App {
@@ -93,6 +106,7 @@ pub struct Application {
     state: AppState,
     runner: JobRunner,
     simulators: Option<crate::partners_setup::Simulators>,
+    fleet: Option<crate::fleet_setup::FleetRuntime>,
     silence_check: std::time::Duration,
     /// The ADMIN created on this start, if the database had none.
     pub initial_admin: Option<InitialAdmin>,
@@ -116,7 +130,16 @@ impl Application {
         let address = listener.local_addr()?;
         let store = open_store(&config).await?;
         let public_url = config.public_url(address);
-        let wiring = crate::partners_setup::wire_partners(&config, &public_url).await?;
+        let (broker_url, broker) = crate::fleet_setup::embedded_broker(&config)?;
+        let fleet_sim = match (broker_url.as_deref(), config.simulators) {
+            (Some(u), crate::config::SimMode::Embedded) => {
+                Some(crate::fleet_setup::start_fleet_sim(&config, u).await?)
+            }
+            _ => None,
+        };
+        let fleet_sim_url = fleet_sim.as_ref().map(|s| s.handle.base_url.clone());
+        let wiring =
+            crate::partners_setup::wire_partners(&config, &public_url, fleet_sim_url).await?;
         let mut app = build_app(&config, store.clone(), clock.clone(), public_url)?;
         app.partners = wiring.partners;
         caas_app::catalogue::seed_catalogue_if_empty(&app)
@@ -133,6 +156,11 @@ impl Application {
             } else {
                 None
             };
+        // The link's sink only writes vehicle state; the jobs need the link.
+        let fleet = crate::fleet_setup::start_link(&config, &app, broker_url, broker, fleet_sim)?;
+        if let Some(h) = &fleet.handle {
+            app.partners.fleet = Some(Arc::new(h.clone()));
+        }
         let runner = JobRunner::new(
             store,
             clock,
@@ -165,6 +193,7 @@ impl Application {
             state,
             runner,
             simulators: wiring.simulators,
+            fleet: Some(fleet),
             silence_check: std::time::Duration::from_secs(config.silence_check_secs),
             initial_admin,
             demo_seller,
@@ -179,6 +208,11 @@ impl Application {
     /// The embedded simulators, when running.
     pub fn simulators(&self) -> Option<&crate::partners_setup::Simulators> {
         self.simulators.as_ref()
+    }
+
+    /// The fleet side: broker URL and the fleet simulator's control URL.
+    pub fn fleet(&self) -> Option<&crate::fleet_setup::FleetRuntime> {
+        self.fleet.as_ref()
     }
 
     /// Shared state (tests reach the use cases through it).
@@ -208,6 +242,9 @@ impl Application {
         let _ = silence.await;
         if let Some(sims) = self.simulators {
             sims.shutdown().await;
+        }
+        if let Some(fleet) = self.fleet {
+            fleet.shutdown().await;
         }
         store.close().await;
         tracing::info!("stopped");

@@ -301,5 +301,6 @@ macro_rules! impl_repos {
         };
         $crate::impl_order_repos!($tx);
         $crate::impl_event_repos!($tx);
+        $crate::impl_vehicle_repos!($tx);
     };
 }

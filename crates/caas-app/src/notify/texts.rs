@@ -37,6 +37,23 @@ pub enum Detail {
         /// What was paid, English.
         what_en: &'static str,
     },
+    /// Any other message, written in both languages by its use case.
+    Text {
+        /// Spanish title and body.
+        es: (String, String),
+        /// English title and body.
+        en: (String, String),
+    },
+}
+
+impl Detail {
+    /// A message in both languages.
+    pub fn text(es: (&str, String), en: (&str, String)) -> Self {
+        Self::Text {
+            es: (es.0.to_owned(), es.1),
+            en: (en.0.to_owned(), en.1),
+        }
+    }
 }
 
 fn date(d: Option<NaiveDate>, lang: Language) -> String {
@@ -111,6 +128,13 @@ pub fn milestone_title(key: &str, lang: Language) -> String {
 pub fn render(detail: &Detail, lang: Language) -> (String, String) {
     let es = lang == Language::Es;
     match detail {
+        Detail::Text { es: e, en: n } => {
+            if es {
+                e.clone()
+            } else {
+                n.clone()
+            }
+        }
         Detail::FactoryOrderPlaced { model, estimate } => {
             let d = date(*estimate, lang);
             if es {

@@ -41,6 +41,9 @@ pub async fn apply_order_event_in(
     let now = app.clock.now();
     let (next, effects) = transition(order.state, event)?;
     order.state = next;
+    if effects.contains(&OrderEffect::RequestFinalPayment) {
+        crate::delivery::final_payment::set_terms(app, order, now)?;
+    }
     order.version += 1;
     order.updated_at = now;
     if !tx.update_order(order).await? {
@@ -80,8 +83,55 @@ pub async fn apply_order_event_in(
             OrderEffect::AlertStaff(kind) => {
                 raise_alert_in(tx, app, order, kind, &rec.alert_message).await?;
             }
+            OrderEffect::RequestFinalPayment => {
+                crate::delivery::final_payment::schedule_in(tx, app, order).await?;
+            }
+            OrderEffect::StartRegistration => {
+                enqueue(
+                    tx,
+                    app,
+                    AppJob::RegisterVehicle {
+                        order_id: order.id.clone(),
+                    },
+                    app.settings.registration_max_attempts,
+                )
+                .await?;
+            }
+            OrderEffect::BookDelivery => {
+                enqueue(
+                    tx,
+                    app,
+                    AppJob::BookDelivery {
+                        order_id: order.id.clone(),
+                    },
+                    app.settings.booking_max_attempts,
+                )
+                .await?;
+            }
+            OrderEffect::HandoverCheck => {
+                enqueue(
+                    tx,
+                    app,
+                    AppJob::HandoverCheck {
+                        order_id: order.id.clone(),
+                    },
+                    app.settings.fleet_max_attempts,
+                )
+                .await?;
+            }
+            OrderEffect::ReleaseVehicle => {
+                crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
+            }
         }
     }
+    Ok(())
+}
+
+/// Enqueues `job` due now.
+pub async fn enqueue(tx: &mut dyn Tx, app: &App, job: AppJob, max_attempts: i32) -> AppResult<()> {
+    let now = app.clock.now();
+    tx.enqueue_job(&job.to_new_job(now, max_attempts)?, now)
+        .await?;
     Ok(())
 }
 

@@ -33,6 +33,7 @@ pub async fn record_outcome(
     if p.intent_id.is_none() {
         p.intent_id = intent.map(str::to_owned);
     }
+    let was_settled = p.state == caas_domain::payment::PaymentState::Settled;
     let captured_now = match p.apply(outcome, now) {
         Ok(c) => c,
         Err(e) => {
@@ -59,7 +60,31 @@ pub async fn record_outcome(
             }),
             alert_message: String::new(),
         };
-        apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::SenalCaptured, &rec).await?;
+        if order.from_stock {
+            // SALE-6: the vehicle is already here; the final payment is due now.
+            crate::delivery::final_payment::set_terms(app, &mut order, now)?;
+            let rec = EventRecord {
+                detail: Some(crate::delivery::final_payment::available_detail(&order)),
+                ..rec
+            };
+            let ev =
+                OrderEvent::Delivery(caas_domain::order_flow::DeliveryEvent::StockSenalCaptured);
+            apply_order_event_in(&mut *tx, app, &mut order, &ev, &rec).await?;
+        } else {
+            apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::SenalCaptured, &rec)
+                .await?;
+        }
+    }
+    if p.kind == PaymentKind::Final {
+        let settled_now = !was_settled && p.state == caas_domain::payment::PaymentState::Settled;
+        crate::delivery::final_payment::on_final_payment_in(
+            &mut *tx,
+            app,
+            &p,
+            captured_now,
+            settled_now,
+        )
+        .await?;
     }
     if let (GatewayOutcome::Declined { code, .. }, caas_domain::payment::PaymentState::Declined) =
         (outcome, p.state)
@@ -85,8 +110,6 @@ pub async fn record_outcome(
     )
     .await?;
     tx.commit().await?;
-    if captured_now {
-        app.wake_jobs();
-    }
+    app.wake_jobs();
     Ok(p)
 }

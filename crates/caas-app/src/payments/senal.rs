@@ -38,6 +38,28 @@ pub async fn pay_senal(
     payer: &Account,
     input: &SenalIn,
 ) -> AppResult<Payment> {
+    pay_order(app, ctx, payer, input, PaymentKind::Senal).await
+}
+
+/// Pays the final payment (PAY-3/4) of an order awaiting it: same rules as
+/// the señal (key committed before the call, retries under the same key).
+#[tracing::instrument(skip_all, fields(order = %input.order_id, payer = %payer.id))]
+pub async fn pay_final(
+    app: &App,
+    ctx: &RequestContext,
+    payer: &Account,
+    input: &SenalIn,
+) -> AppResult<Payment> {
+    pay_order(app, ctx, payer, input, PaymentKind::Final).await
+}
+
+async fn pay_order(
+    app: &App,
+    ctx: &RequestContext,
+    payer: &Account,
+    input: &SenalIn,
+    kind: PaymentKind,
+) -> AppResult<Payment> {
     let method = input.payment_method.trim();
     if !(method.starts_with("tok_") || method.starts_with("pm_")) || method.len() > 255 {
         return Err(AppError::Invalid {
@@ -56,7 +78,12 @@ pub async fn pay_senal(
             "missing or malformed attempt key".into(),
         ));
     }
-    let key = format!("senal-{}-{attempt}", input.order_id);
+    let prefix = if kind == PaymentKind::Final {
+        "final"
+    } else {
+        "senal"
+    };
+    let key = format!("{prefix}-{}-{attempt}", input.order_id);
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let (order, channel) = match payer.role {
@@ -65,6 +92,13 @@ pub async fn pay_senal(
                 .await?,
             PaymentChannel::Online,
         ),
+        Role::Sales | Role::Admin | Role::DealerOps if kind == PaymentKind::Final => {
+            let o = tx.find_order(&input.order_id).await?;
+            let visible = o.filter(|o| {
+                payer.role == Role::Admin || payer.dealership_id.as_ref() == Some(&o.dealership_id)
+            });
+            (visible, PaymentChannel::Dealership)
+        }
         Role::Sales | Role::Admin => {
             let o = tx.find_order(&input.order_id).await?;
             let visible = o.filter(|o| {
@@ -78,17 +112,39 @@ pub async fn pay_senal(
     if let Some(existing) = tx.find_payment_by_key(&key).await? {
         return Ok(existing);
     }
-    if order.state != OrderState::SaleRegistered {
-        return Err(AppError::Conflict(
-            "the señal of this order is already paid".into(),
-        ));
-    }
+    let amount = match kind {
+        PaymentKind::Final => {
+            let terms = order
+                .final_payment
+                .as_ref()
+                .filter(|_| order.state == OrderState::AwaitingFinalPayment);
+            let Some(terms) = terms else {
+                return Err(AppError::Conflict(
+                    "no final payment is due for this order".into(),
+                ));
+            };
+            if app.clock.now() > terms.deadline {
+                return Err(AppError::Conflict(
+                    "the final-payment deadline has passed".into(),
+                ));
+            }
+            terms.amount
+        }
+        _ => {
+            if order.state != OrderState::SaleRegistered {
+                return Err(AppError::Conflict(
+                    "the señal of this order is already paid".into(),
+                ));
+            }
+            order.plan.senal
+        }
+    };
     let payment = Payment {
         id: PaymentId::new(),
         order_id: order.id.clone(),
         customer_id: order.customer_id.clone(),
-        kind: PaymentKind::Senal,
-        amount: order.plan.senal,
+        kind,
+        amount,
         state: PaymentState::Created,
         channel,
         started_by: payer.id.clone(),
@@ -105,7 +161,7 @@ pub async fn pay_senal(
         Ok(()) => {}
         Err(caas_domain::ports::StoreError::Conflict(_)) => {
             return Err(AppError::Conflict(
-                "a payment of this señal is already in progress or done".into(),
+                "a payment of this amount is already in progress or done".into(),
             ))
         }
         Err(e) => return Err(e.into()),
@@ -120,7 +176,7 @@ pub async fn pay_senal(
         ));
     }
     tx.append_audit(
-        &AuditEntry::new(now, payer.id.as_str(), "payment.senal_started")
+        &AuditEntry::new(now, payer.id.as_str(), if kind == PaymentKind::Final { "payment.final_started" } else { "payment.senal_started" })
             .subject(order.id.to_string())
             .details(serde_json::json!({"payment": payment.id, "amount": payment.amount, "channel": channel}))
             .context(ctx.request_id.clone(), ctx.ip.clone()),
@@ -167,9 +223,13 @@ async fn call_gateway(app: &App, p: &Payment) -> CallOutcome {
         payment_method: p.payment_method.clone(),
         capture_method: "automatic".into(),
         confirm: true,
-        description: format!("Señal / reservation deposit {}", p.order_id),
+        description: if p.kind == PaymentKind::Final {
+            format!("Final payment / pago final {}", p.order_id)
+        } else {
+            format!("Señal / reservation deposit {}", p.order_id)
+        },
         metadata: BTreeMap::from([
-            ("purpose".to_owned(), "senal".to_owned()),
+            ("purpose".to_owned(), p.kind.as_str().to_ascii_lowercase()),
             ("order_reference".to_owned(), p.order_id.to_string()),
             ("payment".to_owned(), p.id.to_string()),
         ]),

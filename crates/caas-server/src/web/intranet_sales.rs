@@ -216,6 +216,8 @@ fn sale_in(f: &FormData) -> (SaleIn, Vec<String>) {
         senal: f.get("senal"),
         currency: f.get("currency"),
         maintenance_included: f.checked("maintenance_included"),
+        birth_date: Some(f.get("birth_date")),
+        stock_vehicle_id: Some(f.get("stock_vehicle_id")),
     };
     (s, ticked)
 }

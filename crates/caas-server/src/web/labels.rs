@@ -35,6 +35,32 @@ pub fn order_state(s: OrderState, lang: Language) -> &'static str {
             "De camino al concesionario",
             "On the way to the dealership",
         ),
+        AwaitingFinalPayment => t(
+            lang,
+            "En el concesionario: pago final pendiente",
+            "At the dealership: final payment due",
+        ),
+        Paid => t(
+            lang,
+            "Pagado: matriculación en curso",
+            "Paid: registration under way",
+        ),
+        RegistrationIssue => t(lang, "Matriculación retrasada", "Registration delayed"),
+        Registered => t(lang, "Matriculado", "Registered"),
+        OutForDelivery => t(lang, "En reparto", "Out for delivery"),
+        ReturningToDealership => t(
+            lang,
+            "Volviendo al concesionario",
+            "Returning to the dealership",
+        ),
+        HeldAtDealership => t(
+            lang,
+            "Para recoger en el concesionario",
+            "Ready for collection at the dealership",
+        ),
+        Delivered => t(lang, "Entregado", "Delivered"),
+        Operational => t(lang, "Operativo", "Operational"),
+        ReservationLost => t(lang, "Reserva perdida", "Reservation lost"),
         Cancelled => t(lang, "Cancelado", "Cancelled"),
     }
 }
@@ -45,8 +71,18 @@ pub fn order_state_class(s: OrderState) -> &'static str {
     match s {
         SaleRegistered | Reserved => "badge-info",
         FactoryOrderPending => "badge-warn",
-        OrderRejected | Cancelled => "badge-err",
-        Ordered | InProduction | InTransitToDealership => "badge-ok",
+        OrderRejected | Cancelled | ReservationLost => "badge-err",
+        RegistrationIssue | ReturningToDealership | HeldAtDealership | AwaitingFinalPayment => {
+            "badge-warn"
+        }
+        Ordered
+        | InProduction
+        | InTransitToDealership
+        | Paid
+        | Registered
+        | OutForDelivery
+        | Delivered
+        | Operational => "badge-ok",
     }
 }
 
@@ -57,6 +93,68 @@ pub fn timeline_kind(kind: &str, lang: Language) -> String {
     }
     let s = match kind {
         "sale_registered" => t(lang, "Venta registrada", "Sale registered"),
+        "dealership_reception" => t(
+            lang,
+            "Recibido en el concesionario",
+            "Received at the dealership",
+        ),
+        "final_payment_captured" => t(lang, "Pago final cobrado", "Final payment captured"),
+        "final_payment_settled" => t(lang, "Pago final liquidado", "Final payment settled"),
+        "final_payment_reminder" => t(lang, "Recordatorio de pago final", "Final-payment reminder"),
+        "reservation_lost" => t(lang, "Reserva perdida", "Reservation lost"),
+        "registered" => t(lang, "Vehículo matriculado", "Vehicle registered"),
+        "registration_issue" => t(lang, "Matriculación rechazada", "Registration refused"),
+        "registration_resubmitted" => {
+            t(lang, "Matriculación reenviada", "Registration resubmitted")
+        }
+        "delivery_booked" => t(
+            lang,
+            "Entrega a domicilio reservada",
+            "Home delivery booked",
+        ),
+        "carrier.embarked" => t(
+            lang,
+            "Vehículo cargado para la entrega",
+            "Vehicle loaded for delivery",
+        ),
+        "carrier.arrived" => t(
+            lang,
+            "Transportista en tu domicilio",
+            "Carrier at your address",
+        ),
+        "carrier.delivery_attempted" => t(lang, "Intento de entrega", "Delivery attempt"),
+        "carrier.phone_contact" => t(lang, "Llamada del transportista", "Call from the carrier"),
+        "carrier.returned_to_dealership" => t(
+            lang,
+            "Devuelto al concesionario",
+            "Returned to the dealership",
+        ),
+        "carrier.received_at_dealership" | "return_received" => t(
+            lang,
+            "Recibido de vuelta en el concesionario",
+            "Received back at the dealership",
+        ),
+        "collected_at_dealership" => t(
+            lang,
+            "Recogido en el concesionario",
+            "Collected at the dealership",
+        ),
+        "redelivery_requested" => t(
+            lang,
+            "Nueva entrega a domicilio solicitada",
+            "New home delivery requested",
+        ),
+        "handover_check" => t(
+            lang,
+            "Opciones del plan comprobadas en el vehículo",
+            "Plan options checked on the vehicle",
+        ),
+        "app_linked" => t(
+            lang,
+            "App vinculada: vehículo operativo",
+            "App linked: vehicle operational",
+        ),
+        "app_link_failed" => t(lang, "No se pudo vincular la app", "App link failed"),
         "senal_paid" => t(lang, "Señal pagada", "Reservation deposit paid"),
         "payment_declined" => t(lang, "Pago rechazado", "Payment declined"),
         "factory_order_placed" => t(

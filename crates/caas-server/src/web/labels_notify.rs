@@ -22,6 +22,23 @@ pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
             "Vehicle available (final payment due)",
         ),
         NotificationKind::PaymentConfirmed => t(lang, "Pago confirmado", "Payment confirmed"),
+        NotificationKind::FinalPaymentReminder => {
+            t(lang, "Recordatorio de pago final", "Final-payment reminder")
+        }
+        NotificationKind::ReservationLost => t(lang, "Reserva perdida", "Reservation lost"),
+        NotificationKind::RegistrationDone => t(lang, "Matriculación hecha", "Registration done"),
+        NotificationKind::RegistrationDelayed => {
+            t(lang, "Matriculación retrasada", "Registration delayed")
+        }
+        NotificationKind::DeliveryScheduled => t(lang, "Entrega programada", "Delivery scheduled"),
+        NotificationKind::CollectAtDealership => t(
+            lang,
+            "Recoger en el concesionario",
+            "Collect at the dealership",
+        ),
+        NotificationKind::VehicleOperational => {
+            t(lang, "Vehículo operativo", "Vehicle operational")
+        }
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod factory;
 pub mod payments;
 pub mod sms;
+pub mod transport;
 
 use crate::error::ApiError;
 use crate::state::AppState;

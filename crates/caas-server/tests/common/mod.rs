@@ -31,6 +31,10 @@ pub struct SimUrls {
     pub payments: String,
     pub sms: String,
     pub push: String,
+    pub registry: String,
+    pub carrier: String,
+    /// Fleet simulator controls (vehicles over MQTT).
+    pub fleet: Option<String>,
 }
 
 impl Drop for TestApp {
@@ -43,14 +47,46 @@ impl Drop for TestApp {
 
 /// A test configuration: fast job polling, quiet logs.
 pub fn test_config(db_url: &str) -> Config {
-    Config {
+    let mut c = Config {
         bind: "127.0.0.1:0".into(),
         database_url: Secret::new(db_url),
         job_poll_ms: 50,
         log_level: "warn".into(),
         demo_seed: false,
         ..Config::default()
-    }
+    };
+    // CI runs the suite once with the embedded broker and once with Mosquitto.
+    // Without Mosquitto, one in-process broker per test binary stands in
+    // (rumqttd cannot be stopped, so apps share it instead of starting one each).
+    c.delivery.fleet_broker_url =
+        Some(std::env::var("CAAS_TEST_MQTT_URL").unwrap_or_else(|_| shared_broker_url()));
+    c.delivery.fleet_client_id = format!("caas-platform-test-{}", uuid_like());
+    c
+}
+
+fn shared_broker_url() -> String {
+    static BROKER: std::sync::OnceLock<caas_fleet::broker::EmbeddedBroker> =
+        std::sync::OnceLock::new();
+    BROKER
+        .get_or_init(|| {
+            caas_fleet::broker::EmbeddedBroker::start("127.0.0.1:0".parse().unwrap())
+                .expect("embedded broker")
+        })
+        .url()
+}
+
+fn uuid_like() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let t = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!(
+        "{}-{t}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -74,6 +110,9 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Cloc
         payments: s.payments_url.clone(),
         sms: s.sms_url.clone(),
         push: s.push_url.clone(),
+        registry: s.registry_url.clone(),
+        carrier: s.carrier_url.clone(),
+        fleet: application.fleet().and_then(|f| f.sim_url.clone()),
     });
     let admin = application
         .initial_admin

@@ -32,6 +32,8 @@ pub fn valid_sale(email: &str, name: &str) -> caas_app::sales::SaleIn {
         senal: "1500.00".into(),
         currency: "EUR".into(),
         maintenance_included: true,
+        birth_date: Some("1988-07-02".into()),
+        stock_vehicle_id: None,
     }
 }
 

@@ -25,6 +25,13 @@ pub async fn seller(t: &TestApp, email: &str) -> String {
     )
     .await
     .unwrap();
+    {
+        let mut tx = t.app.store.begin().await.unwrap();
+        tx.update_dealership_details(&d.id, "Calle de Serrano 50, 28001 Madrid", "L-V 9:00-20:00")
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
     let input = NewStaff {
         email: email.into(),
         name: "Vera Vendedora".into(),
@@ -45,7 +52,8 @@ pub fn sale_body(email: &str, phone: &str) -> Value {
         "address_line1": "Calle de Alcalá 100", "address_postal_code": "28009", "address_locality": "Madrid", "address_country": "ES",
         "delivery_line1": "Calle de Alcalá 100", "delivery_postal_code": "28009", "delivery_locality": "Madrid", "delivery_country": "ES",
         "platform_code": "SUV-E-26", "option_codes": ["HEAT_PUMP", "DRIVER_ASSIST"],
-        "vehicle_price": "52900.00", "senal": "2000.00", "currency": "EUR", "maintenance_included": true
+        "vehicle_price": "52900.00", "senal": "2000.00", "currency": "EUR", "maintenance_included": true,
+        "birth_date": "1988-07-02"
     })
 }
 

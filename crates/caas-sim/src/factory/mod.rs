@@ -39,6 +39,10 @@ pub struct FactorySimConfig {
     /// Milliseconds between milestones of the accelerated timeline.
     #[arg(long = "step-ms", env = "FACTORY_STEP_MS", default_value_t = 10_000)]
     pub step_ms: u64,
+    /// Fleet simulator controls (`http://…`): each completed vehicle is
+    /// added there with its plan options enabled, as a built car would be.
+    #[arg(long = "fleet-control-url", env = "FACTORY_FLEET_CONTROL_URL")]
+    pub fleet_control_url: Option<String>,
     /// Divides the webhook retry schedule (1.0 = contract timing).
     #[arg(
         long = "retry-speedup",
@@ -57,6 +61,7 @@ impl FactorySimConfig {
             webhook_url,
             step_ms: 10_000,
             retry_speedup: 1.0,
+            fleet_control_url: None,
         }
     }
 

@@ -209,6 +209,19 @@ fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value> {
         }
         Step::Complete => {
             order.vin = Some(vin());
+            if let (Some(url), Some(v)) = (core.cfg.fleet_control_url.clone(), order.vin.clone()) {
+                let body = json!({"vin": v, "enabled": order.option_codes, "online": true});
+                tokio::spawn(async move {
+                    let sent = reqwest::Client::new()
+                        .post(format!("{url}/_sim/vehicles"))
+                        .json(&body)
+                        .send()
+                        .await;
+                    if let Err(e) = sent {
+                        tracing::warn!(%e, "fleet simulator did not take the new vehicle");
+                    }
+                });
+            }
             order.estimate = today();
             emit(
                 core,

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod delivery;
 pub mod me;
 pub mod notifications;
 pub mod orders;

@@ -40,6 +40,58 @@ pub struct OrderOut {
     pub vin: Option<String>,
     /// Registration time.
     pub created_at: String,
+    /// Delivery half: vehicle, final-payment terms, reception, registration
+    /// (plate), home delivery with its attempts, app link.
+    #[schema(value_type = Object)]
+    pub delivery: Value,
+}
+
+/// A vehicle (stock list, expediente).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VehicleOut {
+    /// `veh_…`.
+    pub id: String,
+    /// VIN.
+    pub vin: String,
+    /// Plataforma base.
+    pub platform_code: String,
+    /// Options built in.
+    pub option_codes: Vec<String>,
+    /// Dealership holding it.
+    pub dealership_id: String,
+    /// `ASSIGNED` or `SIN_ASIGNAR`.
+    pub status: String,
+    /// Plate once registered.
+    pub plate_number: Option<String>,
+    /// Keys not revoked.
+    pub live_keys: usize,
+    /// History (kept across owners).
+    #[schema(value_type = Object)]
+    pub history: Value,
+    /// Latest state reported by the car, presence.
+    #[schema(value_type = Object)]
+    pub connectivity: Value,
+}
+
+impl From<&caas_domain::vehicle::Vehicle> for VehicleOut {
+    fn from(v: &caas_domain::vehicle::Vehicle) -> Self {
+        Self {
+            id: v.id.to_string(),
+            vin: v.vin.clone(),
+            platform_code: v.platform_code.clone(),
+            option_codes: v.option_codes.clone(),
+            dealership_id: v.dealership_id.to_string(),
+            status: if v.is_stock() {
+                "SIN_ASIGNAR".into()
+            } else {
+                "ASSIGNED".into()
+            },
+            plate_number: v.plate_number.clone(),
+            live_keys: v.live_keys().count(),
+            history: json!(v.history),
+            connectivity: json!({"presence": v.presence, "presence_at": v.presence_at, "state": v.last_state}),
+        }
+    }
 }
 
 fn money(m: caas_domain::money::Money) -> Value {
@@ -63,6 +115,14 @@ impl From<&Order> for OrderOut {
             estimated_completion_date: o.factory.estimated_completion_date.map(|d| d.to_string()),
             vin: o.factory.vin.clone(),
             created_at: o.created_at.to_rfc3339(),
+            delivery: json!({
+                "vehicle_id": o.vehicle_id, "from_stock": o.from_stock,
+                "final_payment": o.final_payment, "reception": o.reception,
+                "registration": o.registration, "home": o.home,
+                "app_link": {"key_id": o.app_link.key_id, "attempts": o.app_link.attempts,
+                             "last_error": o.app_link.last_error, "linked_at": o.app_link.linked_at,
+                             "pending": o.app_link.pending_command.is_some()},
+            }),
         }
     }
 }

@@ -1,0 +1,80 @@
+//! What vehicles publish, made durable: the latest state report (applied
+//! only with a higher `seq`) and presence of each known vehicle. Replies
+//! are matched to commands by the link itself; here they are only logged.
+
+use crate::App;
+use async_trait::async_trait;
+use caas_domain::fleet::{FleetEventSink, FleetReply, Presence, SinkError, StateReport};
+use chrono::{DateTime, Utc};
+
+/// The application's [`FleetEventSink`].
+pub struct AppFleetSink {
+    app: App,
+}
+
+impl AppFleetSink {
+    /// A sink writing through `app`.
+    pub fn new(app: App) -> Self {
+        Self { app }
+    }
+}
+
+fn sink_err(e: impl std::fmt::Display) -> SinkError {
+    SinkError(e.to_string())
+}
+
+#[async_trait]
+impl FleetEventSink for AppFleetSink {
+    async fn state_report(&self, vin: &str, report: StateReport) -> Result<(), SinkError> {
+        if report.vin != vin {
+            tracing::warn!(vin, report_vin = %report.vin, "state report VIN differs from its topic; topic wins");
+        }
+        let now = self.app.clock.now();
+        let mut tx = self.app.store.begin().await.map_err(sink_err)?;
+        let Some(mut v) = tx.find_vehicle_by_vin(vin).await.map_err(sink_err)? else {
+            return Ok(());
+        };
+        let mut report = report;
+        report.vin = vin.to_owned();
+        if !v.apply_state(report) {
+            return Ok(());
+        }
+        v.version += 1;
+        v.updated_at = now;
+        if !tx.update_vehicle(&v).await.map_err(sink_err)? {
+            return Err(SinkError("vehicle changed meanwhile".into()));
+        }
+        tx.commit().await.map_err(sink_err)?;
+        Ok(())
+    }
+
+    async fn presence(
+        &self,
+        vin: &str,
+        presence: Presence,
+        received_at: DateTime<Utc>,
+    ) -> Result<(), SinkError> {
+        let mut tx = self.app.store.begin().await.map_err(sink_err)?;
+        let Some(mut v) = tx.find_vehicle_by_vin(vin).await.map_err(sink_err)? else {
+            return Ok(());
+        };
+        let at = presence.at.unwrap_or(received_at);
+        if v.presence_at.is_some_and(|p| p > at) {
+            return Ok(());
+        }
+        v.presence = Some(presence);
+        v.presence_at = Some(at);
+        v.version += 1;
+        v.updated_at = received_at;
+        if !tx.update_vehicle(&v).await.map_err(sink_err)? {
+            return Err(SinkError("vehicle changed meanwhile".into()));
+        }
+        tx.commit().await.map_err(sink_err)?;
+        Ok(())
+    }
+
+    async fn reply(&self, vin: &str, reply: FleetReply) -> Result<(), SinkError> {
+        tracing::info!(vin, command_id = %reply.command_id, kind = %reply.kind, status = reply.status.as_str(), "fleet reply");
+        Ok(())
+    }
+}

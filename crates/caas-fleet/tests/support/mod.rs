@@ -1,0 +1,156 @@
+//! Raw MQTT clients for the tests (standing in for vehicles and for other
+//! publishers), on top of `caas_fleet::testing` (brokers, recording sink).
+
+#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
+
+use caas_domain::fleet::FleetReply;
+use chrono::Utc;
+use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, NetworkOptions, Packet, QoS};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub use caas_fleet::testing::*;
+
+/// Raw rumqttc options for a test client (TCP_NODELAY on).
+pub fn options(url: &str, client_id: &str, clean: bool, keep_alive_secs: u64) -> MqttOptions {
+    let (host, port) = caas_fleet::parse_broker_url(url).unwrap();
+    let mut o = MqttOptions::new(client_id, host, port);
+    o.set_clean_session(clean)
+        .set_keep_alive(Duration::from_secs(keep_alive_secs))
+        .set_max_packet_size(256 * 1024, 256 * 1024);
+    o
+}
+
+/// Connects and returns the client and its event loop, polled until ConnAck.
+pub async fn connect(opts: MqttOptions) -> (AsyncClient, EventLoop) {
+    let (client, mut el) = AsyncClient::new(opts, 100);
+    let mut net = NetworkOptions::new();
+    net.set_tcp_nodelay(true);
+    el.set_network_options(net);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => return (client, el),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("connect failed: {e}"),
+            Err(_) => panic!("connect timed out"),
+        }
+    }
+}
+
+/// Polls `el` until `want` matches an incoming publish or `timeout`; returns
+/// the publishes seen (topic, payload, retain) in order.
+pub async fn collect(
+    el: &mut EventLoop,
+    timeout: Duration,
+    mut done: impl FnMut(&[(String, Vec<u8>, bool)]) -> bool,
+) -> Vec<(String, Vec<u8>, bool)> {
+    let mut got = Vec::new();
+    let deadline = tokio::time::Instant::now() + timeout;
+    while !done(&got) {
+        match tokio::time::timeout_at(deadline, el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
+                got.push((p.topic.clone(), p.payload.to_vec(), p.retain))
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => panic!("connection error: {e}"),
+            Err(_) => break,
+        }
+    }
+    got
+}
+
+/// Drives an event loop in the background (for clients that only publish).
+pub fn spawn_poll(mut el: EventLoop) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move { while el.poll().await.is_ok() {} })
+}
+
+/// Publishes and waits until the event loop flushed it (QoS 1 PubAck seen).
+pub async fn publish_now(url: &str, topic: &str, payload: &[u8], retain: bool) {
+    let id = format!("pub-{}", uuid::Uuid::new_v4().simple());
+    let (client, mut el) = connect(options(url, &id, true, 5)).await;
+    client
+        .publish(topic, QoS::AtLeastOnce, retain, payload.to_vec())
+        .await
+        .unwrap();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        match tokio::time::timeout_at(deadline, el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::PubAck(_)))) => break,
+            Ok(Ok(_)) => {}
+            other => panic!("publish failed: {other:?}"),
+        }
+    }
+    client.disconnect().await.unwrap();
+    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
+}
+
+/// How a hand-written test vehicle answers one command.
+pub type Responder =
+    Arc<dyn Fn(&caas_domain::fleet::FleetCommand) -> Vec<FleetReply> + Send + Sync>;
+
+/// A tiny hand-written vehicle: subscribes to its commands and publishes
+/// what the responder returns on its replies topic.
+pub struct TestVehicle {
+    pub received: Arc<Mutex<Vec<caas_domain::fleet::FleetCommand>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl TestVehicle {
+    /// Connects (clean session), subscribes, and returns once subscribed.
+    pub async fn start(url: &str, vin: &str, responder: Responder) -> Self {
+        let (client, mut el) = connect(options(url, vin, true, 5)).await;
+        client
+            .subscribe(format!("fleet/v1/{vin}/commands"), QoS::AtLeastOnce)
+            .await
+            .unwrap();
+        loop {
+            match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
+                Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => break,
+                Ok(Ok(_)) => {}
+                other => panic!("vehicle subscribe failed: {other:?}"),
+            }
+        }
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&received);
+        let replies = format!("fleet/v1/{vin}/replies");
+        let task = tokio::spawn(async move {
+            while let Ok(ev) = el.poll().await {
+                let Event::Incoming(Packet::Publish(p)) = ev else {
+                    continue;
+                };
+                let Ok(cmd) = serde_json::from_slice(&p.payload) else {
+                    continue;
+                };
+                seen.lock().unwrap().push(cmd);
+                let cmd = seen.lock().unwrap().last().cloned().unwrap();
+                for reply in responder(&cmd) {
+                    let body = serde_json::to_vec(&reply).unwrap();
+                    let _ = client.try_publish(&replies, QoS::AtLeastOnce, false, body);
+                }
+            }
+        });
+        Self { received, task }
+    }
+}
+
+impl Drop for TestVehicle {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// A reply to `cmd` with `status` (and `result`).
+pub fn reply_to(
+    cmd: &caas_domain::fleet::FleetCommand,
+    status: caas_domain::fleet::ReplyStatus,
+    result: Option<serde_json::Value>,
+) -> FleetReply {
+    FleetReply {
+        command_id: cmd.command_id.clone(),
+        kind: cmd.kind.clone(),
+        status,
+        at: Utc::now(),
+        error: None,
+        result,
+    }
+}

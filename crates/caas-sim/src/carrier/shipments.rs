@@ -1,0 +1,187 @@
+//! Carrier API handlers on existing shipments: fetch, the per-shipment event
+//! listing, platform cancellation (only while `booked`) and platform
+//! reschedules (no webhook is sent for them).
+
+use super::api::{begin, shipment_not_found, validation_failed};
+use super::state::{status, Core};
+use super::validate::{shifted, window_ok};
+use crate::common::http::{json_response, parse_json, parse_json_value_or_null, ApiError};
+use crate::common::idempotency::{key_from_headers, required_key, IdempotencyGuard};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use caas_domain::partners_delivery::TimeWindow;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use std::sync::Arc;
+
+/// Statuses in which the delivery window may still change.
+pub const RESCHEDULABLE: [&str; 4] = [
+    status::BOOKED,
+    status::EMBARKED,
+    status::ATTEMPT_FAILED,
+    status::AWAITING_REDELIVERY,
+];
+
+/// `GET /v1/shipments/{id}`.
+pub(super) async fn fetch(
+    State(core): State<Arc<Core>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let shipment = core
+        .shipment_json(&id)
+        .ok_or_else(|| shipment_not_found(&id))?;
+    Ok(json_response(StatusCode::OK, &shipment))
+}
+
+/// `GET /v1/shipments/{id}/events`: every event recorded, in sequence order.
+pub(super) async fn events(
+    State(core): State<Arc<Core>>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let inner = core.lock();
+    let s = inner
+        .shipments
+        .get(&id)
+        .ok_or_else(|| shipment_not_found(&id))?;
+    Ok(json_response(StatusCode::OK, &json!({ "data": s.events })))
+}
+
+/// Completes through the idempotency guard when there is one.
+fn finish(guard: Option<IdempotencyGuard>, outcome: Result<Value, ApiError>) -> Response {
+    match (guard, outcome) {
+        (Some(g), Ok(body)) => g.complete(StatusCode::OK, body),
+        (Some(g), Err(err)) => g.complete_error(err),
+        (None, Ok(body)) => json_response(StatusCode::OK, &body),
+        (None, Err(err)) => err.into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+struct CancelBody {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /v1/shipments/{id}/cancel` (Idempotency-Key optional, body optional).
+pub(super) async fn cancel(
+    State(core): State<Arc<Core>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = key_from_headers(&headers)?;
+    let value = parse_json_value_or_null(&body)?;
+    let req: CancelBody = match &value {
+        Value::Null => CancelBody { reason: None },
+        v => serde_json::from_value(v.clone())
+            .map_err(|e| ApiError::invalid_request(format!("Invalid cancel request: {e}")))?,
+    };
+    tracing::info!(shipment_id = %id, reason = ?req.reason, "cancel requested");
+    let guard = match key {
+        Some(key) => {
+            let path = format!("/v1/shipments/{id}/cancel");
+            match begin(&core, &headers, &key, &path, &value) {
+                Ok(g) => Some(g),
+                Err(resp) => return Ok(*resp),
+            }
+        }
+        None => None,
+    };
+    Ok(finish(guard, cancel_shipment(&core, &id)))
+}
+
+fn cancel_shipment(core: &Core, id: &str) -> Result<Value, ApiError> {
+    let mut inner = core.lock();
+    let s = inner
+        .shipments
+        .get_mut(id)
+        .ok_or_else(|| shipment_not_found(id))?;
+    match s.status {
+        status::CANCELLED => Ok(s.to_json()),
+        status::BOOKED => {
+            s.status = status::CANCELLED;
+            s.steps.clear();
+            s.updated_at = chrono::Utc::now();
+            Ok(s.to_json())
+        }
+        other => Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "shipment_not_cancellable",
+            format!("Shipment is {other}; only booked shipments can be cancelled"),
+        )
+        .with_details(json!({ "status": other }))),
+    }
+}
+
+#[derive(Deserialize)]
+struct RescheduleBody {
+    delivery_window: TimeWindow,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// `POST /v1/shipments/{id}/reschedule` (Idempotency-Key required).
+pub(super) async fn reschedule(
+    State(core): State<Arc<Core>>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let key = required_key(&headers)?;
+    let value: Value = parse_json(&body)?;
+    let req: RescheduleBody = serde_json::from_value(value.clone())
+        .map_err(|e| ApiError::invalid_request(format!("Invalid reschedule request: {e}")))?;
+    tracing::info!(shipment_id = %id, reason = ?req.reason, "reschedule requested");
+    let path = format!("/v1/shipments/{id}/reschedule");
+    let guard = match begin(&core, &headers, &key, &path, &value) {
+        Ok(g) => g,
+        Err(resp) => return Ok(*resp),
+    };
+    Ok(finish(
+        Some(guard),
+        reschedule_shipment(&core, &id, &req.delivery_window),
+    ))
+}
+
+fn reschedule_shipment(core: &Core, id: &str, window: &TimeWindow) -> Result<Value, ApiError> {
+    let mut inner = core.lock();
+    let refuse_window = inner.scenario.window_not_available_next > 0;
+    let s = inner
+        .shipments
+        .get_mut(id)
+        .ok_or_else(|| shipment_not_found(id))?;
+    if !RESCHEDULABLE.contains(&s.status) {
+        return Err(ApiError::new(
+            StatusCode::CONFLICT,
+            "shipment_not_reschedulable",
+            format!(
+                "Shipment is {}; the delivery window can no longer change",
+                s.status
+            ),
+        )
+        .with_details(json!({ "status": s.status })));
+    }
+    if !window_ok(window) {
+        let found = vec![json!({"code": "invalid_window", "field": "delivery_window"})];
+        return Err(validation_failed(found));
+    }
+    if refuse_window {
+        inner.scenario.window_not_available_next -= 1;
+        let alternatives: Vec<Value> = [1, 2]
+            .iter()
+            .map(|d| super::state::window_json(&shifted(window, *d)))
+            .collect();
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "window_not_available",
+            "The carrier has no capacity in this window",
+        )
+        .with_details(json!({ "alternatives": alternatives })));
+    }
+    s.planned_delivery = window.clone();
+    s.rescheduled_after_attempt = s.status == status::ATTEMPT_FAILED;
+    s.updated_at = chrono::Utc::now();
+    Ok(s.to_json())
+}
