@@ -114,6 +114,10 @@ pub struct Msg {
     pub saved: &'static str,
     /// Strings of the order pages.
     pub o: &'static crate::web::i18n_orders::OrderMsg,
+    /// Strings of the intranet delivery pages.
+    pub d: &'static crate::web::i18n_delivery::DeliveryMsg,
+    /// Strings of the customer delivery and vehicle pages.
+    pub v: &'static crate::web::i18n_vehicle::VehicleMsg,
 }
 
 /// Spanish.
@@ -224,6 +228,8 @@ pub static ES: Msg = Msg {
     go_home: "Ir al inicio",
     saved: "Guardado.",
     o: &crate::web::i18n_orders::ES,
+    d: &crate::web::i18n_delivery::ES,
+    v: &crate::web::i18n_vehicle::ES,
 };
 
 /// English.
@@ -334,6 +340,8 @@ pub static EN: Msg = Msg {
     go_home: "Go to the start page",
     saved: "Saved.",
     o: &crate::web::i18n_orders::EN,
+    d: &crate::web::i18n_delivery::EN,
+    v: &crate::web::i18n_vehicle::EN,
 };
 
 impl Msg {

@@ -5,15 +5,20 @@ pub mod account;
 pub mod activation;
 pub mod cookies;
 pub mod expediente;
+pub mod final_payment;
 pub mod forms;
 pub mod home;
 pub mod i18n;
+pub mod i18n_delivery;
 pub mod i18n_orders;
+pub mod i18n_vehicle;
 pub mod inbox;
 pub mod intranet_actions;
 pub mod intranet_alerts;
+pub mod intranet_delivery;
 pub mod intranet_orders;
 pub mod intranet_sales;
+pub mod intranet_stock;
 pub mod labels;
 pub mod labels_notify;
 pub mod login;
@@ -32,6 +37,7 @@ pub mod render;
 pub mod senal;
 pub mod timeline;
 pub mod tracker;
+pub mod vehicle;
 
 /// A redirect target is kept only if it is a local path (no open redirects).
 pub fn safe_next(next: &str) -> Option<&str> {

@@ -1,0 +1,8 @@
+//! Customer final-payment page (to be built).
+
+use crate::routes::RouteDef;
+
+/// Routes of these pages.
+pub fn routes() -> Vec<RouteDef> {
+    vec![]
+}

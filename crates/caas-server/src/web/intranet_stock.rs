@@ -1,0 +1,8 @@
+//! Intranet stock and work queues (to be built).
+
+use crate::routes::RouteDef;
+
+/// Routes of these pages.
+pub fn routes() -> Vec<RouteDef> {
+    vec![]
+}
