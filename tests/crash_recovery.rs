@@ -5,42 +5,11 @@
 
 use caas_domain::job::JobState;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_caas");
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn caas(db: &str, args: &[&str]) -> String {
-    let out = Command::new(BIN)
-        .args(args)
-        .env("CAAS_DATABASE_URL", db)
-        .env("CAAS_CONFIG", "/nonexistent.toml")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "caas {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
+mod crash_support;
+use crash_support::{caas, free_port, Killed, BIN};
 
 fn serve(db: &str, smtp_port: u16) -> Killed {
     Killed(
