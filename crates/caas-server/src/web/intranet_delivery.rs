@@ -1,8 +1,294 @@
-//! Intranet delivery actions on one order (to be built).
+//! Delivery actions on one order from the intranet (DLV-1..8, PAY-3..5,
+//! REG-4): reception at the dealership, the final payment taken at the
+//! desk, the customer's inability to pay, the registration fix, the return
+//! reception, the pickup with its identity check and a new home delivery.
+//! Each is a small POST form on the order page; the use case checks the
+//! role, the dealership and the state. A refusal re-renders the order page
+//! with a readable message; success redirects with a notice.
 
-use crate::routes::RouteDef;
+#[path = "intranet_delivery_view.rs"]
+pub mod view;
 
-/// Routes of these pages.
+use crate::error::WebError;
+use crate::extract::viewer::WebUser;
+use crate::routes::{def, Access, RouteDef, Surface, STAFF};
+use crate::state::AppState;
+use crate::web::forms::{field_errors, FormData};
+use crate::web::i18n::Msg;
+use crate::web::intranet_orders::{order_id, order_page, Extras};
+use crate::web::render::FormErrors;
+use crate::web::senal::{outcome, SenalOutcome};
+use axum::extract::{Path, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{post, MethodRouter};
+use caas_app::delivery::registration::{resubmit_registration, RegistrationFix};
+use caas_app::delivery::staff_actions::{
+    record_pickup, record_return_reception, request_redelivery, PickupIn,
+};
+use caas_app::delivery::stock::{record_cannot_pay, record_reception};
+use caas_app::payments::senal::{pay_final, SenalIn};
+use caas_app::AppError;
+use caas_domain::ids::OrderId;
+use caas_domain::order::Order;
+use view::DeliveryExtras;
+
+fn staff_post(path: &'static str, h: MethodRouter<AppState>) -> RouteDef {
+    def(Method::POST, path, Surface::Web, Access::Roles(STAFF), h)
+}
+
+/// Routes of these actions.
 pub fn routes() -> Vec<RouteDef> {
-    vec![]
+    vec![
+        staff_post(
+            "/intranet/orders/{order_id}/reception",
+            post(reception_post),
+        ),
+        staff_post(
+            "/intranet/orders/{order_id}/final-payment",
+            post(final_payment_post),
+        ),
+        staff_post(
+            "/intranet/orders/{order_id}/cannot-pay",
+            post(cannot_pay_post),
+        ),
+        staff_post(
+            "/intranet/orders/{order_id}/registration",
+            post(registration_post),
+        ),
+        staff_post(
+            "/intranet/orders/{order_id}/return-reception",
+            post(return_reception_post),
+        ),
+        staff_post("/intranet/orders/{order_id}/pickup", post(pickup_post)),
+        staff_post(
+            "/intranet/orders/{order_id}/redelivery",
+            post(redelivery_post),
+        ),
+    ]
+}
+
+fn back(id: &OrderId, notice: &str) -> Response {
+    Redirect::to(&format!("/intranet/orders/{id}?n={notice}")).into_response()
+}
+
+fn invalid(field: &str, message: &str) -> AppError {
+    AppError::Invalid {
+        field: field.into(),
+        message: message.into(),
+    }
+}
+
+fn optional(f: &FormData, name: &str) -> Option<String> {
+    Some(f.get(name).trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+/// The order page again with the refusal of a delivery action; errors that
+/// are not the user's to fix (not found, forbidden, internal) pass through.
+async fn again(
+    state: &AppState,
+    user: &WebUser,
+    id: &OrderId,
+    e: AppError,
+    entered: FormData,
+) -> Result<Response, AppError> {
+    let (status, error, errors) = match &e {
+        AppError::Invalid { .. } | AppError::InvalidFields(_) => {
+            let errors = field_errors(&e).unwrap_or_default();
+            let text = errors
+                .0
+                .iter()
+                .map(|(_, m)| m.as_str())
+                .collect::<Vec<_>>()
+                .join("; ");
+            (StatusCode::UNPROCESSABLE_ENTITY, text, errors)
+        }
+        AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone(), FormErrors::default()),
+        AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), FormErrors::default()),
+        _ => return Err(e),
+    };
+    refused(state, user, id, status, error, errors, entered).await
+}
+
+/// The order page with a delivery form's error and the values entered.
+async fn refused(
+    state: &AppState,
+    user: &WebUser,
+    id: &OrderId,
+    status: StatusCode,
+    error: String,
+    errors: FormErrors,
+    entered: FormData,
+) -> Result<Response, AppError> {
+    let delivery = DeliveryExtras {
+        error,
+        errors,
+        entered,
+    };
+    let extras = Extras {
+        delivery,
+        ..Extras::default()
+    };
+    order_page(state, user, id, status, extras).await
+}
+
+/// Runs one action and answers: redirect with `key`, or the page again.
+async fn answer(
+    state: &AppState,
+    user: &WebUser,
+    id: &OrderId,
+    r: Result<Order, AppError>,
+    key: &str,
+    f: FormData,
+) -> Result<Response, AppError> {
+    match r {
+        Ok(_) => Ok(back(id, key)),
+        Err(e) => again(state, user, id, e, f).await,
+    }
+}
+
+async fn reception_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let r = record_reception(
+            &state.app,
+            &user.viewer.ctx,
+            &user.account,
+            &id,
+            optional(&f, "notes"),
+        )
+        .await;
+        answer(&state, &user, &id, r, "received", f).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn final_payment_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let mut method = f.get("payment_method");
+        if method.trim().is_empty() {
+            method = f.get("test_token");
+        }
+        let input = SenalIn {
+            order_id: id.clone(),
+            payment_method: method,
+            attempt_key: f.get("attempt_key"),
+        };
+        let r = pay_final(&state.app, &user.viewer.ctx, &user.account, &input).await;
+        match outcome(r, lang)? {
+            SenalOutcome::Done("senal_paid") => Ok(back(&id, "final_paid")),
+            SenalOutcome::Done(_) => Ok(back(&id, "final_processing")),
+            SenalOutcome::Again(code, error) => {
+                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+                refused(&state, &user, &id, status, error, FormErrors::default(), f).await
+            }
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn cannot_pay_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        if !f.checked("confirm") {
+            let e = invalid("confirm", Msg::for_lang(lang).d.confirm_required);
+            return again(&state, &user, &id, e, f).await;
+        }
+        let reason = f.get("reason");
+        let r = record_cannot_pay(&state.app, &user.viewer.ctx, &user.account, &id, &reason).await;
+        answer(&state, &user, &id, r, "cannot_pay", f).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn registration_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let fix = RegistrationFix {
+            birth_date: optional(&f, "birth_date"),
+            customer_name: optional(&f, "customer_name"),
+            document_number: optional(&f, "document_number"),
+        };
+        let r = resubmit_registration(&state.app, &user.viewer.ctx, &user.account, &id, &fix).await;
+        answer(&state, &user, &id, r, "registration_resubmitted", f).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn return_reception_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let (ctx, staff) = (&user.viewer.ctx, &user.account);
+        let r = record_return_reception(&state.app, ctx, staff, &id, optional(&f, "notes")).await;
+        answer(&state, &user, &id, r, "return_received", f).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn pickup_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let input = PickupIn {
+            receiver_name: f.get("receiver_name"),
+            document_number: f.get("document_number"),
+        };
+        if input.receiver_name.trim().is_empty() {
+            let e = invalid("receiver_name", Msg::for_lang(lang).d.receiver_required);
+            return again(&state, &user, &id, e, f).await;
+        }
+        let r = record_pickup(&state.app, &user.viewer.ctx, &user.account, &id, &input).await;
+        answer(&state, &user, &id, r, "picked_up", f).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+async fn redelivery_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let r = request_redelivery(&state.app, &user.viewer.ctx, &user.account, &id).await;
+        answer(&state, &user, &id, r, "redelivery", FormData::default()).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
 }

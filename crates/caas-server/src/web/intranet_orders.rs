@@ -7,6 +7,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
+use crate::web::intranet_delivery::view::{delivery_view, DeliveryExtras, DeliveryView};
 use crate::web::labels;
 use crate::web::render::{render, render_status, when, Page};
 use crate::web::senal::{notice, SenalForm};
@@ -124,6 +125,7 @@ struct OrderPage {
     resubmit: Option<Vec<OptionChoice>>,
     can_cancel: bool,
     action_error: String,
+    dlv: DeliveryView,
 }
 
 /// What a re-rendered order page carries besides the order.
@@ -139,6 +141,8 @@ pub struct Extras {
     pub action_error: String,
     /// Options chosen in a refused resubmission.
     pub chosen: Option<Vec<String>>,
+    /// What the delivery section re-renders with.
+    pub delivery: DeliveryExtras,
 }
 
 fn can_act(a: &Account) -> bool {
@@ -200,51 +204,57 @@ pub async fn order_page(
     } else {
         None
     };
-    let page = OrderPage {
-        p: Page::new(
-            &user.viewer,
-            m.o.order_title,
-            &format!("/intranet/orders/{id}"),
-        )
-        .with_notice(extras.notice.as_deref().and_then(|n| notice(n, lang))),
-        customer: vec![
-            (m.name, c.name.clone()),
-            (m.email, c.email.clone()),
-            (
-                m.o.phone,
-                c.phone
-                    .as_ref()
-                    .map(|p| p.as_str().to_owned())
-                    .unwrap_or_default(),
-            ),
-            (
-                m.o.document,
-                format!("{} {}", c.document.kind.as_str(), c.document.number),
-            ),
-            (m.o.home_address, addr(&c.address)),
-        ],
-        delivery: addr(&order.delivery),
-        factory_order_id: order.factory.factory_order_id.clone().unwrap_or_default(),
-        factory_status: order.factory.status.clone().unwrap_or_default(),
-        factory_attempts: order.factory.attempts,
-        factory_error: order.factory.last_error.clone().unwrap_or_default(),
-        violations: order
-            .factory
-            .violations
-            .iter()
-            .map(|v| labels::violation(v, lang))
-            .collect(),
-        senal,
-        resubmit,
-        can_cancel: act
-            && matches!(
-                order.state,
-                OrderState::SaleRegistered | OrderState::OrderRejected
+    let dev = !state.secure_cookies;
+    let dlv = delivery_view(&x, &user.account, lang, dev, extras.delivery);
+    let page =
+        OrderPage {
+            p: Page::new(
+                &user.viewer,
+                m.o.order_title,
+                &format!("/intranet/orders/{id}"),
             )
-            && !x.payments.iter().any(|p| p.state.is_paid()),
-        action_error: extras.action_error,
-        o,
-    };
+            .with_notice(extras.notice.as_deref().and_then(|n| {
+                notice(n, lang).or_else(|| crate::web::i18n_delivery::notice(n, lang))
+            })),
+            customer: vec![
+                (m.name, c.name.clone()),
+                (m.email, c.email.clone()),
+                (
+                    m.o.phone,
+                    c.phone
+                        .as_ref()
+                        .map(|p| p.as_str().to_owned())
+                        .unwrap_or_default(),
+                ),
+                (
+                    m.o.document,
+                    format!("{} {}", c.document.kind.as_str(), c.document.number),
+                ),
+                (m.o.home_address, addr(&c.address)),
+            ],
+            delivery: addr(&order.delivery),
+            factory_order_id: order.factory.factory_order_id.clone().unwrap_or_default(),
+            factory_status: order.factory.status.clone().unwrap_or_default(),
+            factory_attempts: order.factory.attempts,
+            factory_error: order.factory.last_error.clone().unwrap_or_default(),
+            violations: order
+                .factory
+                .violations
+                .iter()
+                .map(|v| labels::violation(v, lang))
+                .collect(),
+            senal,
+            resubmit,
+            can_cancel: act
+                && matches!(
+                    order.state,
+                    OrderState::SaleRegistered | OrderState::OrderRejected
+                )
+                && !x.payments.iter().any(|p| p.state.is_paid()),
+            action_error: extras.action_error,
+            dlv,
+            o,
+        };
     Ok(render_status(status, &page))
 }
 

@@ -1,6 +1,8 @@
 //! `/intranet/sales/new`: a sales employee registers a closed sale (SALE-1..5).
 //! Every invalid field is shown next to itself at once, with the entered
-//! values kept; a valid sale leads to its order page.
+//! values kept; a valid sale leads to its order page. A sale may name a
+//! vehicle of the dealership's stock (SALE-6), chosen in the form or given
+//! as `?stock_vehicle_id=` by the stock page's "sell" link.
 
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
@@ -8,10 +10,11 @@ use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
 use crate::web::forms::{choices, field_errors, Choice, FormData};
 use crate::web::i18n::Msg;
+use crate::web::intranet_stock::stock_choices;
 use crate::web::labels;
 use crate::web::render::{render_status, FormErrors, Page};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -22,6 +25,7 @@ use caas_app::AppError;
 use caas_domain::account::Role;
 use caas_domain::customer::DocumentType;
 use caas_domain::dealership::COUNTRIES;
+use serde::Deserialize;
 
 /// SALES only.
 const SALES: &[Role] = &[Role::Sales];
@@ -78,6 +82,8 @@ struct SalePage {
     currencies: Vec<Choice>,
     platforms: Vec<Choice>,
     groups: Vec<PlatformGroup>,
+    stock: Vec<Choice>,
+    birth_date: String,
 }
 
 async fn page(
@@ -147,8 +153,12 @@ async fn page(
             selected: f.language == "en",
         },
     ];
+    let chosen = f.stock_vehicle_id.clone().unwrap_or_default();
+    let stock = stock_choices(state, &user.account, &chosen, lang).await?;
     let page = SalePage {
         p: Page::new(&user.viewer, m.o.sale_title, "/intranet/sales/new"),
+        stock,
+        birth_date: f.birth_date.clone().unwrap_or_default(),
         doc_types: choices(&doc_types, &f.document_type),
         languages,
         home_countries: choices(&COUNTRIES, &f.address_country),
@@ -162,9 +172,21 @@ async fn page(
     Ok(render_status(status, &page))
 }
 
-async fn new_sale_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
+/// Query of the blank form: the stock vehicle to sell, if any.
+#[derive(Debug, Default, Deserialize)]
+pub struct NewSaleQuery {
+    #[serde(default)]
+    stock_vehicle_id: Option<String>,
+}
+
+async fn new_sale_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<NewSaleQuery>,
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let f = SaleIn {
+        stock_vehicle_id: q.stock_vehicle_id,
         language: lang.as_str().to_owned(),
         address_country: "ES".into(),
         delivery_country: "ES".into(),

@@ -24,6 +24,8 @@ pub struct NavUser {
     pub is_staff: bool,
     /// Operations links.
     pub is_admin: bool,
+    /// A role that works with vehicles and stock (SALES, DEALER_OPS, ADMIN).
+    pub handles_vehicles: bool,
 }
 
 /// What the layout needs on every page.
@@ -56,6 +58,7 @@ impl Page {
                 is_customer: a.role == Role::Customer,
                 is_staff: a.role.is_staff(),
                 is_admin: a.role == Role::Admin,
+                handles_vehicles: matches!(a.role, Role::Sales | Role::DealerOps | Role::Admin),
             }),
             title: title.to_owned(),
             notice: None,
