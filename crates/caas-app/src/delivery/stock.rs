@@ -84,7 +84,12 @@ pub async fn record_reception(
         })
     })
     .await?;
-    if let Some(v) = vehicle_slot {
+    if let Some(mut v) = vehicle_slot {
+        // The car's retained presence reached the link before this row existed.
+        if let Some(p) = app.partners.fleet.as_ref().and_then(|f| f.presence(&v.vin)) {
+            v.presence_at = Some(p.at.unwrap_or(now));
+            v.presence = Some(p);
+        }
         if tx.find_vehicle_by_vin(&v.vin).await?.is_some() {
             return Err(AppError::Conflict(format!(
                 "a vehicle with VIN {} is already recorded",

@@ -1,6 +1,8 @@
 //! `/expediente/{order_id}`: the customer's purchase file (EXP) — plan
-//! comercial, vehicle data, tracker, payments, invoices (PDF) and the online
-//! señal payment while the sale waits for it. Another customer's is 404.
+//! comercial, vehicle data, tracker (with the dealership's address when the
+//! vehicle must be collected there), payments, invoices (PDF), the online
+//! señal payment while the sale waits for it, and links to the final
+//! payment and the vehicle page. Another customer's is 404.
 
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
@@ -12,6 +14,7 @@ use crate::web::intranet_actions::pdf_response;
 use crate::web::intranet_orders::{order_id, NoticeQuery};
 use crate::web::render::{render_status, Page};
 use crate::web::senal::{notice, outcome, senal_in, SenalForm, SenalOutcome};
+use crate::web::tracker::delivery::add_collect_detail;
 use crate::web::tracker::{order_view, OrderView};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -73,7 +76,8 @@ async fn page(
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let x = view_expediente(&state.app, &user.account, id).await?;
-    let o = order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false);
+    let mut o = order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false);
+    add_collect_detail(&state.app, &mut o.delivery, &x.order, lang).await?;
     let senal = (x.order.state == OrderState::SaleRegistered).then(|| {
         let mut f = SenalForm::new(
             format!("/expediente/{id}/senal"),

@@ -38,7 +38,16 @@ pub async fn view_dashboard_get(
             .await
             .map_err(err)?;
         let href = format!("/expediente/{}/invoices/", o.id);
-        orders.push(order_view(&x, lang, &href, false));
+        let mut view = order_view(&x, lang, &href, false);
+        crate::web::tracker::delivery::add_collect_detail(
+            &state.app,
+            &mut view.delivery,
+            &x.order,
+            lang,
+        )
+        .await
+        .map_err(err)?;
+        orders.push(view);
     }
     let unread = list_inbox(&state.app, &user.account, 100)
         .await

@@ -35,6 +35,19 @@ pub struct SenalForm {
     pub method: String,
     /// Error or decline reason.
     pub error: String,
+    /// Heading, button and amount labels; empty: the señal's.
+    pub labels: FormLabels,
+}
+
+/// The words of a payment form other than the señal's (the final payment).
+#[derive(Debug, Clone, Default)]
+pub struct FormLabels {
+    /// Heading.
+    pub title: &'static str,
+    /// Label of the amount.
+    pub amount: &'static str,
+    /// Submit button.
+    pub submit: &'static str,
 }
 
 impl SenalForm {
@@ -51,7 +64,14 @@ impl SenalForm {
             },
             method: String::new(),
             error: String::new(),
+            labels: FormLabels::default(),
         }
+    }
+
+    /// The same form for another payment (heading, amount and button labels).
+    pub fn labelled(mut self, labels: FormLabels) -> Self {
+        self.labels = labels;
+        self
     }
 }
 

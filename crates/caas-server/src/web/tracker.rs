@@ -1,6 +1,7 @@
 //! The view of one order shared by the customer's dashboard and expediente
-//! and the intranet's order page: live tracker steps, factory estimate with
-//! its revisions, milestone timeline, payments and invoices.
+//! and the intranet's order page: live tracker steps (factory, then the
+//! delivery half: final payment, plate, carrier, collection), factory
+//! estimate with its revisions, milestone timeline, payments and invoices.
 
 use crate::web::labels;
 use crate::web::render::when;
@@ -11,7 +12,11 @@ use caas_domain::order::OrderState;
 use caas_domain::payment::PaymentState;
 
 pub use crate::web::timeline::day;
-use crate::web::timeline::{steps, timeline_detail};
+use crate::web::timeline::timeline_detail;
+
+#[path = "vehicle_tracker.rs"]
+pub mod delivery;
+use delivery::{delivery_view, steps, DeliveryView};
 
 /// One step of the tracker.
 #[derive(Debug, Clone)]
@@ -125,6 +130,8 @@ pub struct OrderView {
     pub invoices: Vec<InvoiceRow>,
     /// Registration time.
     pub created: String,
+    /// The delivery half (final payment, plate, carrier, collection).
+    pub delivery: DeliveryView,
 }
 
 /// Builds the view of an expediente; `invoice_base` prefixes invoice ids in
@@ -198,7 +205,9 @@ pub fn order_view(x: &Expediente, lang: Language, invoice_base: &str, staff: boo
             .map(|e| TimelineRow {
                 at: when(&e.at),
                 title: labels::timeline_kind(&e.kind, lang),
-                detail: timeline_detail(&e.kind, &e.data, lang, staff),
+                detail: Some(timeline_detail(&e.kind, &e.data, lang, staff))
+                    .filter(|d| !d.is_empty())
+                    .unwrap_or_else(|| delivery::timeline_detail(&e.kind, &e.data, lang)),
             })
             .collect(),
         payments: x
@@ -231,5 +240,6 @@ pub fn order_view(x: &Expediente, lang: Language, invoice_base: &str, staff: boo
             })
             .collect(),
         created: when(&o.created_at),
+        delivery: delivery_view(o, lang),
     }
 }

@@ -1,8 +1,193 @@
-//! Customer vehicle page and app linking (to be built).
+//! `/vehicle/{order_id}`: the customer's vehicle (plate, VIN, registration,
+//! phone keys, connectivity, plan options as the car reports them) and the
+//! phone-as-key link from the browser (DLV-9/10, MOB-3). Linking is the one
+//! thing that needs JavaScript (`/static/vehicle-link.js`): the key pair is
+//! created on the device with WebCrypto, its private half stays there in
+//! IndexedDB, and the public half is posted with the page's own form to
+//! `POST /vehicle/{order_id}/app-link`. Another customer's order is 404.
 
-use crate::routes::RouteDef;
+#[path = "vehicle_view.rs"]
+pub mod view;
 
-/// Routes of these pages.
+use crate::error::WebError;
+use crate::extract::viewer::WebUser;
+use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
+use crate::state::AppState;
+use crate::web::forms::FormData;
+use crate::web::i18n::Msg;
+use crate::web::intranet_orders::{order_id, NoticeQuery};
+use crate::web::render::{render_status, Page};
+use crate::web::tracker::{order_view, OrderView};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use caas_app::delivery::app_link::start_app_link;
+use caas_app::orders::expediente::{view_expediente, Expediente};
+use caas_app::AppError;
+use caas_domain::account::{Account, Language};
+use caas_domain::ids::OrderId;
+use caas_domain::order::OrderState;
+use caas_domain::vehicle::Vehicle;
+use view::{vehicle_view, VehicleView};
+
+/// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
-    vec![]
+    let customer = Access::Roles(CUSTOMER);
+    vec![
+        def(
+            Method::GET,
+            "/vehicle/{order_id}",
+            Surface::Web,
+            customer,
+            get(vehicle_get),
+        ),
+        def(
+            Method::POST,
+            "/vehicle/{order_id}/app-link",
+            Surface::Web,
+            customer,
+            post(app_link_post),
+        ),
+        def(
+            Method::GET,
+            "/static/vehicle-link.js",
+            Surface::System,
+            Access::Public,
+            get(link_script),
+        ),
+    ]
+}
+
+async fn link_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../../static/vehicle-link.js"),
+    )
+        .into_response()
+}
+
+/// The customer's expediente and the vehicle assigned to it, both scoped by
+/// the owner: another customer's order is not found, and a vehicle no
+/// longer assigned to them (back in stock) is not theirs to see.
+pub async fn my_vehicle(
+    app: &caas_app::App,
+    customer: &Account,
+    id: &OrderId,
+) -> Result<(Expediente, Option<Vehicle>), AppError> {
+    let x = view_expediente(app, customer, id).await?;
+    let vehicle = match &x.order.vehicle_id {
+        Some(vid) => {
+            let mut tx = app.store.read().await?;
+            tx.find_vehicle_for_customer(&customer.id, vid).await?
+        }
+        None => None,
+    };
+    Ok((x, vehicle))
+}
+
+#[derive(Template)]
+#[template(path = "vehicle.html")]
+struct VehiclePage {
+    p: Page,
+    o: OrderView,
+    v: VehicleView,
+    error: String,
+    label: String,
+}
+
+async fn page(
+    state: &AppState,
+    user: &WebUser,
+    id: &OrderId,
+    status: StatusCode,
+    notice_key: Option<&str>,
+    kept: Option<(String, String)>,
+) -> Result<Response, AppError> {
+    let lang = user.viewer.lang;
+    let m = Msg::for_lang(lang);
+    let (x, vehicle) = my_vehicle(&state.app, &user.account, id).await?;
+    let (label, error) = kept.unwrap_or_else(|| (m.v.device_default.to_owned(), String::new()));
+    let v = vehicle_view(&x, vehicle.as_ref(), lang);
+    // "Requested" no longer applies once the car answered.
+    let notice = match notice_key {
+        Some("link_requested") if v.link.status == "pending" => Some(m.v.n_link_requested),
+        _ => None,
+    };
+    let page = VehiclePage {
+        p: Page::new(&user.viewer, m.v.veh_title, &format!("/vehicle/{id}")).with_notice(notice),
+        o: order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false),
+        v,
+        error,
+        label,
+    };
+    Ok(render_status(status, &page))
+}
+
+async fn vehicle_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        page(&state, &user, &id, StatusCode::OK, q.n(), None).await
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
+}
+
+/// A refused link in the customer's words, with its HTTP status.
+fn refusal(e: AppError, state: OrderState, lang: Language) -> Result<(u16, String), AppError> {
+    let v = Msg::for_lang(lang).v;
+    match e {
+        AppError::Invalid { .. } | AppError::InvalidFields(_) => Ok((422, v.err_bad_key.into())),
+        AppError::Conflict(message) => Ok((
+            409,
+            match state {
+                OrderState::Operational => v.err_already_linked.into(),
+                OrderState::Delivered => message,
+                _ => v.link_not_yet.into(),
+            },
+        )),
+        e => Err(e),
+    }
+}
+
+async fn app_link_post(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        // Another customer's order is not found before anything is checked.
+        let x = view_expediente(&state.app, &user.account, &id).await?;
+        let label = f.get("label");
+        let r = start_app_link(
+            &state.app,
+            &user.viewer.ctx,
+            &user.account,
+            &id,
+            &f.get("public_key"),
+            &label,
+        )
+        .await;
+        match r {
+            Ok(_) => Ok(Redirect::to(&format!("/vehicle/{id}?n=link_requested")).into_response()),
+            Err(e) => {
+                let (code, error) = refusal(e, x.order.state, lang)?;
+                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+                page(&state, &user, &id, status, None, Some((label, error))).await
+            }
+        }
+    };
+    run.await.map_err(|e| WebError::new(e, lang))
 }
