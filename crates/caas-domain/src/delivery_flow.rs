@@ -10,6 +10,9 @@ use crate::order_flow::OrderEffect;
 /// Events of the delivery half.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeliveryEvent {
+    /// Staff recorded the factory leg's embarkation (DLV-1) when the
+    /// factory's own dispatch event did not come.
+    FactoryLegEmbarked,
     /// Staff recorded the reception of the new vehicle (DLV-1/2).
     DealershipReception,
     /// The señal of a sale on a stock vehicle was captured (SALE-6).
@@ -65,6 +68,10 @@ pub fn transition(
     use OrderEffect::*;
     use OrderState::*;
     let out = match (state, event) {
+        (Ordered | InProduction, E::FactoryLegEmbarked) => (
+            InTransitToDealership,
+            vec![RecordTimeline, Notify(N::ManufacturingMilestone)],
+        ),
         (InTransitToDealership, E::DealershipReception) => (
             AwaitingFinalPayment,
             vec![

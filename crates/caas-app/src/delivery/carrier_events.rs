@@ -4,13 +4,14 @@
 //! attempt and moving the order. Only `delivered` and
 //! `received_at_dealership` complete a custody transfer.
 
+use crate::delivery::attempts;
 use crate::error::{AppError, AppResult};
 use crate::jobs::AppJob;
 use crate::orders::effects::EventRecord;
 use crate::App;
 use caas_domain::ids::OrderId;
 use caas_domain::order::Order;
-use caas_domain::order_delivery::{AttemptOutcome, DeliveryAttempt, Handover, Reception};
+use caas_domain::order_delivery::{Handover, Reception};
 use caas_domain::order_flow::DeliveryEvent;
 use caas_domain::partners_delivery::TimeWindow;
 use caas_domain::ports::Tx;
@@ -183,21 +184,12 @@ async fn apply_one(
     let mut detail = None;
     let event = match ev.kind.as_str() {
         "shipment.embarked" => {
-            if let Some(w) = &d.planned_delivery {
-                order.home.window = Some(w.clone());
-            }
-            let number = order.home.attempts.len() as u32 + 1;
-            order.home.attempts.push(DeliveryAttempt {
-                number,
-                shipment_id: d.shipment_id.clone(),
-                carrier: carrier.clone(),
-                window: order.home.window.clone(),
-                embarked_at: Some(ev.occurred_at),
-                arrived_at: None,
-                handover_outcome: None,
-                phone_outcome: None,
-                outcome: AttemptOutcome::Pending,
-            });
+            attempts::embarked(
+                order,
+                &d.shipment_id,
+                d.planned_delivery.clone(),
+                ev.occurred_at,
+            );
             detail = Some(crate::delivery::shipping::window_detail(
                 &order.home.window,
                 &carrier,
@@ -205,23 +197,20 @@ async fn apply_one(
             Some(DeliveryEvent::CarrierEmbarked)
         }
         "shipment.arrived" => {
-            if let Some(a) = order.home.current_attempt_mut() {
-                a.arrived_at = Some(ev.occurred_at);
-            }
+            attempts::arrived(order, ev.occurred_at);
             Some(DeliveryEvent::CarrierArrived)
         }
         "shipment.delivery_attempted" => {
             let outcome = d.outcome.clone().unwrap_or_default();
             let delivered =
                 d.status == "delivered" && outcome == "delivered" && d.handover.is_some();
-            if let Some(a) = order.home.current_attempt_mut() {
-                a.handover_outcome = Some(outcome.clone());
-                if delivered {
-                    a.outcome = AttemptOutcome::Delivered;
-                }
-            }
+            let handover = d
+                .handover
+                .as_ref()
+                .filter(|_| delivered)
+                .map(|h| handover_of(h, ev.occurred_at));
+            attempts::at_the_door(order, &outcome, handover);
             if delivered {
-                order.home.handover = d.handover.as_ref().map(|h| handover_of(h, ev.occurred_at));
                 Some(DeliveryEvent::HandedOverAtHome)
             } else {
                 Some(DeliveryEvent::AttemptFailed)
@@ -229,18 +218,13 @@ async fn apply_one(
         }
         "shipment.phone_contact" => {
             let agreed = d.status == "awaiting_redelivery";
-            if let Some(a) = order.home.current_attempt_mut() {
-                a.phone_outcome = d.outcome.clone();
-                a.outcome = if agreed {
-                    AttemptOutcome::Rescheduled
-                } else {
-                    AttemptOutcome::Returned
-                };
-            }
+            attempts::phone_outcome(
+                order,
+                d.outcome.clone(),
+                agreed,
+                d.new_delivery_window.clone(),
+            );
             if agreed {
-                if let Some(w) = &d.new_delivery_window {
-                    order.home.window = Some(w.clone());
-                }
                 detail = Some(crate::delivery::shipping::window_detail(
                     &order.home.window,
                     &carrier,

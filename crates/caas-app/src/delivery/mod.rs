@@ -4,6 +4,7 @@
 //! check and the phone-as-key link over the fleet link.
 
 pub mod app_link;
+pub mod attempts;
 pub mod carrier_events;
 pub mod final_payment;
 pub mod fleet_jobs;
@@ -12,6 +13,7 @@ pub mod registration;
 pub mod registration_request;
 pub mod shipping;
 pub mod staff_actions;
+pub mod staff_entries;
 pub mod stock;
 
 use crate::context::RequestContext;

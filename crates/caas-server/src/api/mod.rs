@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi};
         v1::delivery::list_stock,
         v1::delivery::pay_final_online,
         v1::delivery::link_app,
+        v1::delivery_entries::record_delivery_entry,
     ),
     components(schemas(v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
     modifiers(&BearerAuth),

@@ -21,6 +21,26 @@ macro_rules! delivery_msgs {
 
 delivery_msgs! {
     nav_stock: "Stock", "Stock";
+    entries_title: "Registro manual del transporte", "Manual transport entries";
+    entries_hint: "Cuando el transportista o la fábrica no envían sus avisos, registra aquí cada paso: el pedido avanza igual que con sus avisos.", "When the carrier or the factory send no updates, record each step here: the order moves just as with their updates.";
+    factory_leg_title: "Salida de fábrica hacia el concesionario", "Left the factory for the dealership";
+    carrier_name: "Transportista", "Carrier";
+    origin: "Origen", "Origin";
+    vin_if_unknown: "VIN (si la fábrica no lo ha comunicado)", "VIN (if the factory has not reported it)";
+    embark_title: "Sale hacia el domicilio del cliente", "Left for the customer's home";
+    window_start: "Franja: desde (UTC)", "Window: from (UTC)";
+    window_end: "Franja: hasta (UTC, máx. 4 h)", "Window: until (UTC, max 4 h)";
+    arrived_title: "Ha llegado al domicilio", "Arrived at the address";
+    door_delivered_title: "Entregado al cliente identificado", "Handed to the identified customer";
+    door_failed_title: "No entregado", "Not handed over";
+    outcome_absent: "Cliente ausente", "Customer absent";
+    outcome_identity: "Identidad no verificada", "Identity not verified";
+    outcome_refused: "Rechazado por el cliente", "Refused by the customer";
+    phone_title: "Resultado de la llamada al cliente", "Outcome of the call to the customer";
+    phone_reached: "Localizado: nueva franja acordada", "Reached: new window agreed";
+    phone_unreachable: "No localizado o no puede recibirlo: vuelve al concesionario", "Not reached or cannot accept: back to the dealership";
+    record_entry: "Registrar", "Record";
+    notice_entry: "Paso del transporte registrado.", "Transport step recorded.";
     nav_queues: "Colas", "Queues";
     section: "Entrega", "Delivery";
     vehicle: "Vehículo", "Vehicle";
@@ -134,6 +154,7 @@ pub fn notice(key: &str, lang: caas_domain::account::Language) -> Option<&'stati
         "return_received" => d.notice_return,
         "picked_up" => d.notice_pickup,
         "redelivery" => d.notice_redelivery,
+        "entry_recorded" => d.notice_entry,
         _ => return None,
     })
 }

@@ -126,6 +126,7 @@ struct OrderPage {
     can_cancel: bool,
     action_error: String,
     dlv: DeliveryView,
+    entries: crate::web::intranet_delivery_entries::EntryForms,
 }
 
 /// What a re-rendered order page carries besides the order.
@@ -206,6 +207,7 @@ pub async fn order_page(
     };
     let dev = !state.secure_cookies;
     let dlv = delivery_view(&x, &user.account, lang, dev, extras.delivery);
+    let entries = crate::web::intranet_delivery_entries::entry_forms(&x.order, &user.account);
     let page =
         OrderPage {
             p: Page::new(
@@ -253,6 +255,7 @@ pub async fn order_page(
                 && !x.payments.iter().any(|p| p.state.is_paid()),
             action_error: extras.action_error,
             dlv,
+            entries,
             o,
         };
     Ok(render_status(status, &page))

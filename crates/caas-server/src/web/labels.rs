@@ -91,6 +91,9 @@ pub fn timeline_kind(kind: &str, lang: Language) -> String {
     if let Some(key) = kind.strip_prefix("factory.") {
         return caas_app::notify::texts::milestone_title(key, lang);
     }
+    if kind == "staff.factory_embarked" {
+        return caas_app::notify::texts::milestone_title("vehicle_dispatched", lang);
+    }
     let s = match kind {
         "sale_registered" => t(lang, "Venta registrada", "Sale registered"),
         "dealership_reception" => t(
@@ -112,18 +115,22 @@ pub fn timeline_kind(kind: &str, lang: Language) -> String {
             "Entrega a domicilio reservada",
             "Home delivery booked",
         ),
-        "carrier.embarked" => t(
+        "carrier.embarked" | "staff.embarked" => t(
             lang,
             "Vehículo cargado para la entrega",
             "Vehicle loaded for delivery",
         ),
-        "carrier.arrived" => t(
+        "carrier.arrived" | "staff.arrived" => t(
             lang,
             "Transportista en tu domicilio",
             "Carrier at your address",
         ),
-        "carrier.delivery_attempted" => t(lang, "Intento de entrega", "Delivery attempt"),
-        "carrier.phone_contact" => t(lang, "Llamada del transportista", "Call from the carrier"),
+        "carrier.delivery_attempted" | "staff.delivered" | "staff.not_delivered" => {
+            t(lang, "Intento de entrega", "Delivery attempt")
+        }
+        "carrier.phone_contact" | "staff.phone_agreed" | "staff.phone_unreachable" => {
+            t(lang, "Llamada del transportista", "Call from the carrier")
+        }
         "carrier.returned_to_dealership" => t(
             lang,
             "Devuelto al concesionario",

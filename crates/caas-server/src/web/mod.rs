@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod intranet_actions;
 pub mod intranet_alerts;
 pub mod intranet_delivery;
+pub mod intranet_delivery_entries;
 pub mod intranet_orders;
 pub mod intranet_sales;
 pub mod intranet_stock;

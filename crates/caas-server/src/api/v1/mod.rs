@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod catalogue;
 pub mod delivery;
+pub mod delivery_entries;
 pub mod me;
 pub mod notifications;
 pub mod orders;
