@@ -123,8 +123,18 @@ fn factory_milestone(
         state,
         Reserved | FactoryOrderPending | Ordered | InProduction
     );
+    // Late factory news once the car is at the dealership (or beyond) is
+    // history only: no state change, no notification.
+    let past_dealership = !building
+        && !matches!(
+            state,
+            InTransitToDealership | OrderRejected | Cancelled | SaleRegistered
+        );
     let out = match kind {
         K::Unknown(_) => (state, vec![]),
+        K::EstimateRevised | K::VehicleDispatched | K::VehicleAvailable if past_dealership => {
+            (state, vec![RecordTimeline])
+        }
         K::Accepted | K::ProductionScheduled | K::EstimateRevised
             if building || state == InTransitToDealership =>
         {
@@ -174,6 +184,28 @@ mod tests {
             s = transition(s, e).unwrap().0;
         }
         s
+    }
+
+    #[test]
+    fn late_factory_news_after_the_reception_is_history_only() {
+        use crate::order_flow::OrderEffect::RecordTimeline;
+        for state in [
+            OrderState::AwaitingFinalPayment,
+            OrderState::OutForDelivery,
+            OrderState::Operational,
+            OrderState::ReservationLost,
+        ] {
+            for k in [
+                K::VehicleAvailable,
+                K::VehicleDispatched,
+                K::EstimateRevised,
+            ] {
+                let (next, effects) = transition(state, &OrderEvent::Factory(k)).unwrap();
+                assert_eq!((next, effects), (state, vec![RecordTimeline]));
+            }
+        }
+        let built = OrderEvent::Factory(K::VehicleCompleted);
+        assert!(transition(OrderState::AwaitingFinalPayment, &built).is_err());
     }
 
     #[test]

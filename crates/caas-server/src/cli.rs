@@ -156,6 +156,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "    sms      {}/_sim/messages push     {}/_sim/stats",
             s.sms_url, s.push_url
         );
+        println!(
+            "    registry {}/_sim/stats    carrier  {}/_sim/scenario",
+            s.registry_url, s.carrier_url
+        );
+        if let Some(fleet) = app.fleet().and_then(|f| f.sim_url.clone()) {
+            println!("    fleet    {fleet}/_sim/vehicles/{{VIN}}");
+        }
     }
     if config.smtp_url.is_none() {
         println!("  Mail: no SMTP configured; emails are kept in the outbox at {url}/ops/mail");

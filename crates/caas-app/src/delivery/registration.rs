@@ -101,8 +101,9 @@ async fn succeeded(app: &App, order_id: &OrderId, reg: Registration) -> anyhow::
     let plate = reg.plate_number.clone();
     let rec = EventRecord {
         kind: "registered".into(),
-        at: reg.registered_at,
-        data: json!({"registration_id": reg.registration_id, "authority": reg.authority, "plate_number": plate,
+        // Our clock orders the timeline; the registry's own time is in the data.
+        at: now,
+        data: json!({"registered_at": reg.registered_at, "registration_id": reg.registration_id, "authority": reg.authority, "plate_number": plate,
                      "certificate_number": reg.certificate_number, "registration_date": reg.registration_date}),
         dedupe_key: format!("registered:{}", order.id),
         detail: Some(Detail::text(
