@@ -92,6 +92,11 @@ pub enum AppJob {
         /// The order.
         order_id: OrderId,
     },
+    /// Refund the señal of a lost reservation (policy `refunded`).
+    RefundSenal {
+        /// The lost order.
+        order_id: OrderId,
+    },
     /// Revoke a phone key on the car (`app.unlink`).
     RevokeAppKey {
         /// The vehicle.
@@ -198,6 +203,9 @@ impl JobHandler for AppJobHandler {
             }
             AppJob::InstallAppKey { order_id } => {
                 crate::delivery::app_link::install_app_key(&self.app, job, &order_id).await
+            }
+            AppJob::RefundSenal { order_id } => {
+                crate::delivery::senal_refund::refund_senal(&self.app, &order_id).await
             }
             AppJob::RevokeAppKey { vehicle_id, key_id } => {
                 crate::delivery::fleet_jobs::revoke_app_key(&self.app, &vehicle_id, &key_id).await

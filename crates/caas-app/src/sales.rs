@@ -305,6 +305,7 @@ pub async fn register_sale(
         registration: Default::default(),
         home: Default::default(),
         app_link: Default::default(),
+        senal_refund: None,
         version: 0,
         created_at: now,
         updated_at: now,

@@ -262,6 +262,9 @@ pub struct Order {
     /// Phone-as-key link (DLV-9).
     #[serde(default)]
     pub app_link: AppLink,
+    /// Señal refund after a lost reservation (policy `refunded`).
+    #[serde(default)]
+    pub senal_refund: Option<crate::order_delivery::SenalRefund>,
     /// Optimistic concurrency counter.
     pub version: i64,
     /// Registration time.

@@ -163,6 +163,23 @@ impl HomeDelivery {
     }
 }
 
+/// The señal refund of a lost reservation under the `refunded` policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SenalRefund {
+    /// Gateway refund (`re_…`) once created.
+    pub refund_id: Option<String>,
+    /// Amount refunded.
+    pub amount: crate::money::Money,
+    /// `pending`, `succeeded` or `failed`.
+    pub status: String,
+    /// When it was asked of the gateway.
+    pub requested_at: DateTime<Utc>,
+    /// When the gateway reported the final status.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// Why it failed.
+    pub failure: Option<String>,
+}
+
 /// The phone-as-key link (DLV-9/10, MOB-3/6).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct AppLink {

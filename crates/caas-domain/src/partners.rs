@@ -262,6 +262,42 @@ pub trait PaymentGateway: Send + Sync + 'static {
     async fn get_intent(&self, id: &str) -> Result<Option<PaymentIntent>, CallError>;
     /// `GET /v1/payment_intents/{id}/events`, in sequence order.
     async fn list_intent_events(&self, id: &str) -> Result<Vec<RawEvent>, CallError>;
+    /// `POST /v1/refunds` with `Idempotency-Key: key`.
+    async fn create_refund(
+        &self,
+        req: &CreateRefund,
+        key: &str,
+    ) -> Result<Refund, PaymentCallError>;
+}
+
+/// Body of `POST /v1/refunds`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreateRefund {
+    /// The captured intent.
+    pub payment_intent: String,
+    /// Minor units (`None`: everything refundable).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amount: Option<i64>,
+    /// `requested_by_customer`, `activation_failed`, `duplicate` or `other`.
+    pub reason: String,
+    /// Echoed back.
+    pub metadata: BTreeMap<String, String>,
+}
+
+/// The gateway's Refund (fields the platform uses).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    /// `re_…`.
+    pub id: String,
+    /// The intent refunded.
+    pub payment_intent: String,
+    /// Minor units.
+    pub amount: i64,
+    /// `pending`, `succeeded` or `failed` (the final one comes by webhook).
+    pub status: String,
+    /// Why it failed.
+    #[serde(default)]
+    pub failure_reason: Option<String>,
 }
 
 // ---------------------------------------------------------------- SMS

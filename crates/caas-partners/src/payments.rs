@@ -4,7 +4,8 @@
 
 use crate::http::{ApiKey, ConfigError, PartnerHttp};
 use caas_domain::partners::{
-    CallError, CreateIntent, PaymentCallError, PaymentGateway, PaymentIntent, RawEvent,
+    CallError, CreateIntent, CreateRefund, PaymentCallError, PaymentGateway, PaymentIntent,
+    RawEvent, Refund,
 };
 use reqwest::Method;
 use std::time::Duration;
@@ -102,5 +103,33 @@ impl PaymentGateway for PaymentsClient {
             return Err(reply.into_call_error());
         }
         reply.events()
+    }
+
+    #[tracing::instrument(skip_all, fields(intent = %req.payment_intent))]
+    async fn create_refund(
+        &self,
+        req: &CreateRefund,
+        key: &str,
+    ) -> Result<Refund, PaymentCallError> {
+        let url = self.http.url(&["v1", "refunds"], &[]);
+        let reply = self
+            .http
+            .send(Method::POST, url, Some(key), Some(req))
+            .await?;
+        if reply.is_success() {
+            let refund: Refund = reply.json()?;
+            tracing::info!(refund_id = %refund.id, status = %refund.status, "refund created");
+            return Ok(refund);
+        }
+        match reply.status {
+            409 | 422 => {
+                let error = reply.error();
+                Err(PaymentCallError::Invalid {
+                    code: error.code,
+                    message: error.message,
+                })
+            }
+            _ => Err(reply.into_call_error().into()),
+        }
     }
 }

@@ -11,6 +11,7 @@ pub mod fleet_jobs;
 pub mod fleet_sink;
 pub mod registration;
 pub mod registration_request;
+pub mod senal_refund;
 pub mod shipping;
 pub mod staff_actions;
 pub mod staff_entries;

@@ -121,6 +121,7 @@ pub async fn apply_order_event_in(
             }
             OrderEffect::ReleaseVehicle => {
                 crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
+                crate::delivery::senal_refund::schedule_in(tx, app, order).await?;
             }
         }
     }

@@ -2,6 +2,7 @@
 //! deduplicated, applied by a job in `sequence` order per intent. Payment
 //! states never regress, so a late or repeated event changes nothing.
 
+use crate::delivery::senal_refund::{on_refund_event, RefundNews};
 use crate::error::{AppError, AppResult};
 use crate::jobs::AppJob;
 use crate::payments::outcome::record_outcome;
@@ -106,9 +107,9 @@ pub async fn apply_payment_events(app: &App, intent_id: &str) -> anyhow::Result<
         let payment = {
             let mut tx = app.store.read().await?;
             match tx.find_payment_by_intent(intent_id).await? {
-                Some(p) => Some(p.id),
+                Some(p) => Some(p),
                 None => match row.reference.as_deref().map(PaymentId::parse) {
-                    Some(Ok(id)) => tx.find_payment(&id).await?.map(|p| p.id),
+                    Some(Ok(id)) => tx.find_payment(&id).await?,
                     _ => None,
                 },
             }
@@ -117,12 +118,34 @@ pub async fn apply_payment_events(app: &App, intent_id: &str) -> anyhow::Result<
             // Not ours yet (or never): keep it pending for a later retry.
             continue;
         };
-        let state = match outcome_of(&e.kind, &e.data.object) {
-            Some(o) => {
-                record_outcome(app, &payment, &o, Some(intent_id), Some(e.data.sequence)).await?;
-                InboundState::Applied
+        let refund = match e.kind.as_str() {
+            "refund.succeeded" => Some(true),
+            "refund.failed" => Some(false),
+            _ => None,
+        };
+        let state = if let Some(succeeded) = refund {
+            let o = &e.data.object;
+            let refund_id = o.get("id").and_then(|v| v.as_str()).unwrap_or_default();
+            let failure = o
+                .get("failure_reason")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned);
+            let order = &payment.order_id;
+            match on_refund_event(app, order, refund_id, succeeded, failure).await? {
+                RefundNews::Applied => InboundState::Applied,
+                RefundNews::NotOurs => InboundState::Ignored,
+                RefundNews::NotYet => anyhow::bail!("refund {refund_id} not recorded yet"),
             }
-            None => InboundState::Ignored,
+        } else {
+            let payment = payment.id;
+            match outcome_of(&e.kind, &e.data.object) {
+                Some(o) => {
+                    record_outcome(app, &payment, &o, Some(intent_id), Some(e.data.sequence))
+                        .await?;
+                    InboundState::Applied
+                }
+                None => InboundState::Ignored,
+            }
         };
         let mut tx = app.store.begin().await?;
         tx.set_inbound_state(SOURCE, &row.event_id, state).await?;

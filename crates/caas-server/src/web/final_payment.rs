@@ -151,8 +151,11 @@ fn lost_texts(x: &Expediente, lang: Language) -> (&'static str, &'static str) {
         Some("staff") => v.fp_lost_staff,
         _ => v.fp_lost_deadline,
     };
-    match get("senal_policy") {
-        Some("retained") => (cause, v.fp_senal_retained),
+    let refund = x.order.senal_refund.as_ref().map(|r| r.status.as_str());
+    match (get("senal_policy"), refund) {
+        (Some("retained"), _) => (cause, v.fp_senal_retained),
+        (_, Some("succeeded")) => (cause, v.fp_senal_refunded),
+        (_, Some("failed")) => (cause, v.fp_senal_refund_delayed),
         _ => (cause, v.fp_senal_refund),
     }
 }

@@ -60,6 +60,8 @@ vehicle_msgs! {
     fp_lost_staff: "El concesionario registró que no podías completar el pago y el vehículo ya no está reservado para ti.", "The dealership recorded that you could not complete the payment and the vehicle is no longer reserved for you.";
     fp_senal_retained: "La señal no se devuelve, según las condiciones de la reserva.", "The deposit is kept, as the reservation terms say.";
     fp_senal_refund: "Te devolveremos la señal.", "We will refund your deposit.";
+    fp_senal_refunded: "Te hemos devuelto la señal a tu tarjeta.", "Your deposit has been refunded to your card.";
+    fp_senal_refund_delayed: "La devolución de la señal a tu tarjeta no ha podido completarse; el concesionario se pondrá en contacto contigo.", "The refund of your deposit to your card could not be completed; the dealership will contact you.";
     fp_lost_readonly: "Puedes seguir consultando este expediente; ya no se puede pagar.", "You can still read this purchase file; no payment can be made any more.";
     fp_open: "Pagar el importe final", "Pay the final amount";
     fp_view: "Ver el pago final", "See the final payment";

@@ -105,6 +105,17 @@ pub fn timeline_kind(kind: &str, lang: Language) -> String {
         "final_payment_settled" => t(lang, "Pago final liquidado", "Final payment settled"),
         "final_payment_reminder" => t(lang, "Recordatorio de pago final", "Final-payment reminder"),
         "reservation_lost" => t(lang, "Reserva perdida", "Reservation lost"),
+        "senal_refund_requested" => t(
+            lang,
+            "Devolución de la señal solicitada",
+            "Deposit refund requested",
+        ),
+        "senal_refunded" => t(lang, "Señal devuelta", "Deposit refunded"),
+        "senal_refund_failed" => t(
+            lang,
+            "La devolución de la señal ha fallado",
+            "Deposit refund failed",
+        ),
         "registered" => t(lang, "Vehículo matriculado", "Vehicle registered"),
         "registration_issue" => t(lang, "Matriculación rechazada", "Registration refused"),
         "registration_resubmitted" => {
@@ -316,6 +327,21 @@ pub fn alert_kind(kind: &str, lang: Language) -> String {
             lang,
             "Pedido sin noticias de la fábrica",
             "No news from the factory",
+        ),
+        "registration_issue" => t(
+            lang,
+            "Matriculación rechazada: corregir y reenviar",
+            "Registration refused: correct and resubmit",
+        ),
+        "delivery_booking_refused" => t(
+            lang,
+            "El transportista rechazó la reserva de entrega",
+            "The carrier refused the delivery booking",
+        ),
+        "senal_refund_failed" => t(
+            lang,
+            "La devolución de la señal ha fallado",
+            "The deposit refund failed",
         ),
         _ => return kind.replace('_', " "),
     };

@@ -295,6 +295,7 @@ pub fn order(owner: &Account, dealership: &DealershipId, at: DateTime<Utc>) -> O
         registration: Default::default(),
         home: Default::default(),
         app_link: Default::default(),
+        senal_refund: None,
         version: 0,
         created_at: at,
         updated_at: at,

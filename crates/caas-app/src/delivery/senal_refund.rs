@@ -1,0 +1,222 @@
+//! The señal policy `refunded` (PAY-5): when a reservation is lost, a
+//! durable job refunds the captured señal through the gateway under one
+//! idempotency key per order (a retry after a lost answer gets the same
+//! refund back, so money moves once). The gateway's `refund.succeeded` /
+//! `refund.failed` webhook closes it; a failure alerts staff.
+
+use crate::error::AppResult;
+use crate::jobs::AppJob;
+use crate::notify::texts::Detail;
+use crate::orders::effects::{raise_alert_in, record_in, EventRecord};
+use crate::settings::SenalPolicy;
+use crate::App;
+use caas_domain::ids::OrderId;
+use caas_domain::order::Order;
+use caas_domain::order_delivery::SenalRefund;
+use caas_domain::partners::{CreateRefund, PaymentCallError};
+use caas_domain::payment::{PaymentKind, PaymentState};
+use caas_domain::ports::Tx;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+
+/// The idempotency key of an order's señal refund.
+pub fn refund_key(order: &OrderId) -> String {
+    format!("refund-senal-{order}")
+}
+
+/// Part of the lost-reservation effect: enqueues the refund when the
+/// configured policy is `refunded`.
+pub async fn schedule_in(tx: &mut dyn Tx, app: &App, order: &Order) -> AppResult<()> {
+    if app.settings.senal_on_reservation_lost != SenalPolicy::Refunded {
+        return Ok(());
+    }
+    let now = app.clock.now();
+    let job = AppJob::RefundSenal {
+        order_id: order.id.clone(),
+    };
+    tx.enqueue_job(&job.to_new_job(now, 10)?, now).await?;
+    Ok(())
+}
+
+/// Job: asks the gateway to refund the captured señal (once per order).
+#[tracing::instrument(skip_all, fields(order = %order_id))]
+pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
+    let (order, senal) = {
+        let mut tx = app.store.read().await?;
+        let Some(order) = tx.find_order(order_id).await? else {
+            return Ok(());
+        };
+        let senal = tx
+            .list_payments_for_order(order_id)
+            .await?
+            .into_iter()
+            .find(|p| {
+                p.kind == PaymentKind::Senal
+                    && matches!(p.state, PaymentState::Captured | PaymentState::Settled)
+            });
+        (order, senal)
+    };
+    if order
+        .senal_refund
+        .as_ref()
+        .is_some_and(|r| r.refund_id.is_some())
+    {
+        return Ok(());
+    }
+    let Some((senal, intent)) = senal.and_then(|p| p.intent_id.clone().map(|i| (p, i))) else {
+        tracing::warn!("no captured señal to refund");
+        return Ok(());
+    };
+    let gateway = app
+        .partners
+        .payments
+        .clone()
+        .ok_or_else(|| anyhow::anyhow!("no payment gateway configured"))?;
+    let req = CreateRefund {
+        payment_intent: intent,
+        amount: Some(senal.amount.minor),
+        reason: "other".into(),
+        metadata: [
+            ("order".to_owned(), order_id.to_string()),
+            ("payment".to_owned(), senal.id.to_string()),
+        ]
+        .into(),
+    };
+    let now = app.clock.now();
+    let (refund_id, status, failure) =
+        match gateway.create_refund(&req, &refund_key(order_id)).await {
+            Ok(r) => (Some(r.id), r.status, r.failure_reason),
+            Err(PaymentCallError::Invalid { code, message }) => (
+                None,
+                "failed".to_owned(),
+                Some(format!("{code}: {message}")),
+            ),
+            Err(e) => return Err(e.into()),
+        };
+    let mut tx = app.store.begin().await?;
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(());
+    };
+    order.senal_refund = Some(SenalRefund {
+        refund_id: refund_id.clone(),
+        amount: senal.amount,
+        status: status.clone(),
+        requested_at: now,
+        finished_at: None,
+        failure: failure.clone(),
+    });
+    save(&mut *tx, &mut order, now).await?;
+    let rec = EventRecord {
+        kind: "senal_refund_requested".into(),
+        at: now,
+        data: json!({"refund_id": refund_id, "amount": senal.amount, "status": status, "failure": failure}),
+        dedupe_key: format!("senal-refund-requested:{order_id}"),
+        detail: None,
+        alert_message: String::new(),
+    };
+    record_in(&mut *tx, app, &order, &rec).await?;
+    if refund_id.is_none() {
+        let msg = format!(
+            "The gateway refused the señal refund: {}",
+            failure.unwrap_or_default()
+        );
+        raise_alert_in(&mut *tx, app, &order, "senal_refund_failed", &msg).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn save(tx: &mut dyn Tx, order: &mut Order, now: DateTime<Utc>) -> anyhow::Result<()> {
+    order.version += 1;
+    order.updated_at = now;
+    if !tx.update_order(order).await? {
+        anyhow::bail!("order {} changed meanwhile", order.id);
+    }
+    Ok(())
+}
+
+/// What a refund webhook did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefundNews {
+    /// Recorded (or already recorded).
+    Applied,
+    /// Our refund job has not recorded the refund yet: try again later.
+    NotYet,
+    /// Not a señal refund of this order.
+    NotOurs,
+}
+
+/// Applies `refund.succeeded` / `refund.failed` for the señal refund of the
+/// order owning `refund_id`'s intent.
+#[tracing::instrument(skip_all, fields(order = %order_id))]
+pub async fn on_refund_event(
+    app: &App,
+    order_id: &OrderId,
+    refund_id: &str,
+    succeeded: bool,
+    failure: Option<String>,
+) -> anyhow::Result<RefundNews> {
+    let now = app.clock.now();
+    let mut tx = app.store.begin().await?;
+    let Some(mut order) = tx.find_order(order_id).await? else {
+        return Ok(RefundNews::NotOurs);
+    };
+    let Some(refund) = order
+        .senal_refund
+        .as_mut()
+        .filter(|r| r.refund_id.is_some())
+    else {
+        let expected = app.settings.senal_on_reservation_lost == SenalPolicy::Refunded
+            && order.state == caas_domain::order::OrderState::ReservationLost;
+        return Ok(if expected {
+            RefundNews::NotYet
+        } else {
+            RefundNews::NotOurs
+        });
+    };
+    if refund.refund_id.as_deref() != Some(refund_id) {
+        return Ok(RefundNews::NotOurs);
+    }
+    if refund.finished_at.is_some() {
+        return Ok(RefundNews::Applied);
+    }
+    refund.status = if succeeded { "succeeded" } else { "failed" }.into();
+    refund.finished_at = Some(now);
+    refund.failure = failure.clone();
+    let amount = refund.amount;
+    save(&mut *tx, &mut order, now).await?;
+    let rec = EventRecord {
+        kind: if succeeded {
+            "senal_refunded"
+        } else {
+            "senal_refund_failed"
+        }
+        .into(),
+        at: now,
+        data: json!({"refund_id": refund_id, "amount": amount, "failure": failure}),
+        dedupe_key: format!("senal-refund:{refund_id}"),
+        detail: succeeded.then(|| {
+            Detail::text(
+                (
+                    "Señal devuelta",
+                    format!("Hemos devuelto tu señal ({amount}) a tu tarjeta."),
+                ),
+                (
+                    "Deposit refunded",
+                    format!("We have refunded your deposit ({amount}) to your card."),
+                ),
+            )
+        }),
+        alert_message: String::new(),
+    };
+    record_in(&mut *tx, app, &order, &rec).await?;
+    if !succeeded {
+        let msg = format!(
+            "The señal refund {refund_id} failed: {}",
+            failure.unwrap_or_default()
+        );
+        raise_alert_in(&mut *tx, app, &order, "senal_refund_failed", &msg).await?;
+    }
+    tx.commit().await?;
+    Ok(RefundNews::Applied)
+}
