@@ -154,9 +154,20 @@ async fn the_customer_pays_the_final_amount_on_the_page_follows_the_delivery_and
     ] {
         assert!(html.contains(text), "vehicle page shows {text}");
     }
+    // EXP-5: the registration record downloads as a PDF, for its owner only.
+    let pdf_path = format!("/vehicle/{order}/registration.pdf");
+    assert!(html.contains(&format!("href=\"{pdf_path}\"")));
+    let r = c.get(t.url(&pdf_path)).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "application/pdf");
+    let pdf = String::from_utf8_lossy(&r.bytes().await.unwrap()).into_owned();
+    assert!(
+        pdf.starts_with("%PDF-") && pdf.contains(&plate) && pdf.contains(&vin),
+        "the record names the plate and VIN"
+    );
     t.active_customer("otro@example.test", PW).await;
     let other = t.web_login("otro@example.test", PW).await;
     assert_eq!(page(&other, &t, &vp).await.0, 404);
+    assert_eq!(page(&other, &t, &pdf_path).await.0, 404);
     let csrf = t.csrf(&other, "/customer").await;
     let key = phone_public_key();
     let link = format!("/vehicle/{order}/app-link");

@@ -21,6 +21,7 @@ macro_rules! vehicle_msgs {
 
 vehicle_msgs! {
     nav_vehicle: "Mi vehículo", "My vehicle";
+    reg_pdf: "Descargar los datos de matriculación (PDF)", "Download the registration record (PDF)";
     step_at_dealership: "En el concesionario", "At the dealership";
     step_final_paid: "Pago final", "Final payment";
     step_registered: "Matriculado", "Registered";

@@ -52,6 +52,13 @@ pub fn routes() -> Vec<RouteDef> {
         ),
         def(
             Method::GET,
+            "/vehicle/{order_id}/registration.pdf",
+            Surface::Web,
+            customer,
+            get(registration_pdf_get),
+        ),
+        def(
+            Method::GET,
             "/static/vehicle-link.js",
             Surface::System,
             Access::Public,
@@ -190,4 +197,31 @@ async fn app_link_post(
         }
     };
     run.await.map_err(|e| WebError::new(e, lang))
+}
+
+/// The registration record as a PDF (404 until the vehicle is registered).
+async fn registration_pdf_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let lang = user.viewer.lang;
+    let run = async {
+        let id = order_id(&id)?;
+        let x = view_expediente(&state.app, &user.account, &id).await?;
+        let pdf: Vec<u8> =
+            caas_app::documents::registration::render_registration_pdf(&x.order, lang)
+                .ok_or(AppError::NotFound)?;
+        let disposition = format!("attachment; filename=\"registration-{id}.pdf\"");
+        Ok((
+            [
+                (header::CONTENT_TYPE, "application/pdf".to_owned()),
+                (header::CONTENT_DISPOSITION, disposition),
+                (header::CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            pdf,
+        )
+            .into_response())
+    };
+    run.await.map_err(|e: AppError| WebError::new(e, lang))
 }
