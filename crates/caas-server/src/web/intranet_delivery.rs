@@ -85,7 +85,7 @@ fn optional(f: &FormData, name: &str) -> Option<String> {
 
 /// The order page again with the refusal of a delivery action; errors that
 /// are not the user's to fix (not found, forbidden, internal) pass through.
-async fn again(
+pub(crate) async fn again(
     state: &AppState,
     user: &WebUser,
     id: &OrderId,
@@ -133,7 +133,7 @@ async fn refused(
 }
 
 /// Runs one action and answers: redirect with `key`, or the page again.
-async fn answer(
+pub(crate) async fn answer(
     state: &AppState,
     user: &WebUser,
     id: &OrderId,

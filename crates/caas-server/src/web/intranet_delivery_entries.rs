@@ -10,11 +10,12 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::FormData;
+use crate::web::intranet_delivery::answer;
 use crate::web::intranet_delivery::view::can_act;
-use crate::web::intranet_orders::{order_id, order_page, Extras};
+use crate::web::intranet_orders::order_id;
 use axum::extract::{Path, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::Method;
+use axum::response::Response;
 use axum::routing::post;
 use caas_app::delivery::staff_entries::{record_delivery_entry, DeliveryEntry};
 use caas_app::AppError;
@@ -143,26 +144,7 @@ async fn delivery_entry_post(
             }
             Err(e) => Err(e),
         };
-        let e = match r {
-            Ok(_) => {
-                let to = format!("/intranet/orders/{id}?n=entry_recorded");
-                return Ok(Redirect::to(&to).into_response());
-            }
-            Err(e) => e,
-        };
-        let (status, error) = match &e {
-            AppError::Invalid { message, .. } => {
-                (StatusCode::UNPROCESSABLE_ENTITY, message.clone())
-            }
-            AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone()),
-            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone()),
-            _ => return Err(e),
-        };
-        let mut extras = Extras::default();
-        extras.delivery.error = error;
-        extras.delivery.errors = crate::web::forms::field_errors(&e).unwrap_or_default();
-        extras.delivery.entered = f;
-        order_page(&state, &user, &id, status, extras).await
+        answer(&state, &user, &id, r, "entry_recorded", f).await
     };
     run.await.map_err(|e| WebError::new(e, lang))
 }
