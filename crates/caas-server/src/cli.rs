@@ -41,6 +41,9 @@ pub enum Command {
         #[command(subcommand)]
         task: AdminTask,
     },
+    /// Measure: start a server with simulators, seed customers, drive load,
+    /// print a table against an in-process hello-world server.
+    Bench(crate::bench::BenchArgs),
     /// Run one partner simulator standalone.
     Sim {
         /// Which simulator.
@@ -107,6 +110,10 @@ pub async fn run() -> anyhow::Result<()> {
         Command::Sim { which } => {
             crate::telemetry::init(config.log_format, &config.log_level);
             crate::cli_sim::run_sim(which).await
+        }
+        Command::Bench(args) => {
+            crate::telemetry::init(config.log_format, "warn");
+            crate::bench::run(args).await
         }
         Command::Admin { task } => {
             crate::telemetry::init(config.log_format, "warn");

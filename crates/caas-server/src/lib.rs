@@ -2,6 +2,7 @@
 //! JSON API, system endpoints) and the command line.
 
 pub mod api;
+pub mod bench;
 pub mod cli;
 pub mod cli_sim;
 pub mod config;

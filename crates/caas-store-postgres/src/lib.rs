@@ -12,6 +12,40 @@ use std::str::FromStr;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+/// Creates `schema` in the database at `base_url` (benches and tests get a
+/// fresh schema each; point `search_path` at it in the URL).
+pub async fn create_schema(base_url: &str, schema: &str) -> StoreResult<()> {
+    schema_ddl(base_url, &format!("CREATE SCHEMA {}", quote_ident(schema)?)).await
+}
+
+/// Drops `schema` and everything in it.
+pub async fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
+    schema_ddl(
+        base_url,
+        &format!("DROP SCHEMA IF EXISTS {} CASCADE", quote_ident(schema)?),
+    )
+    .await
+}
+
+fn quote_ident(s: &str) -> StoreResult<&str> {
+    if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        Ok(s)
+    } else {
+        Err(StoreError::Backend(format!("not a plain schema name: {s}")))
+    }
+}
+
+async fn schema_ddl(base_url: &str, sql: &str) -> StoreResult<()> {
+    let pool = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(base_url)
+        .await
+        .map_err(map_err)?;
+    let r = sqlx::query(sql).execute(&pool).await.map_err(map_err);
+    pool.close().await;
+    r.map(|_| ())
+}
+
 /// A transaction on the PostgreSQL store.
 pub struct PgTx {
     tx: sqlx::Transaction<'static, Postgres>,
@@ -53,6 +87,50 @@ impl PgStore {
     /// The pool (tests use it to inspect raw rows).
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// `caas bench` probe: single-row INSERTs in autocommit from `conns`
+    /// connections for `duration` (pgbench's single-row INSERT, through sqlx);
+    /// returns rows per second.
+    pub async fn raw_insert_probe(
+        &self,
+        conns: usize,
+        duration: std::time::Duration,
+    ) -> StoreResult<f64> {
+        use caas_store_sql::probe;
+        sqlx::query(probe::CREATE)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        let started = std::time::Instant::now();
+        let mut set = tokio::task::JoinSet::new();
+        for c in 0..conns {
+            let pool = self.pool.clone();
+            set.spawn(async move {
+                let mut conn = pool.acquire().await.map_err(map_err)?;
+                let mut n = 0u64;
+                while started.elapsed() < duration {
+                    sqlx::query(probe::INSERT)
+                        .bind(format!("p{c}-{n}"))
+                        .bind(probe::BODY)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(map_err)?;
+                    n += 1;
+                }
+                Ok::<u64, StoreError>(n)
+            });
+        }
+        let mut total = 0;
+        while let Some(r) = set.join_next().await {
+            total += r.map_err(|e| StoreError::Backend(e.to_string()))??;
+        }
+        let rate = total as f64 / started.elapsed().as_secs_f64();
+        sqlx::query(probe::DROP)
+            .execute(&self.pool)
+            .await
+            .map_err(map_err)?;
+        Ok(rate)
     }
 }
 

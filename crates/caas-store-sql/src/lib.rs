@@ -64,3 +64,17 @@ pub fn check_migrations(
 
 /// Columns of the `jobs` table, in [`rows::JobRow`] order, for `RETURNING` clauses.
 pub const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, locked_until, lock_token, last_error, created_at, updated_at";
+
+/// The raw-insert probe of `caas bench`: the engine's single-row INSERT rate
+/// through sqlx, the limit webhook ingest is compared to.
+pub mod probe {
+    /// Creates the probe table.
+    pub const CREATE: &str =
+        "CREATE TABLE IF NOT EXISTS bench_probe (id TEXT PRIMARY KEY, body TEXT NOT NULL)";
+    /// One row.
+    pub const INSERT: &str = "INSERT INTO bench_probe (id, body) VALUES ($1, $2)";
+    /// Removes the probe table.
+    pub const DROP: &str = "DROP TABLE IF EXISTS bench_probe";
+    /// A body the size of a factory webhook.
+    pub const BODY: &str = "{\"id\":\"evt_probe\",\"type\":\"order.estimate_revised\",\"occurred_at\":\"2026-03-02T11:00:00Z\",\"data\":{\"factory_order_id\":\"fo_7KD2M9\",\"order_reference\":\"ord_2026_000123\",\"sequence\":7,\"status\":\"in_production\",\"vin\":null,\"estimated_completion_date\":\"2026-05-04\",\"previous_estimated_completion_date\":\"2026-04-20\",\"reason_code\":\"component_shortage\",\"reason\":\"Heat pump supplier delay\"}}";
+}

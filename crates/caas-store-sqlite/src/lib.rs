@@ -75,6 +75,33 @@ impl SqliteStore {
     pub fn pool(&self) -> &SqlitePool {
         &self.writer
     }
+
+    /// `caas bench` probe: single-row INSERTs, each its own transaction, on
+    /// the one writer connection for `duration`; returns rows per second.
+    pub async fn raw_insert_probe(&self, duration: std::time::Duration) -> StoreResult<f64> {
+        use caas_store_sql::probe;
+        sqlx::query(probe::CREATE)
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        let started = std::time::Instant::now();
+        let mut n = 0u64;
+        while started.elapsed() < duration {
+            sqlx::query(probe::INSERT)
+                .bind(format!("p{n}"))
+                .bind(probe::BODY)
+                .execute(&self.writer)
+                .await
+                .map_err(map_err)?;
+            n += 1;
+        }
+        let rate = n as f64 / started.elapsed().as_secs_f64();
+        sqlx::query(probe::DROP)
+            .execute(&self.writer)
+            .await
+            .map_err(map_err)?;
+        Ok(rate)
+    }
 }
 
 #[async_trait]

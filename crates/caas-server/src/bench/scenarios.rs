@@ -1,0 +1,456 @@
+//! The scenarios of `caas bench`: each builds its requests, runs one second
+//! of warm-up and the measured run, and turns the result into a table row.
+
+use super::load::{Load, LoadResult, MakeRequest};
+use super::report::{rss_bytes, Row};
+use super::seed::{sale_in, Seeded};
+use crate::state::AppState;
+use bytes::Bytes;
+use caas_domain::job::JobState;
+use http_body_util::Full;
+use hyper::Request;
+use std::fmt::Write;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// What every scenario needs.
+pub struct Ctx {
+    /// The caas server.
+    pub addr: SocketAddr,
+    /// The hello-world server.
+    pub hello: SocketAddr,
+    /// The running application.
+    pub state: AppState,
+    /// Seeded customers.
+    pub seeded: Seeded,
+    /// Measured time per scenario.
+    pub duration: Duration,
+    /// Database of the run.
+    pub db_url: String,
+}
+
+/// Starts the reference server: axum answering `Hello, World!` on `/`.
+pub async fn start_hello() -> anyhow::Result<SocketAddr> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let app = axum::Router::new().route("/", axum::routing::get(|| async { "Hello, World!" }));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok(addr)
+}
+
+fn request(
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Bytes,
+) -> Request<Full<Bytes>> {
+    let mut b = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", "127.0.0.1");
+    for (k, v) in headers {
+        b = b.header(*k, *v);
+    }
+    b.body(Full::new(body)).unwrap_or_default()
+}
+
+/// Per-connection counters that survive the warm-up, so every request of a
+/// scenario is distinct (event sequences, emails).
+fn counters(n: usize) -> Arc<Vec<AtomicU64>> {
+    Arc::new((0..n).map(|_| AtomicU64::new(0)).collect())
+}
+
+/// Queued or running jobs.
+async fn pending_jobs(state: &AppState) -> i64 {
+    caas_app::ops::job_counts(&state.app)
+        .await
+        .map(|v| {
+            v.into_iter()
+                .filter(|(s, _)| matches!(s, JobState::Queued | JobState::Running))
+                .map(|(_, n)| n)
+                .sum()
+        })
+        .unwrap_or(-1)
+}
+
+/// Waits until no job is queued or running (or `max`); returns the wait.
+pub async fn drain_jobs(app: &caas_app::App, max: Duration) -> Duration {
+    let started = Instant::now();
+    while started.elapsed() < max {
+        let busy: i64 = caas_app::ops::job_counts(app)
+            .await
+            .map(|v| {
+                v.into_iter()
+                    .filter(|(s, _)| matches!(s, JobState::Queued | JobState::Running))
+                    .map(|(_, n)| n)
+                    .sum()
+            })
+            .unwrap_or(0);
+        if busy == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    started.elapsed()
+}
+
+impl Ctx {
+    async fn measure(
+        &self,
+        addr: SocketAddr,
+        c: usize,
+        expect: u16,
+        make: MakeRequest,
+    ) -> (LoadResult, (Option<u64>, Option<u64>)) {
+        let load = |duration| Load {
+            addr,
+            concurrency: c,
+            duration,
+            expect,
+            timeout: Duration::from_secs(10),
+        };
+        let _ = load(Duration::from_secs(1)).run(make.clone()).await;
+        let before = rss_bytes();
+        let r = load(self.duration).run(make).await;
+        (r, (before, rss_bytes()))
+    }
+
+    fn row(
+        name: &str,
+        c: usize,
+        r: &LoadResult,
+        limit: Option<(f64, &'static str)>,
+        rss: (Option<u64>, Option<u64>),
+        note: String,
+    ) -> Row {
+        let mut note = note;
+        if let Some(e) = &r.first_error {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            let _ = write!(note, "first error: {e}");
+        }
+        Row {
+            name: name.into(),
+            concurrency: c,
+            rate: r.rate(),
+            p50: r.latency.quantile(0.50),
+            p99: r.latency.quantile(0.99),
+            errors: r.errors,
+            limit,
+            rss,
+            note,
+        }
+    }
+
+    /// The limit: hello world at `c` connections.
+    pub async fn hello_world(&self, c: usize) -> Row {
+        let make: MakeRequest = Arc::new(|_, _| request("GET", "/", &[], Bytes::new()));
+        let (r, rss) = self.measure(self.hello, c, 200, make).await;
+        Self::row("hello world (limit)", c, &r, None, rss, String::new())
+    }
+
+    /// `/healthz`, the order API or the expediente page at `c` connections.
+    pub async fn read_scenario(&self, name: &str, c: usize, limit: Option<f64>) -> Row {
+        let customers = Arc::new(self.seeded.customers.clone());
+        let n = customers.len() as u64;
+        let make: MakeRequest = match name {
+            "healthz" => Arc::new(|_, _| request("GET", "/healthz", &[], Bytes::new())),
+            "order_api" => Arc::new(move |conn, seq| {
+                let cu = &customers[((conn as u64 * 7919 + seq) % n) as usize];
+                let auth = format!("Bearer {}", cu.api_secret);
+                request(
+                    "GET",
+                    &format!("/api/v1/orders/{}", cu.order_id),
+                    &[("authorization", &auth)],
+                    Bytes::new(),
+                )
+            }),
+            _ => Arc::new(move |conn, seq| {
+                let cu = &customers[((conn as u64 * 7919 + seq) % n) as usize];
+                let cookie = format!("{}={}", crate::web::cookies::SESSION, cu.web_secret);
+                request(
+                    "GET",
+                    &format!("/expediente/{}", cu.order_id),
+                    &[("cookie", &cookie)],
+                    Bytes::new(),
+                )
+            }),
+        };
+        let label = match name {
+            "healthz" => "/healthz",
+            "order_api" => "GET /api/v1/orders/{id} (bearer)",
+            _ => "GET /expediente/{id} (cookie)",
+        };
+        let (r, rss) = self.measure(self.addr, c, 200, make).await;
+        Self::row(
+            label,
+            c,
+            &r,
+            limit.map(|l| (l, "hello world")),
+            rss,
+            format!("{n} customers"),
+        )
+    }
+
+    /// `POST /api/v1/auth/token` with the right password, rotating customers.
+    pub async fn login(&self, c: usize) -> Row {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let t = Instant::now();
+        let _ = caas_app::secrets::hash_password("probe-password-1".into()).await;
+        let hash = t.elapsed().as_secs_f64();
+        let customers = Arc::new(self.seeded.customers.clone());
+        let pw = self.seeded.password.clone();
+        let next = counters(c);
+        let make: MakeRequest = Arc::new(move |conn, _| {
+            let k = next[conn].fetch_add(1, Ordering::Relaxed);
+            let cu = &customers[((conn as u64 * 7919 + k) % customers.len() as u64) as usize];
+            let body = serde_json::json!({"email": cu.email, "password": pw}).to_string();
+            request(
+                "POST",
+                "/api/v1/auth/token",
+                &[("content-type", "application/json")],
+                Bytes::from(body),
+            )
+        });
+        let (r, rss) = self.measure(self.addr, c, 201, make).await;
+        Self::row(
+            "POST /api/v1/auth/token (login)",
+            c,
+            &r,
+            Some((cores / hash, "cores / hash time")),
+            rss,
+            format!("one Argon2id hash {:.1} ms", hash * 1000.0),
+        )
+    }
+
+    /// Signed factory webhooks (`order.estimate_revised`), per-order sequences
+    /// gap-free: connection `k` owns the orders `i ≡ k (mod c)`.
+    pub async fn webhooks(&self, c: usize) -> anyhow::Result<Row> {
+        let Some(secret) = self.state.webhook_secrets.factory.clone() else {
+            anyhow::bail!("no factory webhook secret");
+        };
+        let probe = raw_insert_probe(&self.db_url, self.duration).await?;
+        let customers = Arc::new(self.seeded.customers.clone());
+        let n = customers.len();
+        let next = counters(c);
+        let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let make: MakeRequest = Arc::new(move |conn, _| {
+            let k = next[conn].fetch_add(1, Ordering::Relaxed);
+            let owned: Vec<usize> = (conn..n).step_by(c.max(1)).collect();
+            let (idx, sequence) = if owned.is_empty() {
+                (conn % n, 2 + k)
+            } else {
+                (
+                    owned[(k as usize) % owned.len()],
+                    2 + k / owned.len() as u64,
+                )
+            };
+            let cu = &customers[idx];
+            let id = format!("evt_bench_{run}_{conn}_{k}");
+            let now = chrono::Utc::now();
+            let body = serde_json::json!({
+                "id": id, "type": "order.estimate_revised", "occurred_at": now.to_rfc3339(),
+                "data": {"factory_order_id": cu.factory_order_id, "order_reference": cu.order_id,
+                         "sequence": sequence, "status": "accepted", "vin": null,
+                         "estimated_completion_date": "2027-05-04", "previous_estimated_completion_date": "2027-04-20",
+                         "reason_code": "capacity", "reason": "bench"}
+            })
+            .to_string();
+            let ts = now.timestamp();
+            let sig = secret.sign(&id, ts, body.as_bytes());
+            request(
+                "POST",
+                "/webhooks/factory",
+                &[
+                    ("content-type", "application/json"),
+                    ("webhook-id", &id),
+                    ("webhook-timestamp", &ts.to_string()),
+                    ("webhook-signature", &sig),
+                ],
+                Bytes::from(body),
+            )
+        });
+        let before = pending_jobs(&self.state).await;
+        let (r, rss) = self.measure(self.addr, c, 200, make).await;
+        let at_end = pending_jobs(&self.state).await;
+        let waited = drain_jobs(&self.state.app, Duration::from_secs(60)).await;
+        let left = pending_jobs(&self.state).await;
+        let note = format!(
+            "jobs queued: {before} before, {at_end} at the end, {left} after {:.1} s more; raw INSERT probe {probe:.0}/s",
+            waited.as_secs_f64()
+        );
+        Ok(Self::row(
+            "POST /webhooks/factory (signed)",
+            c,
+            &r,
+            Some((probe, "raw INSERT")),
+            rss,
+            note,
+        ))
+    }
+
+    /// `POST /api/v1/sales` by the seller, a new customer each time.
+    pub async fn sales(&self, c: usize, limit: Option<f64>) -> Row {
+        let token = match caas_app::auth::login::login(
+            &self.state.app,
+            &Default::default(),
+            self.seeded.seller.email.as_str(),
+            &self.seller_password(),
+            caas_domain::session::SessionKind::Api,
+        )
+        .await
+        {
+            Ok(s) => s.secret,
+            Err(e) => {
+                let r = LoadResult {
+                    errors: 1,
+                    first_error: Some(format!("seller login: {e}")),
+                    ..LoadResult::default()
+                };
+                return Self::row(
+                    "POST /api/v1/sales",
+                    c,
+                    &r,
+                    None,
+                    (None, None),
+                    String::new(),
+                );
+            }
+        };
+        let next = counters(c);
+        let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let make: MakeRequest = Arc::new(move |conn, _| {
+            let k = next[conn].fetch_add(1, Ordering::Relaxed);
+            let sale = sale_in(&format!("sale-{run}-{conn}-{k}@bench.caas.local"));
+            let body = serde_json::to_string(&SaleJson(&sale)).unwrap_or_default();
+            let auth = format!("Bearer {token}");
+            request(
+                "POST",
+                "/api/v1/sales",
+                &[
+                    ("content-type", "application/json"),
+                    ("authorization", &auth),
+                ],
+                Bytes::from(body),
+            )
+        });
+        let (r, rss) = self.measure(self.addr, c, 201, make).await;
+        Self::row(
+            "POST /api/v1/sales (new customer)",
+            c,
+            &r,
+            limit.map(|l| (l, "hello world")),
+            rss,
+            String::new(),
+        )
+    }
+
+    fn seller_password(&self) -> String {
+        self.seeded.seller_password.clone()
+    }
+}
+
+/// `SaleIn` as the API's JSON body.
+struct SaleJson<'a>(&'a caas_app::sales::SaleIn);
+
+impl serde::Serialize for SaleJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let v = self.0;
+        serde_json::json!({
+            "customer_name": v.customer_name, "document_type": v.document_type, "document_number": v.document_number,
+            "email": v.email, "phone": v.phone, "language": v.language,
+            "address_line1": v.address_line1, "address_postal_code": v.address_postal_code,
+            "address_locality": v.address_locality, "address_country": v.address_country,
+            "delivery_line1": v.delivery_line1, "delivery_postal_code": v.delivery_postal_code,
+            "delivery_locality": v.delivery_locality, "delivery_country": v.delivery_country,
+            "platform_code": v.platform_code, "option_codes": v.option_codes,
+            "vehicle_price": v.vehicle_price, "senal": v.senal, "currency": v.currency,
+            "maintenance_included": v.maintenance_included, "birth_date": v.birth_date,
+        })
+        .serialize(s)
+    }
+}
+
+/// The engine's single-row INSERT rate on the run's database.
+async fn raw_insert_probe(url: &str, duration: Duration) -> anyhow::Result<f64> {
+    Ok(if url.starts_with("postgres") {
+        let s = caas_store_postgres::PgStore::connect(url, 8).await?;
+        let r = s.raw_insert_probe(8, duration).await?;
+        caas_domain::ports::Store::close(&s).await;
+        r
+    } else {
+        let s = caas_store_sqlite::SqliteStore::connect(url).await?;
+        let r = s.raw_insert_probe(duration).await?;
+        caas_domain::ports::Store::close(&s).await;
+        r
+    })
+}
+
+/// Cost of one job claim with 10 … 100k due jobs, on a database of its own.
+pub async fn claim_table(base: Option<&str>, sizes: &[usize]) -> anyhow::Result<String> {
+    let db = super::bench_db(base).await?;
+    let result = claim_rows(&db.url, sizes).await;
+    db.drop_schema().await;
+    result
+}
+
+async fn claim_rows(url: &str, sizes: &[usize]) -> anyhow::Result<String> {
+    let store: Arc<dyn caas_domain::ports::Store> = if url.starts_with("postgres") {
+        Arc::new(caas_store_postgres::PgStore::connect(url, 4).await?)
+    } else {
+        Arc::new(caas_store_sqlite::SqliteStore::connect(url).await?)
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "| due jobs | claims timed | mean per claim | p99 per claim |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|");
+    let mut due = 0usize;
+    let mut sizes = sizes.to_vec();
+    sizes.sort_unstable();
+    let base_time = chrono::Utc::now() - chrono::Duration::hours(1);
+    let mut seq = 0i64;
+    for size in sizes {
+        while due < size {
+            let mut tx = store.begin().await?;
+            for _ in 0..(size - due).min(1000) {
+                let job = caas_domain::job::NewJob {
+                    id: caas_domain::ids::JobId::new(),
+                    kind: "bench.noop".into(),
+                    payload: serde_json::json!({}),
+                    run_at: base_time + chrono::Duration::milliseconds(seq),
+                    max_attempts: 1,
+                };
+                seq += 1;
+                tx.enqueue_job(&job, base_time).await?;
+                due += 1;
+            }
+            tx.commit().await?;
+        }
+        let claims = (size / 2).clamp(1, 300);
+        let mut hist = super::report::Histogram::default();
+        let t = Instant::now();
+        for _ in 0..claims {
+            let t1 = Instant::now();
+            store
+                .claim_job(chrono::Utc::now(), chrono::Duration::minutes(5))
+                .await?;
+            hist.record(t1.elapsed());
+        }
+        due -= claims;
+        let mean = t.elapsed().as_secs_f64() * 1e6 / claims as f64;
+        let _ = writeln!(
+            out,
+            "| {size} | {claims} | {mean:.0} µs | {} µs |",
+            hist.quantile(0.99).as_micros()
+        );
+    }
+    store.close().await;
+    Ok(out)
+}
