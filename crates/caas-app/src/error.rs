@@ -42,6 +42,13 @@ pub enum AppError {
     /// An emailed link that is unknown, used or expired.
     #[error("this link is no longer valid")]
     LinkInvalid,
+    /// The server is at capacity (password hashing queue full, database
+    /// connections exhausted); retry after that many seconds. Nothing was done.
+    #[error("the service is busy; retry in {retry_after_secs} s")]
+    Overloaded {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
     /// A state conflict (duplicate, wrong state).
     #[error("conflict: {0}")]
     Conflict(String),
@@ -54,6 +61,9 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Busy(_) => AppError::Overloaded {
+                retry_after_secs: 1,
+            },
             other => AppError::Internal(anyhow::Error::new(other)),
         }
     }

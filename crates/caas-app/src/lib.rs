@@ -3,6 +3,7 @@
 //! and commits before it returns: nothing is acknowledged before it is durable.
 
 pub mod auth;
+pub mod cache;
 pub mod catalogue;
 pub mod context;
 pub mod dealerships;
@@ -44,6 +45,10 @@ pub struct App {
     pub job_waker: Arc<Notify>,
     /// Partner systems (factory, payments, SMS, push); `None` = not configured.
     pub partners: Partners,
+    /// Read caches, invalidated by the store after every commit.
+    pub caches: Arc<cache::Caches>,
+    /// Password hashing with bounded threads and queue.
+    pub hasher: Arc<auth::hashing::Hashing>,
 }
 
 /// Clients of the partner systems, behind their ports.
@@ -69,6 +74,44 @@ pub struct Partners {
 }
 
 impl App {
+    /// The use-case context over `store`: caches subscribed to its
+    /// invalidations, the hashing threads started, no partners.
+    pub fn new(
+        store: Arc<dyn Store>,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+        mailer: Option<Arc<dyn MailSender>>,
+    ) -> Self {
+        let caches = Arc::new(cache::Caches::new(settings.cache));
+        let subscriber = caches.clone();
+        store.subscribe(Arc::new(move |change| subscriber.invalidate(change)));
+        let hasher = Arc::new(auth::hashing::Hashing::new(
+            settings.hash_workers,
+            settings.hash_queue,
+        ));
+        Self {
+            store,
+            clock,
+            settings: Arc::new(settings),
+            mailer,
+            job_waker: Arc::new(Notify::new()),
+            partners: Partners::default(),
+            caches,
+            hasher,
+        }
+    }
+
+    /// The same context over another store of the same database (a sibling
+    /// with its own connections), whose invalidations reach the same caches.
+    pub fn with_store(&self, store: Arc<dyn Store>) -> Self {
+        let subscriber = self.caches.clone();
+        store.subscribe(Arc::new(move |change| subscriber.invalidate(change)));
+        Self {
+            store,
+            ..self.clone()
+        }
+    }
+
     /// Tells idle job workers that new jobs are due.
     pub fn wake_jobs(&self) {
         self.job_waker.notify_waiters();

@@ -54,6 +54,12 @@ pub struct AppSettings {
     pub fleet_command_wait: std::time::Duration,
     /// Attempts of a fleet job (app link, handover check, key revocation).
     pub fleet_max_attempts: i32,
+    /// Read caches (sessions, order files, catalogue).
+    pub cache: crate::cache::CacheSettings,
+    /// Password hashing threads (0: one per core).
+    pub hash_workers: usize,
+    /// Password hashes that may wait for a thread before logins get 503.
+    pub hash_queue: usize,
 }
 
 /// ADM-2: the señal of a lost reservation.
@@ -92,6 +98,9 @@ impl Default for AppSettings {
             carrier_gap_wait: Duration::seconds(60),
             fleet_command_wait: std::time::Duration::from_secs(30),
             fleet_max_attempts: 6,
+            cache: Default::default(),
+            hash_workers: 0,
+            hash_queue: 8,
         }
     }
 }

@@ -5,7 +5,7 @@ use crate::account::{Account, Role};
 use crate::audit::AuditEntry;
 use crate::dealership::Dealership;
 use crate::email::EmailAddress;
-use crate::ids::{AccountId, AccountTokenId, DealershipId, EmailId, JobId, SessionId};
+use crate::ids::{AccountId, AccountTokenId, DealershipId, EmailId, JobId, OrderId, SessionId};
 use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
 pub use crate::ports_delivery::*;
@@ -27,7 +27,56 @@ pub enum StoreError {
     /// The database failed or is unreachable.
     #[error("database: {0}")]
     Backend(String),
+    /// No connection became free in time: the database is overloaded.
+    #[error("database busy: {0}")]
+    Busy(String),
+    /// The task asked for a second connection while holding one. Refused at
+    /// once: waiting would deadlock the pool once every connection is held
+    /// by a task waiting for another. Pass the open transaction down instead.
+    #[error("a database connection is already held by this task; pass its transaction down instead of opening another")]
+    Nested,
 }
+
+/// What a committed write changed, for the in-memory caches of every
+/// instance: published after the commit (and, on PostgreSQL, by `NOTIFY`
+/// to the other instances).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Invalidation {
+    /// An account or its sessions (status, password, language, revocation).
+    Account(AccountId),
+    /// An order or anything shown with it (timeline, estimates, payments, invoices).
+    Order(OrderId),
+    /// Platforms or options.
+    Catalogue,
+    /// Anything: notifications may have been missed.
+    All,
+}
+
+impl Invalidation {
+    /// Compact text form (`a:acc_…`, `o:ord_…`, `c`, `*`), the `NOTIFY` payload.
+    pub fn to_wire(&self) -> String {
+        match self {
+            Invalidation::Account(id) => format!("a:{id}"),
+            Invalidation::Order(id) => format!("o:{id}"),
+            Invalidation::Catalogue => "c".into(),
+            Invalidation::All => "*".into(),
+        }
+    }
+
+    /// Parses [`Invalidation::to_wire`]; anything unreadable means [`Invalidation::All`].
+    pub fn from_wire(s: &str) -> Self {
+        let parsed = match s.split_once(':') {
+            Some(("a", id)) => AccountId::parse(id).ok().map(Invalidation::Account),
+            Some(("o", id)) => OrderId::parse(id).ok().map(Invalidation::Order),
+            _ if s == "c" => Some(Invalidation::Catalogue),
+            _ => None,
+        };
+        parsed.unwrap_or(Invalidation::All)
+    }
+}
+
+/// Receives every [`Invalidation`] after its commit.
+pub type InvalidationHandler = std::sync::Arc<dyn Fn(&Invalidation) + Send + Sync>;
 
 /// Shorthand result.
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -39,8 +88,20 @@ pub trait Store: Send + Sync + 'static {
     fn backend_name(&self) -> &'static str;
     /// A read-write transaction; dropped without commit it rolls back.
     async fn begin(&self) -> StoreResult<Box<dyn Tx>>;
-    /// A read-only transaction (on SQLite, served by the reader pool).
+    /// A read-only transaction with one snapshot for all its statements (on
+    /// SQLite, served by the reader pool).
     async fn read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// A connection outside any transaction, for a read of one statement
+    /// (each statement sees its own snapshot; saves `BEGIN` and `ROLLBACK`).
+    /// Writes through it are refused on SQLite; do not write through it.
+    async fn single_read(&self) -> StoreResult<Box<dyn Tx>>;
+    /// Registers a handler for the invalidations of every commit made through
+    /// this store, its siblings and (PostgreSQL) other instances.
+    fn subscribe(&self, handler: InvalidationHandler);
+    /// A store on the same database and invalidation bus with connections of
+    /// its own (`connections` of them where the engine allows), so one
+    /// workload (the job runner) cannot be starved by another (web requests).
+    async fn sibling(&self, connections: u32) -> StoreResult<std::sync::Arc<dyn Store>>;
     /// Database reachable and every embedded migration applied.
     async fn ready(&self) -> StoreResult<()>;
     /// Claims the next due job (queued and due, or running with an expired
@@ -111,6 +172,11 @@ pub trait SessionRepo {
     async fn insert_session(&mut self, s: &Session) -> StoreResult<()>;
     /// By the hash of the client's secret (any owner: this is how a secret is resolved).
     async fn find_session_by_secret_hash(&mut self, hash: &str) -> StoreResult<Option<Session>>;
+    /// As [`SessionRepo::find_session_by_secret_hash`], with its account, in one statement.
+    async fn find_session_with_account(
+        &mut self,
+        hash: &str,
+    ) -> StoreResult<Option<(Session, Account)>>;
     /// One session of `owner`; another owner's session is `None`.
     async fn find_session_for_account(
         &mut self,

@@ -13,7 +13,7 @@ use crate::order::Order;
 use crate::payment::Payment;
 use crate::ports::StoreResult;
 use crate::records::{
-    EstimateRevision, InboundEvent, InboundState, Invoice, PushSubscription, StaffAlert,
+    EstimateRevision, InboundEvent, InboundState, Invoice, OrderFile, PushSubscription, StaffAlert,
     TimelineEntry,
 };
 use async_trait::async_trait;
@@ -66,6 +66,15 @@ pub trait OrderRepo {
         owner: &AccountId,
         id: &OrderId,
     ) -> StoreResult<Option<Order>>;
+    /// An order with its timeline, estimates, payments and invoices, read in
+    /// one statement, for staff and system work (callers check the dealership).
+    async fn find_order_file(&mut self, id: &OrderId) -> StoreResult<Option<OrderFile>>;
+    /// The same for one order of `owner`; another customer's order is `None`.
+    async fn find_order_file_for_customer(
+        &mut self,
+        owner: &AccountId,
+        id: &OrderId,
+    ) -> StoreResult<Option<OrderFile>>;
     /// Orders of `owner`, newest first.
     async fn list_orders_for_customer(&mut self, owner: &AccountId) -> StoreResult<Vec<Order>>;
     /// Orders of a dealership (or all), newest first.

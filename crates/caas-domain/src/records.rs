@@ -9,6 +9,21 @@ use crate::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+/// An order with everything its expediente lists, from one consistent read.
+#[derive(Debug, Clone)]
+pub struct OrderFile {
+    /// The order.
+    pub order: crate::order::Order,
+    /// Timeline, oldest first.
+    pub timeline: Vec<TimelineEntry>,
+    /// Estimate history, oldest first.
+    pub estimates: Vec<EstimateRevision>,
+    /// Payments, oldest first.
+    pub payments: Vec<crate::payment::Payment>,
+    /// Invoices, oldest first.
+    pub invoices: Vec<Invoice>,
+}
+
 /// One entry of an order's timeline (expediente history).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TimelineEntry {

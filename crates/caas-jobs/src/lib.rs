@@ -85,6 +85,12 @@ impl JobRunner {
         }
     }
 
+    /// Uses `wake` (shared with the use cases that enqueue jobs) to wake idle workers.
+    pub fn with_waker(mut self, wake: Arc<Notify>) -> Self {
+        self.wake = wake;
+        self
+    }
+
     /// Handle that wakes idle workers (call after committing new jobs).
     pub fn waker(&self) -> Arc<Notify> {
         self.wake.clone()

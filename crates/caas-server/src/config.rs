@@ -52,8 +52,17 @@ pub struct Config {
     pub public_url: Option<String>,
     /// `sqlite://path` (default) or `postgres://…`.
     pub database_url: Secret,
-    /// Pool size on PostgreSQL.
+    /// Pool size on PostgreSQL (web requests; the job runner has its own).
     pub pg_max_connections: u32,
+    /// Connections of the job runner (default: `job_workers` + 2).
+    pub job_connections: Option<u32>,
+    /// Seconds a cached session, order file or catalogue may be served
+    /// (every change invalidates at once; this bounds changes made outside caas). 0 disables the caches.
+    pub cache_ttl_secs: u64,
+    /// Password hashing threads (0: one per core).
+    pub hash_workers: usize,
+    /// Password hashes that may wait for a thread; beyond, logins answer 503.
+    pub hash_queue: usize,
     /// `smtp://host:port`; unset keeps mail in the outbox (`/ops/mail`).
     pub smtp_url: Option<Secret>,
     /// Sender of outgoing mail.
@@ -158,6 +167,10 @@ impl Default for Config {
             public_url: None,
             database_url: Secret::new("sqlite://./caas-data/caas.db"),
             pg_max_connections: 10,
+            job_connections: None,
+            cache_ttl_secs: 60,
+            hash_workers: 0,
+            hash_queue: 8,
             smtp_url: None,
             mail_from: "caas <no-reply@caas.local>".into(),
             admin_email: "admin@caas.local".into(),
@@ -317,7 +330,20 @@ impl Config {
         if self.pg_max_connections == 0 {
             return err("pg_max_connections", "must be greater than zero");
         }
+        if self.job_connections == Some(0) {
+            return err("job_connections", "must be greater than zero");
+        }
+        if self.hash_workers > 256 || self.hash_queue > 10_000 {
+            return err("hash_workers", "at most 256 threads and a queue of 10000");
+        }
         Ok(())
+    }
+
+    /// Connections the job runner gets of its own.
+    pub fn job_connections(&self) -> u32 {
+        self.job_connections
+            .unwrap_or(self.job_workers as u32 + 2)
+            .max(1)
     }
 
     /// Public base URL without trailing slash.

@@ -21,6 +21,7 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
+        AppError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
         AppError::LinkInvalid => (StatusCode::GONE, "link_invalid"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
@@ -57,6 +58,11 @@ impl IntoResponse for ApiError {
                     (retry_after_secs + 59) / 60
                 )
             }
+            AppError::Overloaded { retry_after_secs } => {
+                format!(
+                    "The service is busy. Nothing was changed; try again in {retry_after_secs} s."
+                )
+            }
             other => other.to_string(),
         };
         let mut body = json!({
@@ -82,12 +88,21 @@ pub fn problem(status: StatusCode, body: serde_json::Value, e: &AppError) -> Res
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/problem+json"),
     );
-    if let AppError::Throttled { retry_after_secs } = e {
-        if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-            resp.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-    }
+    set_retry_after(&mut resp, e);
     resp
+}
+
+/// `Retry-After` for the errors that have one (throttled, overloaded).
+fn set_retry_after(resp: &mut Response, e: &AppError) {
+    let secs = match e {
+        AppError::Throttled { retry_after_secs } | AppError::Overloaded { retry_after_secs } => {
+            *retry_after_secs
+        }
+        _ => return,
+    };
+    if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
 }
 
 /// A web error, rendered as a friendly page in the viewer's language.
@@ -126,6 +141,9 @@ impl IntoResponse for WebError {
                 .replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
             AppError::Invalid { message, .. } | AppError::BadRequest(message) => message.clone(),
             AppError::Conflict(msg) => msg.clone(),
+            AppError::Overloaded { retry_after_secs } => m
+                .err_overloaded
+                .replace("{seconds}", &retry_after_secs.to_string()),
             AppError::InvalidFields(list) => list
                 .iter()
                 .map(|f| format!("{}: {}", f.field, f.message))
@@ -134,11 +152,7 @@ impl IntoResponse for WebError {
             AppError::Internal(_) => m.err_internal.to_owned(),
         };
         let mut resp = error_page(status, self.lang, &text);
-        if let AppError::Throttled { retry_after_secs } = &self.error {
-            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
-                resp.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
+        set_retry_after(&mut resp, &self.error);
         resp
     }
 }

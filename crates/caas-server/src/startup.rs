@@ -86,16 +86,15 @@ pub fn build_app(
         carrier_gap_wait: Duration::seconds(config.delivery.carrier_gap_wait_secs),
         fleet_command_wait: std::time::Duration::from_secs(config.delivery.fleet_command_wait_secs),
         fleet_max_attempts: config.delivery.fleet_max_attempts,
+        cache: caas_app::cache::CacheSettings {
+            ttl: std::time::Duration::from_secs(config.cache_ttl_secs),
+            ..Default::default()
+        },
+        hash_workers: config.hash_workers,
+        hash_queue: config.hash_queue,
         ..AppSettings::default()
     };
-    Ok(App {
-        store,
-        clock,
-        settings: Arc::new(settings),
-        mailer,
-        job_waker: Arc::new(tokio::sync::Notify::new()),
-        partners: caas_app::Partners::default(),
-    })
+    Ok(App::new(store, clock, settings, mailer))
 }
 
 /// A built, not yet running, application.
@@ -161,21 +160,25 @@ impl Application {
         if let Some(h) = &fleet.handle {
             app.partners.fleet = Some(Arc::new(h.clone()));
         }
+        // The job runner has connections of its own, so web load cannot starve it;
+        // its commits reach the same caches.
+        let job_store = store
+            .sibling(config.job_connections())
+            .await
+            .context("opening the job runner's connections")?;
+        let job_app = app.with_store(job_store.clone());
         let runner = JobRunner::new(
-            store,
+            job_store,
             clock,
-            Arc::new(AppJobHandler::new(app.clone())),
+            Arc::new(AppJobHandler::new(job_app)),
             RunnerConfig {
                 workers: config.job_workers,
                 lease: Duration::seconds(config.job_lease_seconds),
                 poll_interval: std::time::Duration::from_millis(config.job_poll_ms),
                 backoff: Backoff::default(),
             },
-        );
-        let app = App {
-            job_waker: runner.waker(),
-            ..app
-        };
+        )
+        .with_waker(app.job_waker.clone());
         let state = AppState {
             secure_cookies: config
                 .secure_cookies

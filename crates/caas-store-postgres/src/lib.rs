@@ -1,33 +1,47 @@
 //! PostgreSQL store: production. Job claiming uses `FOR UPDATE SKIP LOCKED` so
 //! any number of workers in any number of processes never claim the same job.
+//! Every commit that changes cached data also sends `NOTIFY` on a channel of
+//! its schema, and a listener of every instance hands those invalidations to
+//! its caches, so instances sharing a database never serve each other stale.
 
 use async_trait::async_trait;
 use caas_domain::job::Job;
-use caas_domain::ports::{Store, StoreError, StoreResult, Tx};
+use caas_domain::ports::{Invalidation, InvalidationHandler, Store, StoreError, StoreResult, Tx};
+use caas_store_sql::conn::{map_acquire, Bus, Conn, Held, Ledger, TxState};
 use caas_store_sql::{check_migrations, map_err, rows::JobRow};
 use chrono::{DateTime, Duration, Utc};
-use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPoolOptions};
 use sqlx::{PgPool, Postgres};
 use std::str::FromStr;
+use std::sync::Arc;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
+/// How long a request waits for a free connection before the store answers busy.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// Largest `NOTIFY` payload sent at once (PostgreSQL's limit is 8000 bytes).
+const MAX_PAYLOAD: usize = 7000;
+/// Read transactions: one snapshot for every statement, so a view assembled
+/// from several queries never mixes before and after a concurrent commit.
+/// One statement, so a cancelled request cannot leave it half begun.
+const BEGIN_READ: &str = "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
 
 /// Creates `schema` in the database at `base_url` (benches and tests get a
 /// fresh schema each; point `search_path` at it in the URL).
 pub async fn create_schema(base_url: &str, schema: &str) -> StoreResult<()> {
-    schema_ddl(base_url, &format!("CREATE SCHEMA {}", quote_ident(schema)?)).await
+    schema_ddl(base_url, &format!("CREATE SCHEMA {}", plain_ident(schema)?)).await
 }
 
 /// Drops `schema` and everything in it.
 pub async fn drop_schema(base_url: &str, schema: &str) -> StoreResult<()> {
     schema_ddl(
         base_url,
-        &format!("DROP SCHEMA IF EXISTS {} CASCADE", quote_ident(schema)?),
+        &format!("DROP SCHEMA IF EXISTS {} CASCADE", plain_ident(schema)?),
     )
     .await
 }
 
-fn quote_ident(s: &str) -> StoreResult<&str> {
+fn plain_ident(s: &str) -> StoreResult<&str> {
     if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         Ok(s)
     } else {
@@ -46,47 +60,131 @@ async fn schema_ddl(base_url: &str, sql: &str) -> StoreResult<()> {
     r.map(|_| ())
 }
 
-/// A transaction on the PostgreSQL store.
+/// A transaction (or, for one-statement reads, a plain connection) on the PostgreSQL store.
 pub struct PgTx {
-    tx: sqlx::Transaction<'static, Postgres>,
+    tx: Conn<Postgres>,
+    st: TxState,
+    channel: Arc<str>,
 }
 
 caas_store_sql::impl_repos!(PgTx);
 
+/// The invalidations as `NOTIFY` payloads of at most [`MAX_PAYLOAD`] bytes.
+fn payloads(changes: &[Invalidation]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in changes {
+        let w = c.to_wire();
+        match out.last_mut() {
+            Some(last) if last.len() + 1 + w.len() <= MAX_PAYLOAD => {
+                last.push(' ');
+                last.push_str(&w);
+            }
+            _ => out.push(w),
+        }
+    }
+    out
+}
+
 #[async_trait]
 impl Tx for PgTx {
     async fn commit(self: Box<Self>) -> StoreResult<()> {
-        self.tx.commit().await.map_err(map_err)
+        let PgTx { tx, st, channel } = *self;
+        if let Conn::Tx(mut t) = tx {
+            // Sent inside the transaction: delivered only if it commits.
+            for payload in payloads(&st.pending) {
+                sqlx::query("SELECT pg_notify($1, $2)")
+                    .bind(&*channel)
+                    .bind(payload)
+                    .execute(&mut *t)
+                    .await
+                    .map_err(map_err)?;
+            }
+            t.commit().await.map_err(map_err)?;
+        }
+        st.bus.publish(&st.pending);
+        Ok(())
     }
 }
 
 /// The PostgreSQL implementation of [`Store`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
+    options: PgConnectOptions,
+    ledger: Arc<Ledger>,
+    bus: Arc<Bus>,
+    channel: Arc<str>,
+    /// The listener's own connection (absent on siblings, which share the first's).
+    listener_pool: Option<PgPool>,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore")
+            .field("channel", &self.channel)
+            .finish_non_exhaustive()
+    }
+}
+
+fn pool_with(options: &PgConnectOptions, max: u32) -> PgPool {
+    PgPoolOptions::new()
+        .max_connections(max.max(1))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options.clone())
 }
 
 impl PgStore {
     /// Connects to `url` and applies the embedded migrations.
     #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
-        let opts = PgConnectOptions::from_str(url).map_err(map_err)?;
+        let options = PgConnectOptions::from_str(url).map_err(map_err)?;
         let pool = PgPoolOptions::new()
-            .max_connections(max_connections)
-            .acquire_timeout(std::time::Duration::from_secs(10))
-            .connect_with(opts)
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
             .await
             .map_err(map_err)?;
         MIGRATOR
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
-        Ok(Self { pool })
+        let (schema,): (String,) = sqlx::query_as("SELECT current_schema()")
+            .fetch_one(&pool)
+            .await
+            .map_err(map_err)?;
+        let channel: Arc<str> = format!(
+            "caas_inv_{}",
+            schema
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect::<String>()
+        )
+        .to_lowercase()
+        .into();
+        let bus: Arc<Bus> = Arc::default();
+        let listener_pool = pool_with(&options, 1);
+        spawn_listener(listener_pool.clone(), channel.to_string(), bus.clone());
+        Ok(Self {
+            pool,
+            options,
+            ledger: Arc::default(),
+            bus,
+            channel,
+            listener_pool: Some(listener_pool),
+        })
     }
 
     /// The pool (tests use it to inspect raw rows).
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    fn tx(&self, tx: Conn<Postgres>, held: Held) -> Box<dyn Tx> {
+        Box::new(PgTx {
+            tx,
+            st: TxState::new(self.bus.clone(), held),
+            channel: self.channel.clone(),
+        })
     }
 
     /// `caas bench` probe: single-row INSERTs in autocommit from `conns`
@@ -134,6 +232,54 @@ impl PgStore {
     }
 }
 
+/// Listens on `channel` until the listener's pool is closed, handing every
+/// notification to `bus`. After a lost connection it has reconnected by the
+/// time it learns of the loss, and publishes [`Invalidation::All`] for what it
+/// may have missed meanwhile.
+fn spawn_listener(pool: PgPool, channel: String, bus: Arc<Bus>) {
+    tokio::spawn(async move {
+        while !pool.is_closed() {
+            let mut listener = match PgListener::connect_with(&pool).await {
+                Ok(l) => l,
+                Err(e) => {
+                    if pool.is_closed() {
+                        return;
+                    }
+                    tracing::warn!(error = %e, "invalidation listener cannot connect; retrying");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            if let Err(e) = listener.listen(&channel).await {
+                tracing::warn!(error = %e, "invalidation listener cannot LISTEN; retrying");
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                continue;
+            }
+            bus.publish(&[Invalidation::All]);
+            loop {
+                match listener.try_recv().await {
+                    Ok(Some(n)) => {
+                        let changes: Vec<Invalidation> = n
+                            .payload()
+                            .split(' ')
+                            .map(Invalidation::from_wire)
+                            .collect();
+                        bus.publish(&changes);
+                    }
+                    Ok(None) => bus.publish(&[Invalidation::All]),
+                    Err(e) => {
+                        if !pool.is_closed() {
+                            tracing::warn!(error = %e, "invalidation listener lost; reconnecting");
+                            bus.publish(&[Invalidation::All]);
+                        }
+                        break;
+                    }
+                }
+            }
+        }
+    });
+}
+
 #[async_trait]
 impl Store for PgStore {
     fn backend_name(&self) -> &'static str {
@@ -141,45 +287,68 @@ impl Store for PgStore {
     }
 
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.pool.begin().await.map_err(map_err)?;
-        Ok(Box::new(PgTx { tx }))
+        let held = self.ledger.enter()?;
+        let tx = self.pool.begin().await.map_err(map_acquire)?;
+        Ok(self.tx(Conn::Tx(tx), held))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let mut tx = self.pool.begin().await.map_err(map_err)?;
-        // One snapshot for every statement: a view assembled from several
-        // queries (order, timeline, deliveries) never mixes before and after
-        // a concurrent commit.
-        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            .execute(&mut *tx)
+        let held = self.ledger.enter()?;
+        let tx = self
+            .pool
+            .begin_with(BEGIN_READ)
             .await
-            .map_err(map_err)?;
-        Ok(Box::new(PgTx { tx }))
+            .map_err(map_acquire)?;
+        Ok(self.tx(Conn::Tx(tx), held))
+    }
+
+    async fn single_read(&self) -> StoreResult<Box<dyn Tx>> {
+        let held = self.ledger.enter()?;
+        let conn = self.pool.acquire().await.map_err(map_acquire)?;
+        Ok(self.tx(Conn::Plain(conn), held))
+    }
+
+    fn subscribe(&self, handler: InvalidationHandler) {
+        self.bus.subscribe(handler);
+    }
+
+    async fn sibling(&self, connections: u32) -> StoreResult<Arc<dyn Store>> {
+        Ok(Arc::new(Self {
+            pool: pool_with(&self.options, connections),
+            listener_pool: None,
+            ..self.clone()
+        }))
     }
 
     async fn ready(&self) -> StoreResult<()> {
+        let _held = self.ledger.enter()?;
         let applied: Vec<(i64,)> =
             sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success")
                 .fetch_all(&self.pool)
                 .await
-                .map_err(map_err)?;
+                .map_err(map_acquire)?;
         check_migrations(&applied, &MIGRATOR)
     }
 
     #[tracing::instrument(skip_all)]
     async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
-        let sql = caas_store_sql::claim_job_sql("FOR UPDATE SKIP LOCKED");
-        let row: Option<JobRow> = sqlx::query_as(&sql)
+        let _held = self.ledger.enter()?;
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql("FOR UPDATE SKIP LOCKED"));
+        let row: Option<JobRow> = sqlx::query_as(sql)
             .bind(now)
             .bind(now + lease)
             .bind(uuid::Uuid::new_v4().simple().to_string())
             .fetch_optional(&self.pool)
             .await
-            .map_err(map_err)?;
+            .map_err(map_acquire)?;
         row.map(Job::try_from).transpose()
     }
 
     async fn close(&self) {
+        if let Some(l) = &self.listener_pool {
+            l.close().await;
+        }
         self.pool.close().await;
     }
 }

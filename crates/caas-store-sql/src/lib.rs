@@ -4,6 +4,7 @@
 //! uses `$N` placeholders, which both engines accept. Only job claiming and
 //! pool setup differ, and those live in the backend crates.
 
+pub mod conn;
 pub mod rows;
 
 #[doc(hidden)]
@@ -32,16 +33,21 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
     }
 }
 
-/// The claim statement: the earliest due job (queued and due, or running with
-/// an expired lease) becomes running with a fresh lease and fencing token.
-/// `$1` now, `$2` lease end, `$3` token. PostgreSQL adds `FOR UPDATE SKIP
+/// The claim statement: the job whose lease expired first, else the earliest
+/// due queued job, becomes running with a fresh lease and fencing token.
+/// `$1` now, `$2` lease end, `$3` token. Each candidate comes from its own
+/// `LIMIT 1` read in the order of a partial index (`jobs_running` on
+/// `locked_until`, `jobs_queued` on `(run_at, id)`), so a claim costs
+/// O(log n) however many jobs are due: an `OR` of the two sets could use
+/// neither index and sorted every due row. PostgreSQL adds `FOR UPDATE SKIP
 /// LOCKED` so concurrent claimers pass over each other's rows; SQLite has a
 /// single writer and needs no lock clause.
 pub fn claim_job_sql(lock_clause: &str) -> String {
     format!(
-        "UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
-         WHERE id = (SELECT id FROM jobs WHERE (state = 'queued' AND run_at <= $1) OR (state = 'running' AND locked_until < $1) \
-         ORDER BY run_at, id LIMIT 1 {lock_clause}) RETURNING {JOB_COLUMNS}"
+        "WITH lease AS (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY locked_until LIMIT 1 {lock_clause}), \
+              due AS (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 {lock_clause}) \
+         UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
+         WHERE id = (SELECT id FROM lease UNION ALL SELECT id FROM due LIMIT 1) RETURNING {JOB_COLUMNS}"
     )
 }
 

@@ -1,5 +1,6 @@
 //! One implementation of every repository port, shared by both backends.
-//! `impl_repos!(MyTx)` expects `MyTx` to hold `tx: sqlx::Transaction<'static, Db>`.
+//! `impl_repos!(MyTx)` expects `MyTx` to hold `tx: Conn<Db>` (see [`crate::conn`]) and
+//! `st: TxState`, where writes note what they change for the caches.
 
 /// Implements every repository port for a backend transaction type.
 #[macro_export]
@@ -35,6 +36,7 @@ macro_rules! impl_repos {
                 }
 
                 async fn update_account(&mut self, a: &Account) -> StoreResult<()> {
+                    self.st.note(Invalidation::Account(a.id.clone()));
                     sqlx::query("UPDATE accounts SET email = $2, name = $3, role = $4, dealership_id = $5, language = $6, status = $7, password_hash = $8, updated_at = $9 WHERE id = $1")
                         .bind(a.id.as_str()).bind(a.email.as_str()).bind(&a.name).bind(a.role.as_str())
                         .bind(a.dealership_id.as_ref().map(|d| d.as_str())).bind(a.language.as_str())
@@ -110,6 +112,16 @@ macro_rules! impl_repos {
                     row.map(Session::try_from).transpose()
                 }
 
+                async fn find_session_with_account(&mut self, hash: &str) -> StoreResult<Option<(Session, Account)>> {
+                    const SQL: &str = "SELECT s.id, s.account_id, s.kind, s.secret_hash, s.csrf_token, s.user_agent, s.created_at, s.expires_at, s.revoked_at, \
+                        a.email AS a_email, a.name AS a_name, a.role AS a_role, a.dealership_id AS a_dealership_id, a.language AS a_language, \
+                        a.status AS a_status, a.password_hash AS a_password_hash, a.created_at AS a_created_at, a.updated_at AS a_updated_at \
+                        FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.secret_hash = $1";
+                    let row: Option<SessionAccountRow> = sqlx::query_as(SQL).bind(hash)
+                        .fetch_optional(&mut *self.tx).await.map_err(map_err)?;
+                    row.map(<(Session, Account)>::try_from).transpose()
+                }
+
                 async fn find_session_for_account(&mut self, owner: &AccountId, id: &SessionId) -> StoreResult<Option<Session>> {
                     let sql = format!("SELECT {SESSION_COLS} FROM sessions WHERE account_id = $1 AND id = $2");
                     let row: Option<SessionRow> = sqlx::query_as(&sql).bind(owner.as_str()).bind(id.as_str())
@@ -125,6 +137,7 @@ macro_rules! impl_repos {
                 }
 
                 async fn revoke_session_for_account(&mut self, owner: &AccountId, id: &SessionId, at: DateTime<Utc>) -> StoreResult<bool> {
+                    self.st.note(Invalidation::Account(owner.clone()));
                     let r = sqlx::query("UPDATE sessions SET revoked_at = $3 WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL")
                         .bind(owner.as_str()).bind(id.as_str()).bind(at)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -132,6 +145,7 @@ macro_rules! impl_repos {
                 }
 
                 async fn revoke_sessions_for_account(&mut self, owner: &AccountId, keep: Option<&SessionId>, at: DateTime<Utc>) -> StoreResult<u64> {
+                    self.st.note(Invalidation::Account(owner.clone()));
                     let r = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL AND ($3 IS NULL OR id <> $3)")
                         .bind(owner.as_str()).bind(at).bind(keep.map(|k| k.as_str()))
                         .execute(&mut *self.tx).await.map_err(map_err)?;

@@ -20,6 +20,7 @@ macro_rules! impl_event_repos {
             #[$crate::__rt::async_trait]
             impl TimelineRepo for $tx {
                 async fn append_timeline(&mut self, e: &TimelineEntry) -> StoreResult<bool> {
+                    self.st.note(Invalidation::Order(e.order_id.clone()));
                     let r = sqlx::query("INSERT INTO timeline (id, order_id, at, dedupe_key, doc) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (dedupe_key) DO NOTHING")
                         .bind(e.id.as_str()).bind(e.order_id.as_str()).bind(e.at).bind(&e.dedupe_key).bind(to_doc(e)?)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -33,6 +34,7 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn insert_estimate_revision(&mut self, r: &EstimateRevision) -> StoreResult<bool> {
+                    self.st.note(Invalidation::Order(r.order_id.clone()));
                     let res = sqlx::query("INSERT INTO estimate_revisions (source, order_id, at, doc) VALUES ($1, $2, $3, $4) ON CONFLICT (source) DO NOTHING")
                         .bind(&r.source).bind(r.order_id.as_str()).bind(r.at).bind(to_doc(r)?)
                         .execute(&mut *self.tx).await.map_err(map_err)?;

@@ -14,7 +14,7 @@ macro_rules! impl_order_repos {
             use $crate::__rt::caas_domain::order::Order;
             use $crate::__rt::caas_domain::payment::Payment;
             use $crate::__rt::caas_domain::ports::*;
-            use $crate::__rt::caas_domain::records::Invoice;
+            use $crate::__rt::caas_domain::records::{Invoice, OrderFile};
             use $crate::__rt::chrono::{DateTime, Utc};
             use $crate::__rt::sqlx;
             use $crate::map_err;
@@ -23,6 +23,7 @@ macro_rules! impl_order_repos {
             #[$crate::__rt::async_trait]
             impl CatalogueRepo for $tx {
                 async fn upsert_platform(&mut self, p: &Platform) -> StoreResult<()> {
+                    self.st.note(Invalidation::Catalogue);
                     sqlx::query("INSERT INTO platforms (code, doc, updated_at) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at")
                         .bind(&p.code).bind(to_doc(p)?).bind(p.updated_at)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -36,6 +37,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn upsert_option(&mut self, o: &CatalogueOption) -> StoreResult<()> {
+                    self.st.note(Invalidation::Catalogue);
                     sqlx::query("INSERT INTO catalogue_options (code, doc, updated_at) VALUES ($1, $2, $3) ON CONFLICT (code) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at")
                         .bind(&o.code).bind(to_doc(o)?).bind(o.updated_at)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -75,6 +77,7 @@ macro_rules! impl_order_repos {
             #[$crate::__rt::async_trait]
             impl OrderRepo for $tx {
                 async fn insert_order(&mut self, o: &Order) -> StoreResult<()> {
+                    self.st.note(Invalidation::Order(o.id.clone()));
                     sqlx::query("INSERT INTO orders (id, customer_id, dealership_id, state, factory_order_id, last_factory_contact, version, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                         .bind(o.id.as_str()).bind(o.customer_id.as_str()).bind(o.dealership_id.as_str()).bind(o.state.as_str())
                         .bind(o.factory.factory_order_id.as_deref()).bind(o.last_factory_contact).bind(o.version)
@@ -84,6 +87,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn update_order(&mut self, o: &Order) -> StoreResult<bool> {
+                    self.st.note(Invalidation::Order(o.id.clone()));
                     let r = sqlx::query("UPDATE orders SET state = $2, factory_order_id = $3, last_factory_contact = $4, version = $5, updated_at = $6, doc = $7 WHERE id = $1 AND version = $8")
                         .bind(o.id.as_str()).bind(o.state.as_str()).bind(o.factory.factory_order_id.as_deref())
                         .bind(o.last_factory_contact).bind(o.version).bind(o.updated_at).bind(to_doc(o)?).bind(o.version - 1)
@@ -95,6 +99,18 @@ macro_rules! impl_order_repos {
                     let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
+                }
+
+                async fn find_order_file(&mut self, id: &OrderId) -> StoreResult<Option<OrderFile>> {
+                    let rows: Vec<(i64, i64, String)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
+                        .bind(id.as_str()).bind(None::<&str>).fetch_all(&mut *self.tx).await.map_err(map_err)?;
+                    $crate::rows::order_file(rows)
+                }
+
+                async fn find_order_file_for_customer(&mut self, owner: &AccountId, id: &OrderId) -> StoreResult<Option<OrderFile>> {
+                    let rows: Vec<(i64, i64, String)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
+                        .bind(id.as_str()).bind(Some(owner.as_str())).fetch_all(&mut *self.tx).await.map_err(map_err)?;
+                    $crate::rows::order_file(rows)
                 }
 
                 async fn find_order_for_customer(&mut self, owner: &AccountId, id: &OrderId) -> StoreResult<Option<Order>> {
@@ -125,6 +141,7 @@ macro_rules! impl_order_repos {
             #[$crate::__rt::async_trait]
             impl PaymentRepo for $tx {
                 async fn insert_payment(&mut self, p: &Payment) -> StoreResult<()> {
+                    self.st.note(Invalidation::Order(p.order_id.clone()));
                     sqlx::query("INSERT INTO payments (id, order_id, customer_id, kind, state, idempotency_key, intent_id, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                         .bind(p.id.as_str()).bind(p.order_id.as_str()).bind(p.customer_id.as_str()).bind(p.kind.as_str())
                         .bind(p.state.as_str()).bind(&p.idempotency_key).bind(p.intent_id.as_deref())
@@ -134,6 +151,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn update_payment(&mut self, p: &Payment) -> StoreResult<()> {
+                    self.st.note(Invalidation::Order(p.order_id.clone()));
                     sqlx::query("UPDATE payments SET state = $2, intent_id = $3, updated_at = $4, doc = $5 WHERE id = $1")
                         .bind(p.id.as_str()).bind(p.state.as_str()).bind(p.intent_id.as_deref()).bind(p.updated_at).bind(to_doc(p)?)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -171,6 +189,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn insert_invoice(&mut self, i: &Invoice, pdf: &[u8]) -> StoreResult<()> {
+                    self.st.note(Invalidation::Order(i.order_id.clone()));
                     sqlx::query("INSERT INTO invoices (id, number, order_id, customer_id, payment_id, issued_at, doc, pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
                         .bind(i.id.as_str()).bind(&i.number).bind(i.order_id.as_str()).bind(i.customer_id.as_str())
                         .bind(i.payment_id.as_str()).bind(i.issued_at).bind(to_doc(i)?).bind(pdf)

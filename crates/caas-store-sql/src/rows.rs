@@ -139,6 +139,51 @@ impl TryFrom<SessionRow> for Session {
     }
 }
 
+/// A `sessions` row joined with its account (`a_`-prefixed columns).
+#[derive(Debug, sqlx::FromRow)]
+pub struct SessionAccountRow {
+    /// The session.
+    #[sqlx(flatten)]
+    pub session: SessionRow,
+    /// accounts.email
+    pub a_email: String,
+    /// accounts.name
+    pub a_name: String,
+    /// accounts.role
+    pub a_role: String,
+    /// accounts.dealership_id
+    pub a_dealership_id: Option<String>,
+    /// accounts.language
+    pub a_language: String,
+    /// accounts.status
+    pub a_status: String,
+    /// accounts.password_hash
+    pub a_password_hash: Option<String>,
+    /// accounts.created_at
+    pub a_created_at: DateTime<Utc>,
+    /// accounts.updated_at
+    pub a_updated_at: DateTime<Utc>,
+}
+
+impl TryFrom<SessionAccountRow> for (Session, Account) {
+    type Error = StoreError;
+    fn try_from(r: SessionAccountRow) -> Result<Self, StoreError> {
+        let account = Account::try_from(AccountRow {
+            id: r.session.account_id.clone(),
+            email: r.a_email,
+            name: r.a_name,
+            role: r.a_role,
+            dealership_id: r.a_dealership_id,
+            language: r.a_language,
+            status: r.a_status,
+            password_hash: r.a_password_hash,
+            created_at: r.a_created_at,
+            updated_at: r.a_updated_at,
+        })?;
+        Ok((Session::try_from(r.session)?, account))
+    }
+}
+
 /// `account_tokens` row.
 #[derive(Debug, sqlx::FromRow)]
 pub struct AccountTokenRow {
@@ -338,3 +383,41 @@ pub fn from_docs<T: serde::de::DeserializeOwned>(
 ) -> Result<Vec<T>, StoreError> {
     rows.iter().map(|(d,)| from_doc(d)).collect()
 }
+
+/// Assembles an [`OrderFile`](caas_domain::records::OrderFile) from the
+/// `(part, position, doc)` rows of [`ORDER_FILE_SQL`]; `None` without the order row.
+pub fn order_file(
+    rows: Vec<(i64, i64, String)>,
+) -> Result<Option<caas_domain::records::OrderFile>, StoreError> {
+    let mut order = None;
+    let (mut timeline, mut estimates, mut payments, mut invoices) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for (part, _, doc) in rows {
+        match part {
+            0 => order = Some(from_doc(&doc)?),
+            1 => timeline.push(from_doc(&doc)?),
+            2 => estimates.push(from_doc(&doc)?),
+            3 => payments.push(from_doc(&doc)?),
+            4 => invoices.push(from_doc(&doc)?),
+            other => return Err(corrupt("order file part", other)),
+        }
+    }
+    Ok(order.map(|order| caas_domain::records::OrderFile {
+        order,
+        timeline,
+        estimates,
+        payments,
+        invoices,
+    }))
+}
+
+/// One statement for an order's file: `$1` order id, `$2` owner or NULL.
+/// Each part keeps the order of its own listing query. The children are read
+/// whoever the owner is and discarded when the order row is not the owner's.
+pub const ORDER_FILE_SQL: &str = "\
+SELECT CAST(0 AS BIGINT) AS part, CAST(0 AS BIGINT) AS pos, doc FROM orders WHERE id = $1 AND ($2 IS NULL OR customer_id = $2) \
+UNION ALL SELECT CAST(1 AS BIGINT), ROW_NUMBER() OVER (ORDER BY at, id), doc FROM timeline WHERE order_id = $1 \
+UNION ALL SELECT CAST(2 AS BIGINT), ROW_NUMBER() OVER (ORDER BY at, source), doc FROM estimate_revisions WHERE order_id = $1 \
+UNION ALL SELECT CAST(3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY created_at, id), doc FROM payments WHERE order_id = $1 \
+UNION ALL SELECT CAST(4 AS BIGINT), ROW_NUMBER() OVER (ORDER BY issued_at, id), doc FROM invoices WHERE order_id = $1 \
+ORDER BY part, pos";

@@ -1,22 +1,31 @@
 //! SQLite store: the embedded default. One writer connection (SQLite allows one
 //! writer at a time; a single connection avoids busy upgrades) and a small pool
 //! of read-only connections, WAL journal, `busy_timeout`, foreign keys on.
+//! Caches are invalidated in process only: one `caas` process per database file.
 
 use async_trait::async_trait;
 use caas_domain::job::Job;
-use caas_domain::ports::{Store, StoreError, StoreResult, Tx};
+use caas_domain::ports::{InvalidationHandler, Store, StoreError, StoreResult, Tx};
+use caas_store_sql::conn::{map_acquire, Bus, Conn, Ledger, TxState};
 use caas_store_sql::{check_migrations, map_err, rows::JobRow};
 use chrono::{DateTime, Duration, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{Sqlite, SqlitePool};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
-/// A transaction on the SQLite store.
+/// Read-only connections of a store (each sibling has its own).
+const READERS: u32 = 4;
+/// How long a request waits for a free connection before the store answers busy.
+const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// A transaction (or, for one-statement reads, a plain connection) on the SQLite store.
 pub struct SqliteTx {
-    tx: sqlx::Transaction<'static, Sqlite>,
+    tx: Conn<Sqlite>,
+    st: TxState,
 }
 
 caas_store_sql::impl_repos!(SqliteTx);
@@ -24,15 +33,38 @@ caas_store_sql::impl_repos!(SqliteTx);
 #[async_trait]
 impl Tx for SqliteTx {
     async fn commit(self: Box<Self>) -> StoreResult<()> {
-        self.tx.commit().await.map_err(map_err)
+        let SqliteTx { tx, st } = *self;
+        if let Conn::Tx(t) = tx {
+            t.commit().await.map_err(map_err)?;
+        }
+        st.bus.publish(&st.pending);
+        Ok(())
     }
 }
 
 /// The SQLite implementation of [`Store`].
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SqliteStore {
     writer: SqlitePool,
     readers: SqlitePool,
+    options: SqliteConnectOptions,
+    ledger: Arc<Ledger>,
+    bus: Arc<Bus>,
+    /// False for siblings, which share the writer but must not close it.
+    owns_writer: bool,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore").finish_non_exhaustive()
+    }
+}
+
+fn reader_pool(options: &SqliteConnectOptions, n: u32) -> SqlitePool {
+    SqlitePoolOptions::new()
+        .max_connections(n.max(1))
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_lazy_with(options.clone().read_only(true))
 }
 
 impl SqliteStore {
@@ -41,14 +73,14 @@ impl SqliteStore {
     /// and reader pools share the file, so in-memory databases do not work.
     #[tracing::instrument(skip_all, fields(url = %url))]
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let opts = SqliteConnectOptions::from_str(url)
+        let options = SqliteConnectOptions::from_str(url)
             .map_err(map_err)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .busy_timeout(std::time::Duration::from_secs(10))
             .foreign_keys(true);
-        if let Some(dir) = Path::new(opts.get_filename()).parent() {
+        if let Some(dir) = Path::new(options.get_filename()).parent() {
             if !dir.as_os_str().is_empty() {
                 std::fs::create_dir_all(dir)
                     .map_err(|e| StoreError::Backend(format!("creating {}: {e}", dir.display())))?;
@@ -56,24 +88,32 @@ impl SqliteStore {
         }
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(opts.clone())
+            .acquire_timeout(ACQUIRE_TIMEOUT)
+            .connect_with(options.clone())
             .await
             .map_err(map_err)?;
         MIGRATOR
             .run(&writer)
             .await
             .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
-        let readers = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(opts.read_only(true))
-            .await
-            .map_err(map_err)?;
-        Ok(Self { writer, readers })
+        let readers = reader_pool(&options, READERS);
+        Ok(Self {
+            writer,
+            readers,
+            options,
+            ledger: Arc::default(),
+            bus: Arc::default(),
+            owns_writer: true,
+        })
     }
 
     /// The writer pool (tests use it to inspect raw rows).
     pub fn pool(&self) -> &SqlitePool {
         &self.writer
+    }
+
+    fn state(&self, held: caas_store_sql::conn::Held) -> TxState {
+        TxState::new(self.bus.clone(), held)
     }
 
     /// `caas bench` probe: single-row INSERTs, each its own transaction, on
@@ -111,40 +151,75 @@ impl Store for SqliteStore {
     }
 
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.writer.begin().await.map_err(map_err)?;
-        Ok(Box::new(SqliteTx { tx }))
+        let held = self.ledger.enter()?;
+        let tx = self.writer.begin().await.map_err(map_acquire)?;
+        Ok(Box::new(SqliteTx {
+            tx: Conn::Tx(tx),
+            st: self.state(held),
+        }))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
-        let tx = self.readers.begin().await.map_err(map_err)?;
-        Ok(Box::new(SqliteTx { tx }))
+        let held = self.ledger.enter()?;
+        let tx = self.readers.begin().await.map_err(map_acquire)?;
+        Ok(Box::new(SqliteTx {
+            tx: Conn::Tx(tx),
+            st: self.state(held),
+        }))
+    }
+
+    async fn single_read(&self) -> StoreResult<Box<dyn Tx>> {
+        let held = self.ledger.enter()?;
+        let conn = self.readers.acquire().await.map_err(map_acquire)?;
+        Ok(Box::new(SqliteTx {
+            tx: Conn::Plain(conn),
+            st: self.state(held),
+        }))
+    }
+
+    fn subscribe(&self, handler: InvalidationHandler) {
+        self.bus.subscribe(handler);
+    }
+
+    async fn sibling(&self, connections: u32) -> StoreResult<Arc<dyn Store>> {
+        // The one writer is shared (SQLite has one); the readers are its own.
+        Ok(Arc::new(Self {
+            readers: reader_pool(&self.options, connections),
+            owns_writer: false,
+            ..self.clone()
+        }))
     }
 
     async fn ready(&self) -> StoreResult<()> {
+        let _held = self.ledger.enter()?;
         let applied: Vec<(i64,)> =
             sqlx::query_as("SELECT version FROM _sqlx_migrations WHERE success = 1")
                 .fetch_all(&self.readers)
                 .await
-                .map_err(map_err)?;
+                .map_err(map_acquire)?;
         check_migrations(&applied, &MIGRATOR)
     }
 
     #[tracing::instrument(skip_all)]
     async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
         // One writer connection: the UPDATE is the only claimer at any instant.
-        let sql = caas_store_sql::claim_job_sql("");
-        let row: Option<JobRow> = sqlx::query_as(&sql)
+        let _held = self.ledger.enter()?;
+        static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql(""));
+        let row: Option<JobRow> = sqlx::query_as(sql)
             .bind(now)
             .bind(now + lease)
             .bind(uuid::Uuid::new_v4().simple().to_string())
             .fetch_optional(&self.writer)
             .await
-            .map_err(map_err)?;
+            .map_err(map_acquire)?;
         row.map(Job::try_from).transpose()
     }
 
     async fn close(&self) {
         self.readers.close().await;
-        self.writer.close().await;
+        if self.owns_writer {
+            self.writer.close().await;
+        }
     }
 }

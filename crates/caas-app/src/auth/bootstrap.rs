@@ -3,7 +3,7 @@
 use super::audit;
 use crate::context::RequestContext;
 use crate::error::AppResult;
-use crate::secrets::{hash_password, random_token};
+use crate::secrets::random_token;
 use crate::App;
 use caas_domain::account::{Account, AccountStatus, Language, Role};
 use caas_domain::email::EmailAddress;
@@ -39,7 +39,7 @@ async fn insert_active_account(
         dealership_id,
         language: Language::Es,
         status: AccountStatus::Active,
-        password_hash: Some(hash_password(password.clone()).await?),
+        password_hash: Some(app.hasher.hash(password.clone()).await?),
         created_at: now,
         updated_at: now,
     };

@@ -5,7 +5,7 @@ use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
 use crate::mail::outbox::queue_email;
 use crate::mail::templates::MailTemplate;
-use crate::secrets::{hash_password, hash_secret, random_token};
+use crate::secrets::{hash_secret, random_token};
 use crate::App;
 use caas_domain::account::{check_new_password, Account, AccountStatus};
 use caas_domain::email::EmailAddress;
@@ -85,7 +85,7 @@ pub async fn use_link(
     new_password: &str,
 ) -> AppResult<Account> {
     check_new_password(new_password)?;
-    let hash = hash_password(new_password.to_owned()).await?;
+    let hash = app.hasher.hash(new_password.to_owned()).await?;
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let token = tx

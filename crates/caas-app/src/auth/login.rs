@@ -3,7 +3,7 @@
 use super::audit;
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
-use crate::secrets::{hash_password, hash_secret, random_token, verify_password};
+use crate::secrets::{hash_secret, random_token};
 use crate::App;
 use caas_domain::account::Account;
 use caas_domain::email::EmailAddress;
@@ -37,41 +37,49 @@ pub async fn login(
         .unwrap_or_else(|_| email.trim().to_lowercase());
     let ip = ctx.ip.clone().unwrap_or_else(|| "unknown".into());
     let since = now - app.settings.throttle_window;
-    {
+    // Refuse before any work when the hashing queue is already full.
+    if !app.hasher.has_room() {
+        return Err(app.hasher.overloaded());
+    }
+    let parsed = EmailAddress::parse(email).ok();
+    let (by_email, by_ip, account) = {
         let mut tx = app.store.read().await?;
         let by_email = tx.count_failed_logins_for_email(&email_key, since).await?;
         let by_ip = tx.count_failed_logins_for_ip(&ip, since).await?;
-        if by_email >= app.settings.max_failures_per_account
-            || by_ip >= app.settings.max_failures_per_ip
-        {
-            drop(tx);
-            let mut tx = app.store.begin().await?;
-            tx.append_audit(
-                &audit(now, ctx, "anonymous", "auth.login.throttled")
-                    .subject(email_key.clone())
-                    .details(serde_json::json!({"failures_for_account": by_email, "failures_for_ip": by_ip})),
-            )
-            .await?;
-            tx.commit().await?;
-            return Err(AppError::Throttled {
-                retry_after_secs: app.settings.throttle_window.num_seconds(),
-            });
-        }
-    }
-
-    let account = match EmailAddress::parse(email) {
-        Ok(e) => app.store.read().await?.find_account_by_email(&e).await?,
-        Err(_) => None,
+        let account = match &parsed {
+            Some(e) => tx.find_account_by_email(e).await?,
+            None => None,
+        };
+        (by_email, by_ip, account)
     };
+    if by_email >= app.settings.max_failures_per_account
+        || by_ip >= app.settings.max_failures_per_ip
+    {
+        let mut tx = app.store.begin().await?;
+        tx.append_audit(
+            &audit(now, ctx, "anonymous", "auth.login.throttled")
+                .subject(email_key.clone())
+                .details(
+                    serde_json::json!({"failures_for_account": by_email, "failures_for_ip": by_ip}),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Throttled {
+            retry_after_secs: app.settings.throttle_window.num_seconds(),
+        });
+    }
     // Unknown accounts cost the same hashing time as known ones (no enumeration by timing).
     let password_ok = match account.as_ref().and_then(|a| a.password_hash.clone()) {
-        Some(phc) => verify_password(password.to_owned(), phc)
-            .await
-            .unwrap_or(false),
-        None => hash_password(password.to_owned())
-            .await
-            .map(|_| false)
-            .unwrap_or(false),
+        Some(phc) => match app.hasher.verify(password.to_owned(), phc).await {
+            Ok(ok) => ok,
+            Err(e @ AppError::Overloaded { .. }) => return Err(e),
+            Err(_) => false,
+        },
+        None => match app.hasher.hash(password.to_owned()).await {
+            Err(e @ AppError::Overloaded { .. }) => return Err(e),
+            _ => false,
+        },
     };
     let account = account.filter(|a| password_ok && a.can_log_in());
 

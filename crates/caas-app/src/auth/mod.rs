@@ -2,6 +2,7 @@
 //! password changes and resets, staff administration, the first administrator.
 
 pub mod bootstrap;
+pub mod hashing;
 pub mod links;
 pub mod login;
 pub mod password;

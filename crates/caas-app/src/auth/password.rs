@@ -3,7 +3,6 @@
 use super::audit;
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
-use crate::secrets::{hash_password, verify_password};
 use crate::App;
 use caas_domain::account::{check_new_password, Account};
 use caas_domain::session::Session;
@@ -23,14 +22,14 @@ pub async fn change_password(
         .password_hash
         .clone()
         .ok_or(AppError::BadCredentials)?;
-    if !verify_password(current_password.to_owned(), phc).await? {
+    if !app.hasher.verify(current_password.to_owned(), phc).await? {
         return Err(AppError::Invalid {
             field: "current_password".into(),
             message: "the current password is not correct".into(),
         });
     }
     check_new_password(new_password)?;
-    let hash = hash_password(new_password.to_owned()).await?;
+    let hash = app.hasher.hash(new_password.to_owned()).await?;
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let mut fresh = tx

@@ -9,25 +9,24 @@ use caas_domain::account::{Account, AccountStatus};
 use caas_domain::ids::SessionId;
 use caas_domain::session::{Session, SessionKind};
 
-/// Resolves a cookie or bearer secret to a live session of an enabled account.
+/// Resolves a cookie or bearer secret to a live session of an enabled account
+/// (from the session cache, else one statement).
 pub async fn authenticate(
     app: &App,
     secret: &str,
     kind: SessionKind,
 ) -> AppResult<(Account, Session)> {
     let now = app.clock.now();
-    let mut tx = app.store.read().await?;
-    let session = tx
-        .find_session_by_secret_hash(&hash_secret(secret))
+    let login = app
+        .caches
+        .login(&*app.store, &hash_secret(secret))
         .await?
-        .filter(|s| s.kind == kind && s.is_live(now))
         .ok_or(AppError::Unauthenticated)?;
-    let account = tx
-        .find_account(&session.account_id)
-        .await?
-        .filter(|a| a.status == AccountStatus::Active)
-        .ok_or(AppError::Unauthenticated)?;
-    Ok((account, session))
+    let (account, session) = &*login;
+    if session.kind != kind || !session.is_live(now) || account.status != AccountStatus::Active {
+        return Err(AppError::Unauthenticated);
+    }
+    Ok((account.clone(), session.clone()))
 }
 
 /// Live sessions and tokens of the account.

@@ -27,13 +27,9 @@ impl Catalogue {
     }
 }
 
-/// Reads the whole catalogue.
-pub async fn load_catalogue(app: &App) -> AppResult<Catalogue> {
-    let mut tx = app.store.read().await?;
-    Ok(Catalogue {
-        platforms: tx.list_platforms().await?,
-        options: tx.list_options().await?,
-    })
+/// The whole catalogue: an in-memory snapshot, reloaded after any change.
+pub async fn load_catalogue(app: &App) -> AppResult<std::sync::Arc<Catalogue>> {
+    app.caches.catalogue(&*app.store).await
 }
 
 /// Loads the seed catalogue if there is no platform yet; returns whether it did.

@@ -48,10 +48,9 @@ pub async fn view_order_for_staff(
     staff: &Account,
     id: &OrderId,
 ) -> AppResult<Expediente> {
-    let mut tx = app.store.read().await?;
-    let order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
-    check_scope(staff, &order)?;
-    assemble(app, &mut *tx, order).await
+    let file = app.caches.order_file(&*app.store, None, id).await?;
+    check_scope(staff, &file.order)?;
+    assemble(app, file).await
 }
 
 /// Alerts visible to `staff`, open first.

@@ -199,9 +199,9 @@ impl Ctx {
 
     /// `POST /api/v1/auth/token` with the right password, rotating customers.
     pub async fn login(&self, c: usize) -> Row {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+        let cores = self.state.app.hasher.workers() as f64;
         let t = Instant::now();
-        let _ = caas_app::secrets::hash_password("probe-password-1".into()).await;
+        let _ = self.state.app.hasher.hash("probe-password-1".into()).await;
         let hash = t.elapsed().as_secs_f64();
         let customers = Arc::new(self.seeded.customers.clone());
         let pw = self.seeded.password.clone();

@@ -5,7 +5,7 @@
 
 use caas_app::auth::bootstrap::InitialAdmin;
 use caas_app::sales::{register_sale, SaleIn};
-use caas_app::secrets::{hash_password, hash_secret, random_token};
+use caas_app::secrets::{hash_secret, random_token};
 use caas_app::{App, RequestContext};
 use caas_domain::account::{Account, AccountStatus};
 use caas_domain::email::EmailAddress;
@@ -95,7 +95,7 @@ pub async fn seed(app: &App, login: &InitialAdmin, n: usize) -> anyhow::Result<S
             .ok_or_else(|| anyhow::anyhow!("the demo seller is missing"))?
     };
     let password = "bench-password-1".to_owned();
-    let phc = hash_password(password.clone()).await?;
+    let phc = app.hasher.hash(password.clone()).await?;
     let mut customers = Vec::with_capacity(n);
     let mut orders = Vec::with_capacity(n);
     for i in 0..n {
