@@ -334,7 +334,7 @@ impl Store for PgStore {
     async fn claim_job(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
         let _held = self.ledger.enter()?;
         static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql("FOR UPDATE SKIP LOCKED"));
+        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql(caas_store_sql::POSTGRES_CLAIM));
         let row: Option<JobRow> = sqlx::query_as(sql)
             .bind(now)
             .bind(now + lease)

@@ -38,16 +38,33 @@ impl<DB: sqlx::Database> DerefMut for Conn<DB> {
 
 const SHARDS: usize = 32;
 
+/// Who holds a connection: a tokio task, or a thread running a future
+/// outside any task (a runtime's `block_on`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Holder {
+    Task(tokio::task::Id),
+    Thread(std::thread::ThreadId),
+}
+
+impl Holder {
+    fn current() -> Self {
+        match tokio::task::try_id() {
+            Some(id) => Holder::Task(id),
+            None => Holder::Thread(std::thread::current().id()),
+        }
+    }
+}
+
 /// Tasks that hold a connection right now. A task asking for a second one
 /// gets [`StoreError::Nested`] at once instead of waiting: with every
 /// connection held by tasks that wait for another, nobody would proceed.
-/// Tasks are told apart by tokio's task id; outside a task nothing is checked.
+/// Tasks are told apart by tokio's task id (futures outside a task by thread).
 #[derive(Default)]
 pub struct Ledger {
-    shards: [Mutex<HashSet<tokio::task::Id>>; SHARDS],
+    shards: [Mutex<HashSet<Holder>>; SHARDS],
 }
 
-fn shard_of(id: &tokio::task::Id) -> usize {
+fn shard_of(id: &Holder) -> usize {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     id.hash(&mut h);
     (h.finish() as usize) % SHARDS
@@ -56,9 +73,7 @@ fn shard_of(id: &tokio::task::Id) -> usize {
 impl Ledger {
     /// Notes that the current task takes a connection; refuses a second one.
     pub fn enter(self: &Arc<Self>) -> StoreResult<Held> {
-        let Some(id) = tokio::task::try_id() else {
-            return Ok(Held { entry: None });
-        };
+        let id = Holder::current();
         let mut set = self.shards[shard_of(&id)]
             .lock()
             .map_err(|_| StoreError::Backend("connection ledger poisoned".into()))?;
@@ -73,7 +88,7 @@ impl Ledger {
 
 /// The ledger entry of a held connection; dropping it frees the task.
 pub struct Held {
-    entry: Option<(Arc<Ledger>, tokio::task::Id)>,
+    entry: Option<(Arc<Ledger>, Holder)>,
 }
 
 impl Drop for Held {

@@ -33,23 +33,54 @@ pub fn map_err(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// How a backend spells the parts of the claim statement that differ.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimDialect {
+    /// After each candidate read: `FOR UPDATE SKIP LOCKED` on PostgreSQL.
+    pub lock: &'static str,
+    /// Index choice for the queued set (`INDEXED BY jobs_queued` on SQLite,
+    /// whose planner without statistics prefers the `state` index and sorts).
+    pub queued_index: &'static str,
+    /// Index choice for the expired leases.
+    pub running_index: &'static str,
+}
+
 /// The claim statement: the job whose lease expired first, else the earliest
 /// due queued job, becomes running with a fresh lease and fencing token.
 /// `$1` now, `$2` lease end, `$3` token. Each candidate comes from its own
 /// `LIMIT 1` read in the order of a partial index (`jobs_running` on
-/// `locked_until`, `jobs_queued` on `(run_at, id)`), so a claim costs
+/// `(locked_until, id)`, `jobs_queued` on `(run_at, id)`), so a claim costs
 /// O(log n) however many jobs are due: an `OR` of the two sets could use
 /// neither index and sorted every due row. PostgreSQL adds `FOR UPDATE SKIP
 /// LOCKED` so concurrent claimers pass over each other's rows; SQLite has a
 /// single writer and needs no lock clause.
-pub fn claim_job_sql(lock_clause: &str) -> String {
+pub fn claim_job_sql(d: ClaimDialect) -> String {
+    let ClaimDialect {
+        lock,
+        queued_index,
+        running_index,
+    } = d;
     format!(
-        "WITH lease AS (SELECT id FROM jobs WHERE state = 'running' AND locked_until < $1 ORDER BY locked_until LIMIT 1 {lock_clause}), \
-              due AS (SELECT id FROM jobs WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 {lock_clause}) \
+        "WITH lease AS (SELECT id FROM jobs {running_index} WHERE state = 'running' AND locked_until < $1 ORDER BY locked_until, id LIMIT 1 {lock}), \
+              due AS (SELECT id FROM jobs {queued_index} WHERE state = 'queued' AND run_at <= $1 ORDER BY run_at, id LIMIT 1 {lock}) \
          UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = $2, lock_token = $3, updated_at = $1 \
          WHERE id = (SELECT id FROM lease UNION ALL SELECT id FROM due LIMIT 1) RETURNING {JOB_COLUMNS}"
     )
 }
+
+/// SQLite's claim dialect.
+pub const SQLITE_CLAIM: ClaimDialect = ClaimDialect {
+    lock: "",
+    queued_index: "INDEXED BY jobs_queued",
+    running_index: "INDEXED BY jobs_running",
+};
+
+/// PostgreSQL's claim dialect.
+pub const POSTGRES_CLAIM: ClaimDialect = ClaimDialect {
+    lock: "FOR UPDATE SKIP LOCKED",
+    queued_index: "",
+    running_index: "",
+};
 
 /// Fails unless every migration of `migrator` is among the `applied` versions.
 pub fn check_migrations(

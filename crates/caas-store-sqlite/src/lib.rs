@@ -205,7 +205,7 @@ impl Store for SqliteStore {
         // One writer connection: the UPDATE is the only claimer at any instant.
         let _held = self.ledger.enter()?;
         static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql(""));
+        let sql = SQL.get_or_init(|| caas_store_sql::claim_job_sql(caas_store_sql::SQLITE_CLAIM));
         let row: Option<JobRow> = sqlx::query_as(sql)
             .bind(now)
             .bind(now + lease)
