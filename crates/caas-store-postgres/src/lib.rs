@@ -126,11 +126,33 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
-fn pool_with(options: &PgConnectOptions, max: u32) -> PgPool {
+/// Pool settings every pool of the store shares.
+fn pool_options(max: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max.max(1))
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .connect_lazy_with(options.clone())
+        .after_release(|conn, _| Box::pin(outside_transaction(conn)))
+}
+
+/// Whether the connection is outside any transaction (outside one, a
+/// statement's transaction starts with the statement). A connection a
+/// cancelled request left inside a transaction is closed instead of reused.
+async fn outside_transaction(conn: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::{Executor, Row};
+    // Without arguments sqlx sends a simple Query, whose implicit transaction
+    // starts with the statement.
+    let row = conn
+        .fetch_one("SELECT now() = statement_timestamp()")
+        .await?;
+    let clean: bool = row.try_get(0)?;
+    if !clean {
+        tracing::warn!("a connection left inside a transaction was closed instead of reused");
+    }
+    Ok(clean)
+}
+
+fn pool_with(options: &PgConnectOptions, max: u32) -> PgPool {
+    pool_options(max).connect_lazy_with(options.clone())
 }
 
 impl PgStore {
@@ -138,9 +160,7 @@ impl PgStore {
     #[tracing::instrument(skip_all)]
     pub async fn connect(url: &str, max_connections: u32) -> StoreResult<Self> {
         let options = PgConnectOptions::from_str(url).map_err(map_err)?;
-        let pool = PgPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(ACQUIRE_TIMEOUT)
+        let pool = pool_options(max_connections)
             .connect_with(options.clone())
             .await
             .map_err(map_err)?;
@@ -230,6 +250,26 @@ impl PgStore {
             .map_err(map_err)?;
         Ok(rate)
     }
+}
+
+/// Takes a connection and begins a transaction in a task of its own, so the
+/// caller going away (a cancelled request) cannot interrupt it: sqlx counts a
+/// transaction as open only once `BEGIN` has answered, and a future dropped
+/// while waiting for that answer leaves the server inside a transaction that
+/// nobody will end — the next user of the connection would then write into a
+/// read-only transaction or read an old snapshot. Run to the end, an
+/// abandoned transaction is dropped normally and rolled back. (Other
+/// cancellation points inside sqlx can still leave one open, rarely; the
+/// pool's release check closes such connections, see [`outside_transaction`].)
+async fn begin_to_the_end(
+    pool: &PgPool,
+    statement: &'static str,
+) -> StoreResult<sqlx::Transaction<'static, Postgres>> {
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with(statement).await })
+        .await
+        .map_err(|e| StoreError::Backend(format!("beginning a transaction: {e}")))?
+        .map_err(map_acquire)
 }
 
 /// Listens on `channel` until the listener's pool is closed, handing every
