@@ -131,24 +131,6 @@ fn pool_options(max: u32) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(max.max(1))
         .acquire_timeout(ACQUIRE_TIMEOUT)
-        .after_release(|conn, _| Box::pin(outside_transaction(conn)))
-}
-
-/// Whether the connection is outside any transaction (outside one, a
-/// statement's transaction starts with the statement). A connection a
-/// cancelled request left inside a transaction is closed instead of reused.
-async fn outside_transaction(conn: &mut sqlx::PgConnection) -> Result<bool, sqlx::Error> {
-    use sqlx::{Executor, Row};
-    // Without arguments sqlx sends a simple Query, whose implicit transaction
-    // starts with the statement.
-    let row = conn
-        .fetch_one("SELECT now() = statement_timestamp()")
-        .await?;
-    let clean: bool = row.try_get(0)?;
-    if !clean {
-        tracing::warn!("a connection left inside a transaction was closed instead of reused");
-    }
-    Ok(clean)
 }
 
 fn pool_with(options: &PgConnectOptions, max: u32) -> PgPool {
@@ -258,9 +240,7 @@ impl PgStore {
 /// while waiting for that answer leaves the server inside a transaction that
 /// nobody will end — the next user of the connection would then write into a
 /// read-only transaction or read an old snapshot. Run to the end, an
-/// abandoned transaction is dropped normally and rolled back. (Other
-/// cancellation points inside sqlx can still leave one open, rarely; the
-/// pool's release check closes such connections, see [`outside_transaction`].)
+/// abandoned transaction is dropped normally and rolled back.
 async fn begin_to_the_end(
     pool: &PgPool,
     statement: &'static str,
@@ -328,17 +308,13 @@ impl Store for PgStore {
 
     async fn begin(&self) -> StoreResult<Box<dyn Tx>> {
         let held = self.ledger.enter()?;
-        let tx = self.pool.begin().await.map_err(map_acquire)?;
+        let tx = begin_to_the_end(&self.pool, "BEGIN").await?;
         Ok(self.tx(Conn::Tx(tx), held))
     }
 
     async fn read(&self) -> StoreResult<Box<dyn Tx>> {
         let held = self.ledger.enter()?;
-        let tx = self
-            .pool
-            .begin_with(BEGIN_READ)
-            .await
-            .map_err(map_acquire)?;
+        let tx = begin_to_the_end(&self.pool, BEGIN_READ).await?;
         Ok(self.tx(Conn::Tx(tx), held))
     }
 
