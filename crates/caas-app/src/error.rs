@@ -49,6 +49,15 @@ pub enum AppError {
         /// Seconds to wait.
         retry_after_secs: i64,
     },
+    /// The request took longer than the server allows; it was abandoned.
+    #[error("the request took too long and was stopped")]
+    TimedOut,
+    /// The request body is larger than this surface accepts.
+    #[error("the request body is larger than {limit_bytes} bytes")]
+    TooLarge {
+        /// The limit.
+        limit_bytes: usize,
+    },
     /// A state conflict (duplicate, wrong state).
     #[error("conflict: {0}")]
     Conflict(String),

@@ -59,6 +59,11 @@ pub struct Config {
     /// Seconds a cached session, order file or catalogue may be served
     /// (every change invalidates at once; this bounds changes made outside caas). 0 disables the caches.
     pub cache_ttl_secs: u64,
+    /// Requests handled at once; beyond, 503 with `Retry-After` (health and metrics exempt).
+    pub max_in_flight: usize,
+    /// Seconds a request may take before it is stopped and answered 503
+    /// (longer than `partner_timeout_secs`: some requests wait for a partner).
+    pub request_timeout_secs: u64,
     /// Password hashing threads (0: one per core).
     pub hash_workers: usize,
     /// Password hashes that may wait for a thread; beyond, logins answer 503.
@@ -169,6 +174,8 @@ impl Default for Config {
             pg_max_connections: 10,
             job_connections: None,
             cache_ttl_secs: 60,
+            max_in_flight: 1024,
+            request_timeout_secs: 60,
             hash_workers: 0,
             hash_queue: 8,
             smtp_url: None,
@@ -329,6 +336,15 @@ impl Config {
         }
         if self.pg_max_connections == 0 {
             return err("pg_max_connections", "must be greater than zero");
+        }
+        if self.max_in_flight == 0 {
+            return err("max_in_flight", "must be greater than zero");
+        }
+        if self.request_timeout_secs <= self.partner_timeout_secs {
+            return err(
+                "request_timeout_secs",
+                "must be longer than partner_timeout_secs (requests wait for partners)",
+            );
         }
         if self.job_connections == Some(0) {
             return err("job_connections", "must be greater than zero");

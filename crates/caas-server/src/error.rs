@@ -22,6 +22,8 @@ pub fn classify(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "too_many_attempts"),
         AppError::Overloaded { .. } => (StatusCode::SERVICE_UNAVAILABLE, "overloaded"),
+        AppError::TimedOut => (StatusCode::SERVICE_UNAVAILABLE, "timed_out"),
+        AppError::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
         AppError::LinkInvalid => (StatusCode::GONE, "link_invalid"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal_error"),
@@ -98,10 +100,22 @@ fn set_retry_after(resp: &mut Response, e: &AppError) {
         AppError::Throttled { retry_after_secs } | AppError::Overloaded { retry_after_secs } => {
             *retry_after_secs
         }
+        AppError::TimedOut => 5,
         _ => return,
     };
     if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
         resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+}
+
+/// The answer to `e` for a request to `path`: problem+json on the API and
+/// webhook receivers, a page in `lang` elsewhere (for middleware that runs
+/// before the route's guard knows the surface).
+pub fn answer_for_path(path: &str, lang: Language, e: AppError) -> Response {
+    if path.starts_with("/api/") || path.starts_with("/webhooks/") {
+        ApiError(e).into_response()
+    } else {
+        WebError::new(e, lang).into_response()
     }
 }
 
@@ -144,6 +158,10 @@ impl IntoResponse for WebError {
             AppError::Overloaded { retry_after_secs } => m
                 .err_overloaded
                 .replace("{seconds}", &retry_after_secs.to_string()),
+            AppError::TimedOut => m.err_timed_out.to_owned(),
+            AppError::TooLarge { limit_bytes } => m
+                .err_too_large
+                .replace("{kib}", &(limit_bytes / 1024).to_string()),
             AppError::InvalidFields(list) => list
                 .iter()
                 .map(|f| format!("{}: {}", f.field, f.message))

@@ -3,7 +3,8 @@
 
 use crate::config::Config;
 use crate::error::ApiError;
-use crate::middleware::{metrics, security_headers};
+use crate::middleware::request_id::CountingRequestId;
+use crate::middleware::{admission, metrics, security_headers, trace};
 use crate::routes;
 use crate::state::AppState;
 use crate::web::render::error_page;
@@ -28,8 +29,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use utoipa_swagger_ui::SwaggerUi;
 
 /// Opens the store named by a database URL and applies its migrations.
@@ -185,7 +185,13 @@ impl Application {
                 .unwrap_or_else(|| config.public_url(address).starts_with("https://")),
             trust_forwarded_for: config.trust_forwarded_for,
             webhook_secrets: wiring.secrets,
-            metrics: Arc::new(metrics::Metrics::default()),
+            metrics: Arc::new(metrics::Metrics::for_routes(
+                routes::table().into_iter().map(|r| (r.method, r.path)),
+            )),
+            admission: Arc::new(admission::Admission::new(
+                config.max_in_flight,
+                std::time::Duration::from_secs(config.request_timeout_secs),
+            )),
             app,
         };
         let router = build_router(state.clone());
@@ -281,19 +287,26 @@ pub fn build_router(state: AppState) -> Router {
     let docs: Router<AppState> = SwaggerUi::new("/api/docs")
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json"))
         .into();
+    // Outermost last: the request id, its span, security headers, metrics
+    // (so shed and timed-out requests are counted), admission, the route.
     routes::router(state.clone())
         .merge(docs)
         .fallback(not_found)
-        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.admission.clone(),
+            admission::admit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .layer(axum::middleware::from_fn(security_headers::add))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-                tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
-            }),
-        )
+        .layer(axum::middleware::from_fn(trace::span))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
-        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(
+            request_id,
+            CountingRequestId::default(),
+        ))
         .with_state(state)
 }
 

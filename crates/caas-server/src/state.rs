@@ -11,6 +11,8 @@ pub struct AppState {
     pub app: App,
     /// Request counters and latency histogram.
     pub metrics: Arc<Metrics>,
+    /// Requests in flight and their time limit.
+    pub admission: Arc<crate::middleware::admission::Admission>,
     /// Whether cookies carry `Secure`.
     pub secure_cookies: bool,
     /// Take the client address from `X-Forwarded-For`.

@@ -201,7 +201,9 @@ async fn metrics_count_requests_by_route_and_expose_latency_and_jobs() {
     .unwrap_or_else(|| panic!("no /healthz counter in:\n{text}"));
     assert!(count >= 3.0, "counted {count} of 3 requests:\n{text}");
     assert!(
-        text.contains(r#"caas_http_request_duration_seconds_bucket{route="/healthz",le="+Inf"}"#),
+        text.contains(
+            r#"caas_http_request_duration_seconds_bucket{method="GET",route="/healthz",le="+Inf"}"#
+        ),
         "latency histogram:\n{text}"
     );
     assert!(

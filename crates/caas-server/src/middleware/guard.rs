@@ -20,8 +20,55 @@ use caas_domain::account::Language;
 use caas_domain::session::SessionKind;
 use std::net::SocketAddr;
 
-/// Largest form body the guard will buffer to read its CSRF token.
-const MAX_FORM_BYTES: usize = 256 * 1024;
+/// Largest body of a web form (urlencoded fields; no uploads).
+pub const WEB_MAX_BODY: usize = 256 * 1024;
+/// Largest body of an API request (JSON).
+pub const API_MAX_BODY: usize = 1024 * 1024;
+/// Largest body of a system endpoint: webhook receivers (the partner
+/// contracts promise at most 64 KiB) and health and metrics (none).
+pub const SYSTEM_MAX_BODY: usize = 64 * 1024;
+
+impl Surface {
+    /// The documented body limit of the surface; beyond it, 413.
+    pub fn body_limit(self) -> usize {
+        match self {
+            Surface::Web => WEB_MAX_BODY,
+            Surface::Api => API_MAX_BODY,
+            Surface::System => SYSTEM_MAX_BODY,
+        }
+    }
+}
+
+/// The body, read whole if within `limit` (a `Content-Length` above it is
+/// refused before anything is read); `None` when it is larger.
+async fn bounded_body(req: Request, limit: usize) -> Option<Request> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return None;
+    }
+    let empty = declared == Some(0)
+        || (declared.is_none() && !req.headers().contains_key(header::TRANSFER_ENCODING));
+    if empty {
+        return Some(req);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, limit).await.ok()?;
+    Some(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn too_large(surface: Surface, lang: Language) -> Response {
+    let e = AppError::TooLarge {
+        limit_bytes: surface.body_limit(),
+    };
+    match surface {
+        Surface::Web => WebError::new(e, lang).into_response(),
+        Surface::Api | Surface::System => ApiError(e).into_response(),
+    }
+}
 
 /// Correlation data of a request: request id, client address, user agent.
 pub fn request_context(state: &AppState, req: &Request) -> RequestContext {
@@ -64,6 +111,10 @@ pub async fn guard(
     next: Next,
 ) -> Response {
     let ctx = request_context(&state, &req);
+    let lang = header_language(req.headers()).unwrap_or_default();
+    let Some(req) = bounded_body(req, surface.body_limit()).await else {
+        return too_large(surface, lang);
+    };
     match surface {
         Surface::System => {
             let lang = header_language(req.headers()).unwrap_or_default();
@@ -154,18 +205,9 @@ async fn web_guard(
     let mut req = req;
     if !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         let (parts, body) = req.into_parts();
-        let bytes = match axum::body::to_bytes(body, MAX_FORM_BYTES).await {
-            Ok(b) => b,
-            Err(_) => {
-                return WebError::new(
-                    AppError::Invalid {
-                        field: "form".into(),
-                        message: "form too large".into(),
-                    },
-                    lang,
-                )
-                .into_response()
-            }
+        // Already read whole within the web limit by `bounded_body`.
+        let Ok(bytes) = axum::body::to_bytes(body, WEB_MAX_BODY).await else {
+            return too_large(Surface::Web, lang);
         };
         let sent = form_urlencoded::parse(&bytes)
             .find(|(k, _)| k == "_csrf")

@@ -17,8 +17,9 @@ use caas_app::AppError;
 use caas_partners::webhooks::WebhookSecret;
 use serde_json::json;
 
-/// Largest accepted webhook body (contract: ≤ 64 KiB).
-pub const MAX_BODY: usize = 64 * 1024;
+/// Largest accepted webhook body (contract: ≤ 64 KiB; the guard refuses
+/// larger ones before the body is read).
+pub const MAX_BODY: usize = crate::middleware::guard::SYSTEM_MAX_BODY;
 
 fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
     h.get(name).and_then(|v| v.to_str().ok())
@@ -51,7 +52,10 @@ where
         return unauthorized("this receiver has no signing secret configured".into());
     };
     if body.len() > MAX_BODY {
-        return ApiError(AppError::BadRequest("body larger than 64 KiB".into())).into_response();
+        return ApiError(AppError::TooLarge {
+            limit_bytes: MAX_BODY,
+        })
+        .into_response();
     }
     let now = state.app.clock.now().timestamp();
     if let Err(e) = secret.verify(
