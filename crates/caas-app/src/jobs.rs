@@ -107,6 +107,24 @@ pub enum AppJob {
 }
 
 impl AppJob {
+    /// The key under which waiting copies of this job merge: jobs that apply
+    /// "everything pending" of one order or intent need to run once however
+    /// many events arrived while they waited.
+    pub fn coalesce_key(&self) -> Option<String> {
+        match self {
+            AppJob::ApplyFactoryEvents { order_id } => {
+                Some(format!("apply_factory_events:{order_id}"))
+            }
+            AppJob::ApplyPaymentEvents { intent_id } => {
+                Some(format!("apply_payment_events:{intent_id}"))
+            }
+            AppJob::ApplyCarrierEvents { order_id } => {
+                Some(format!("apply_carrier_events:{order_id}"))
+            }
+            _ => None,
+        }
+    }
+
     /// Builds the row to enqueue, due at `run_at`.
     pub fn to_new_job(&self, run_at: DateTime<Utc>, max_attempts: i32) -> anyhow::Result<NewJob> {
         let v = serde_json::to_value(self)?;
@@ -122,6 +140,7 @@ impl AppJob {
             payload,
             run_at,
             max_attempts,
+            dedupe_key: self.coalesce_key(),
         })
     }
 

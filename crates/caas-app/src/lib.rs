@@ -11,6 +11,7 @@ pub mod delivery;
 pub mod documents;
 pub mod error;
 pub mod factory;
+pub mod inbound;
 pub mod jobs;
 pub mod mail;
 pub mod notify;
@@ -49,6 +50,8 @@ pub struct App {
     pub caches: Arc<cache::Caches>,
     /// Password hashing with bounded threads and queue.
     pub hasher: Arc<auth::hashing::Hashing>,
+    /// The writer that stores webhook events in batches.
+    pub ingest: inbound::Ingest,
 }
 
 /// Clients of the partner systems, behind their ports.
@@ -75,7 +78,8 @@ pub struct Partners {
 
 impl App {
     /// The use-case context over `store`: caches subscribed to its
-    /// invalidations, the hashing threads started, no partners.
+    /// invalidations, the hashing threads and the event writer started (on
+    /// the current tokio runtime), no partners.
     pub fn new(
         store: Arc<dyn Store>,
         clock: Arc<dyn Clock>,
@@ -89,15 +93,18 @@ impl App {
             settings.hash_workers,
             settings.hash_queue,
         ));
+        let job_waker = Arc::new(Notify::new());
+        let ingest = inbound::Ingest::start(store.clone(), job_waker.clone());
         Self {
             store,
             clock,
             settings: Arc::new(settings),
             mailer,
-            job_waker: Arc::new(Notify::new()),
+            job_waker,
             partners: Partners::default(),
             caches,
             hasher,
+            ingest,
         }
     }
 

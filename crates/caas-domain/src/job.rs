@@ -56,6 +56,9 @@ pub struct NewJob {
     pub run_at: DateTime<Utc>,
     /// Attempts before the job is declared dead.
     pub max_attempts: i32,
+    /// Jobs with the same key merge while the first still waits unattempted
+    /// (the earlier due time wins); `None` never merges.
+    pub dedupe_key: Option<String>,
 }
 
 /// A stored job.

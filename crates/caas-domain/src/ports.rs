@@ -269,14 +269,19 @@ pub trait AuditRepo {
 /// Durable jobs (outbox): enqueued in the caller's transaction.
 #[async_trait]
 pub trait JobRepo {
-    /// Enqueues; it becomes visible only if the transaction commits.
+    /// Enqueues; it becomes visible only if the transaction commits. With a
+    /// dedupe key it merges into a waiting, unattempted job of the same key.
     async fn enqueue_job(&mut self, j: &NewJob, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Enqueues several jobs in as few statements as the engine allows.
+    async fn enqueue_jobs(&mut self, jobs: &[NewJob], now: DateTime<Utc>) -> StoreResult<()>;
     /// By id.
     async fn find_job(&mut self, id: &JobId) -> StoreResult<Option<Job>>;
     /// Newest first, optionally in one state.
     async fn list_jobs(&mut self, state: Option<JobState>, limit: i64) -> StoreResult<Vec<Job>>;
     /// Count per state.
     async fn count_jobs_by_state(&mut self) -> StoreResult<Vec<(JobState, i64)>>;
+    /// Queued jobs per kind (due or not).
+    async fn count_queued_jobs_by_kind(&mut self) -> StoreResult<Vec<(String, i64)>>;
     /// Marks a claimed job succeeded if `lock_token` still holds the claim.
     async fn finish_job(
         &mut self,

@@ -155,6 +155,10 @@ pub trait TimelineRepo {
 pub trait InboundRepo {
     /// Stores unless `(source, event_id)` was seen; true if new.
     async fn insert_inbound(&mut self, e: &InboundEvent) -> StoreResult<bool>;
+    /// Inserts every event not stored yet, in as few statements as the
+    /// engine allows; says for each whether it was new (a repeat of an
+    /// earlier one in the same batch is not).
+    async fn insert_inbound_batch(&mut self, rows: &[InboundEvent]) -> StoreResult<Vec<bool>>;
     /// Pending events of a source about a resource or a reference, by sequence.
     async fn list_pending_inbound(
         &mut self,

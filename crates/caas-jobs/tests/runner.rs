@@ -22,6 +22,7 @@ fn job(clock: &TestClock, max_attempts: i32) -> NewJob {
         payload: serde_json::json!({"n": 1}),
         run_at: clock.now(),
         max_attempts,
+        dedupe_key: None,
     }
 }
 

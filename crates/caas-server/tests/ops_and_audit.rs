@@ -96,6 +96,7 @@ async fn an_admin_retries_a_dead_job_from_the_jobs_page() {
                 payload: serde_json::json!({}),
                 run_at: now,
                 max_attempts: 1,
+                dedupe_key: None,
             },
             now,
         )

@@ -5,6 +5,8 @@
 //! pool setup differ, and those live in the backend crates.
 
 pub mod conn;
+pub mod inbound;
+pub mod jobs;
 pub mod rows;
 
 #[doc(hidden)]

@@ -225,10 +225,19 @@ macro_rules! impl_repos {
             #[$crate::__rt::async_trait]
             impl JobRepo for $tx {
                 async fn enqueue_job(&mut self, j: &NewJob, now: DateTime<Utc>) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO jobs (id, kind, payload, state, attempts, max_attempts, run_at, created_at, updated_at) VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $6)")
-                        .bind(j.id.as_str()).bind(&j.kind).bind(j.payload.to_string()).bind(j.max_attempts)
-                        .bind(j.run_at).bind(now)
-                        .execute(&mut *self.tx).await.map_err(map_err)?;
+                    self.enqueue_jobs(std::slice::from_ref(j), now).await
+                }
+
+                async fn enqueue_jobs(&mut self, jobs: &[NewJob], now: DateTime<Utc>) -> StoreResult<()> {
+                    for chunk in $crate::jobs::merged(jobs).chunks($crate::jobs::MAX_ROWS) {
+                        let sql = $crate::jobs::enqueue_sql(chunk.len());
+                        let mut q = sqlx::query(&sql);
+                        for j in chunk {
+                            q = q.bind(j.id.as_str()).bind(&j.kind).bind(j.payload.to_string()).bind(j.max_attempts)
+                                .bind(j.run_at).bind(now).bind(j.dedupe_key.as_deref());
+                        }
+                        q.execute(&mut *self.tx).await.map_err(map_err)?;
+                    }
                     Ok(())
                 }
 
@@ -244,6 +253,11 @@ macro_rules! impl_repos {
                     let rows: Vec<JobRow> = sqlx::query_as(&sql).bind(state.map(|s| s.as_str())).bind(limit)
                         .fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     convert_all(rows)
+                }
+
+                async fn count_queued_jobs_by_kind(&mut self) -> StoreResult<Vec<(String, i64)>> {
+                    sqlx::query_as("SELECT kind, COUNT(*) FROM jobs WHERE state = 'queued' GROUP BY kind ORDER BY kind")
+                        .fetch_all(&mut *self.tx).await.map_err(map_err)
                 }
 
                 async fn count_jobs_by_state(&mut self) -> StoreResult<Vec<(JobState, i64)>> {

@@ -88,6 +88,28 @@ macro_rules! impl_event_repos {
                     Ok(r.rows_affected() == 1)
                 }
 
+                async fn insert_inbound_batch(&mut self, rows: &[InboundEvent]) -> StoreResult<Vec<bool>> {
+                    let mut new = vec![false; rows.len()];
+                    let mut seen = std::collections::HashSet::new();
+                    let firsts: Vec<usize> = (0..rows.len())
+                        .filter(|&i| seen.insert((rows[i].source.as_str(), rows[i].event_id.as_str())))
+                        .collect();
+                    for chunk in firsts.chunks($crate::inbound::MAX_ROWS) {
+                        let sql = $crate::inbound::insert_sql(chunk.len());
+                        let mut q = sqlx::query_as::<_, (String, String)>(&sql);
+                        for &i in chunk {
+                            let e = &rows[i];
+                            q = q.bind(&e.source).bind(&e.event_id).bind(&e.event_type).bind(&e.resource).bind(e.reference.as_deref())
+                                .bind(e.sequence).bind(&e.body).bind(e.received_at).bind(e.state.as_str());
+                        }
+                        let inserted = q.fetch_all(&mut *self.tx).await.map_err(map_err)?;
+                        for &i in chunk {
+                            new[i] = inserted.iter().any(|(s, id)| *s == rows[i].source && *id == rows[i].event_id);
+                        }
+                    }
+                    Ok(new)
+                }
+
                 async fn list_pending_inbound(&mut self, source: &str, resource: Option<&str>, reference: Option<&str>) -> StoreResult<Vec<InboundEvent>> {
                     let rows: Vec<(String, String, String, String, Option<String>, i64, String, DateTime<Utc>, String)> = sqlx::query_as(
                         "SELECT source, event_id, event_type, resource, reference, sequence, body, received_at, state FROM inbound_events \

@@ -30,6 +30,7 @@ async fn enqueue_due(store: &dyn Store, n: usize, first: DateTime<Utc>) -> Vec<J
                 // Two jobs share each due time, so the id breaks the tie.
                 run_at: first + Duration::milliseconds((i / 2) as i64),
                 max_attempts: 3,
+                dedupe_key: None,
             };
             tx.enqueue_job(&job, first).await.unwrap();
             ids.push(job.id);

@@ -54,9 +54,10 @@ async fn uncommitted_writes_are_invisible_to_readers_until_commit() -> anyhow::R
     let mut writer = db.store.begin().await?;
     writer.insert_account(&a).await?;
 
-    let mut reader = db.store.read().await?;
-    assert_eq!(reader.find_account(&a.id).await?, None);
-    drop(reader);
+    // Another task reads (this one holds a connection and may not take a second).
+    let (store, id) = (db.store.clone(), a.id.clone());
+    let seen = tokio::spawn(async move { store.read().await?.find_account(&id).await }).await??;
+    assert_eq!(seen, None);
 
     writer.commit().await?;
     let mut reader = db.store.read().await?;

@@ -75,17 +75,18 @@ pub struct CarrierEventData {
 pub async fn ingest_carrier_event(app: &App, body: &str) -> AppResult<bool> {
     let ev: CarrierEvent = serde_json::from_str(body)
         .map_err(|e| AppError::BadRequest(format!("not a carrier event: {e}")))?;
-    let mut tx = app.store.begin().await?;
-    let new = store_in(&mut *tx, app, &ev, body).await?;
-    tx.commit().await?;
-    if new {
-        app.wake_jobs();
-    }
+    let (row, job) = stored_form(app, &ev, body)?;
+    let new = app.ingest.store(row, job).await?;
     tracing::info!(event = %ev.id, sequence = ev.data.sequence, new, "carrier event stored");
     Ok(new)
 }
 
-async fn store_in(tx: &mut dyn Tx, app: &App, ev: &CarrierEvent, body: &str) -> AppResult<bool> {
+/// The stored row of an event and the job that applies it.
+fn stored_form(
+    app: &App,
+    ev: &CarrierEvent,
+    body: &str,
+) -> AppResult<(InboundEvent, Option<caas_domain::job::NewJob>)> {
     let now = app.clock.now();
     let order_id = crate::delivery::shipping::order_of_reference(&ev.data.shipment_reference);
     let row = InboundEvent {
@@ -99,13 +100,19 @@ async fn store_in(tx: &mut dyn Tx, app: &App, ev: &CarrierEvent, body: &str) -> 
         received_at: now,
         state: InboundState::Pending,
     };
+    let job = match order_id {
+        Some(order_id) => Some(AppJob::ApplyCarrierEvents { order_id }.to_new_job(now, 10)?),
+        None => None,
+    };
+    Ok((row, job))
+}
+
+/// Stores an event inside `tx` (reconciliation); true if it was new.
+async fn store_in(tx: &mut dyn Tx, app: &App, ev: &CarrierEvent, body: &str) -> AppResult<bool> {
+    let (row, job) = stored_form(app, ev, body)?;
     let new = tx.insert_inbound(&row).await?;
-    if let (true, Some(order_id)) = (new, order_id) {
-        tx.enqueue_job(
-            &AppJob::ApplyCarrierEvents { order_id }.to_new_job(now, 10)?,
-            now,
-        )
-        .await?;
+    if let (true, Some(job)) = (new, job) {
+        tx.enqueue_job(&job, row.received_at).await?;
     }
     Ok(new)
 }

@@ -23,17 +23,18 @@ const SOURCE: &str = "factory";
 #[tracing::instrument(skip_all)]
 pub async fn ingest_factory_event(app: &App, body: &str) -> AppResult<bool> {
     let ev = FactoryEvent::parse(body).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let mut tx = app.store.begin().await?;
-    let new = store_in(&mut *tx, app, &ev, body).await?;
-    tx.commit().await?;
-    if new {
-        app.wake_jobs();
-    }
-    tracing::info!(event = %ev.id, sequence = ev.sequence, new, "factory event stored");
+    let (row, job) = stored_form(app, &ev, body)?;
+    let new = app.ingest.store(row, job).await?;
+    tracing::debug!(event = %ev.id, sequence = ev.sequence, new, "factory event stored");
     Ok(new)
 }
 
-async fn store_in(tx: &mut dyn Tx, app: &App, ev: &FactoryEvent, body: &str) -> AppResult<bool> {
+/// The stored row of an event and the job that applies it.
+fn stored_form(
+    app: &App,
+    ev: &FactoryEvent,
+    body: &str,
+) -> AppResult<(InboundEvent, Option<caas_domain::job::NewJob>)> {
     let now = app.clock.now();
     let row = InboundEvent {
         source: SOURCE.into(),
@@ -46,12 +47,19 @@ async fn store_in(tx: &mut dyn Tx, app: &App, ev: &FactoryEvent, body: &str) -> 
         received_at: now,
         state: InboundState::Pending,
     };
+    let job = match OrderId::parse(&ev.order_reference) {
+        Ok(order_id) => Some(AppJob::ApplyFactoryEvents { order_id }.to_new_job(now, 10)?),
+        Err(_) => None,
+    };
+    Ok((row, job))
+}
+
+/// Stores an event inside `tx` (reconciliation); true if it was new.
+async fn store_in(tx: &mut dyn Tx, app: &App, ev: &FactoryEvent, body: &str) -> AppResult<bool> {
+    let (row, job) = stored_form(app, ev, body)?;
     let new = tx.insert_inbound(&row).await?;
-    if new {
-        if let Ok(order_id) = OrderId::parse(&ev.order_reference) {
-            let job = AppJob::ApplyFactoryEvents { order_id }.to_new_job(now, 10)?;
-            tx.enqueue_job(&job, now).await?;
-        }
+    if let (true, Some(job)) = (new, job) {
+        tx.enqueue_job(&job, row.received_at).await?;
     }
     Ok(new)
 }

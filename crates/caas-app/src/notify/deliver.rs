@@ -261,9 +261,7 @@ pub async fn ingest_sms_receipt(app: &App, body: &str) -> crate::error::AppResul
         received_at: app.clock.now(),
         state: caas_domain::records::InboundState::Pending,
     };
-    let mut tx = app.store.begin().await?;
-    let new = tx.insert_inbound(&row).await?;
-    tx.commit().await?;
+    let new = app.ingest.store(row, None).await?;
     if new {
         apply_sms_receipts(app, &e.data.message_id).await?;
     }

@@ -53,20 +53,11 @@ pub async fn ingest_payment_event(app: &App, body: &str) -> AppResult<bool> {
         received_at: now,
         state: InboundState::Pending,
     };
-    let mut tx = app.store.begin().await?;
-    let new = tx.insert_inbound(&row).await?;
-    if new {
-        let job = AppJob::ApplyPaymentEvents {
-            intent_id: e.data.payment_intent.clone(),
-        }
-        .to_new_job(now, 10)?;
-        tx.enqueue_job(&job, now).await?;
+    let job = AppJob::ApplyPaymentEvents {
+        intent_id: e.data.payment_intent.clone(),
     }
-    tx.commit().await?;
-    if new {
-        app.wake_jobs();
-    }
-    Ok(new)
+    .to_new_job(now, 10)?;
+    app.ingest.store(row, Some(job)).await
 }
 
 fn outcome_of(kind: &str, object: &serde_json::Value) -> Option<GatewayOutcome> {

@@ -23,6 +23,8 @@ pub struct LoadResult {
     pub ok: u64,
     /// Other answers, connection failures and timeouts.
     pub errors: u64,
+    /// 503 answers (load shed or hashing queue full), when counted apart.
+    pub shed: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
     /// Latency of every answer (expected or not), microseconds.
@@ -40,6 +42,7 @@ impl LoadResult {
     fn merge(&mut self, other: LoadResult) {
         self.ok += other.ok;
         self.errors += other.errors;
+        self.shed += other.shed;
         self.latency.merge(&other.latency);
         if self.first_error.is_none() {
             self.first_error = other.first_error;
@@ -59,18 +62,20 @@ pub struct Load {
     pub expect: u16,
     /// Per-request timeout (a timed-out request is an error and its connection is replaced).
     pub timeout: Duration,
+    /// Count 503 apart and wait its `Retry-After` before the next request,
+    /// as a well-behaved client does.
+    pub honor_retry_after: bool,
 }
 
 impl Load {
     /// Runs the load on a fresh single-threaded runtime in its own thread.
     pub async fn run(&self, make: MakeRequest) -> LoadResult {
-        let (addr, conc, dur, expect, timeout) = (
-            self.addr,
-            self.concurrency,
-            self.duration,
-            self.expect,
-            self.timeout,
-        );
+        let (addr, conc, dur) = (self.addr, self.concurrency, self.duration);
+        let policy = Policy {
+            expect: self.expect,
+            timeout: self.timeout,
+            honor_retry_after: self.honor_retry_after,
+        };
         let (done, result) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
             let rt = match tokio::runtime::Builder::new_current_thread()
@@ -86,7 +91,7 @@ impl Load {
                     }
                 }
             };
-            let r = rt.block_on(run_connections(addr, conc, dur, expect, timeout, make));
+            let r = rt.block_on(run_connections(addr, conc, dur, policy, make));
             let _ = done.send(r);
             LoadResult::default()
         });
@@ -98,12 +103,19 @@ impl Load {
     }
 }
 
+/// How answers are judged.
+#[derive(Debug, Clone, Copy)]
+struct Policy {
+    expect: u16,
+    timeout: Duration,
+    honor_retry_after: bool,
+}
+
 async fn run_connections(
     addr: SocketAddr,
     concurrency: usize,
     duration: Duration,
-    expect: u16,
-    timeout: Duration,
+    policy: Policy,
     make: MakeRequest,
 ) -> LoadResult {
     let started = Instant::now();
@@ -111,7 +123,7 @@ async fn run_connections(
     let mut set = tokio::task::JoinSet::new();
     for conn in 0..concurrency {
         let make = make.clone();
-        set.spawn(one_connection(addr, conn, deadline, expect, timeout, make));
+        set.spawn(one_connection(addr, conn, deadline, policy, make));
     }
     let mut total = LoadResult::default();
     while let Some(r) = set.join_next().await {
@@ -143,10 +155,14 @@ async fn one_connection(
     addr: SocketAddr,
     conn: usize,
     deadline: Instant,
-    expect: u16,
-    timeout: Duration,
+    policy: Policy,
     make: MakeRequest,
 ) -> LoadResult {
+    let Policy {
+        expect,
+        timeout,
+        honor_retry_after,
+    } = policy;
     let mut r = LoadResult::default();
     let mut sender: Option<Sender> = None;
     let mut seq = 0u64;
@@ -176,19 +192,30 @@ async fn one_connection(
                 .await
                 .map_err(|e| format!("send: {e}"))?;
             let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u64>().ok());
             let body = resp
                 .into_body()
                 .collect()
                 .await
                 .map_err(|e| format!("body: {e}"))?
                 .to_bytes();
-            Ok::<_, String>((status, body))
+            Ok::<_, String>((status, body, retry_after))
         })
         .await;
         r.latency.record(t0.elapsed());
         match answer {
-            Ok(Ok((status, _))) if status == expect => r.ok += 1,
-            Ok(Ok((status, body))) => {
+            Ok(Ok((status, _, _))) if status == expect => r.ok += 1,
+            Ok(Ok((503, _, retry))) if honor_retry_after => {
+                r.shed += 1;
+                let wait = Duration::from_secs(retry.unwrap_or(1).min(5));
+                tokio::time::sleep(wait.min(deadline.saturating_duration_since(Instant::now())))
+                    .await;
+            }
+            Ok(Ok((status, body, _))) => {
                 r.errors += 1;
                 r.first_error.get_or_insert_with(|| {
                     let text = String::from_utf8_lossy(&body);

@@ -64,17 +64,20 @@ fn counters(n: usize) -> Arc<Vec<AtomicU64>> {
     Arc::new((0..n).map(|_| AtomicU64::new(0)).collect())
 }
 
-/// Queued or running jobs.
-async fn pending_jobs(state: &AppState) -> i64 {
-    caas_app::ops::job_counts(&state.app)
-        .await
-        .map(|v| {
-            v.into_iter()
-                .filter(|(s, _)| matches!(s, JobState::Queued | JobState::Running))
-                .map(|(_, n)| n)
-                .sum()
-        })
-        .unwrap_or(-1)
+/// Queued jobs: those applying factory events, and all.
+async fn queued_jobs(state: &AppState) -> (i64, i64) {
+    let by_kind = async {
+        let mut tx = state.app.store.read().await.ok()?;
+        tx.count_queued_jobs_by_kind().await.ok()
+    }
+    .await
+    .unwrap_or_default();
+    let apply = by_kind
+        .iter()
+        .filter(|(k, _)| k == "apply_factory_events")
+        .map(|(_, n)| n)
+        .sum();
+    (apply, by_kind.iter().map(|(_, n)| n).sum())
 }
 
 /// Waits until no job is queued or running (or `max`); returns the wait.
@@ -106,12 +109,25 @@ impl Ctx {
         expect: u16,
         make: MakeRequest,
     ) -> (LoadResult, (Option<u64>, Option<u64>)) {
+        self.measure_with(addr, c, expect, false, make).await
+    }
+
+    /// One second of warm-up, then the measured run; RSS around the latter.
+    async fn measure_with(
+        &self,
+        addr: SocketAddr,
+        c: usize,
+        expect: u16,
+        honor_retry_after: bool,
+        make: MakeRequest,
+    ) -> (LoadResult, (Option<u64>, Option<u64>)) {
         let load = |duration| Load {
             addr,
             concurrency: c,
             duration,
             expect,
             timeout: Duration::from_secs(10),
+            honor_retry_after,
         };
         let _ = load(Duration::from_secs(1)).run(make.clone()).await;
         let before = rss_bytes();
@@ -128,6 +144,16 @@ impl Ctx {
         note: String,
     ) -> Row {
         let mut note = note;
+        if r.shed > 0 {
+            if !note.is_empty() {
+                note.push_str("; ");
+            }
+            let _ = write!(
+                note,
+                "{} answered 503 + Retry-After (waited, not errors)",
+                r.shed
+            );
+        }
         if let Some(e) = &r.first_error {
             if !note.is_empty() {
                 note.push_str("; ");
@@ -217,7 +243,7 @@ impl Ctx {
                 Bytes::from(body),
             )
         });
-        let (r, rss) = self.measure(self.addr, c, 201, make).await;
+        let (r, rss) = self.measure_with(self.addr, c, 201, true, make).await;
         Self::row(
             "POST /api/v1/auth/token (login)",
             c,
@@ -275,14 +301,14 @@ impl Ctx {
                 Bytes::from(body),
             )
         });
-        let before = pending_jobs(&self.state).await;
+        let before = queued_jobs(&self.state).await;
         let (r, rss) = self.measure(self.addr, c, 200, make).await;
-        let at_end = pending_jobs(&self.state).await;
+        let at_end = queued_jobs(&self.state).await;
         let waited = drain_jobs(&self.state.app, Duration::from_secs(60)).await;
-        let left = pending_jobs(&self.state).await;
+        let left = queued_jobs(&self.state).await;
         let note = format!(
-            "jobs queued: {before} before, {at_end} at the end, {left} after {:.1} s more; raw INSERT probe {probe:.0}/s",
-            waited.as_secs_f64()
+            "queued apply jobs {} before, {} at the end, {} after {:.1} s more (all jobs {}, {}, {}); raw INSERT probe {probe:.0}/s",
+            before.0, at_end.0, left.0, waited.as_secs_f64(), before.1, at_end.1, left.1
         );
         Ok(Self::row(
             "POST /webhooks/factory (signed)",
@@ -426,6 +452,7 @@ async fn claim_rows(url: &str, sizes: &[usize]) -> anyhow::Result<String> {
                     payload: serde_json::json!({}),
                     run_at: base_time + chrono::Duration::milliseconds(seq),
                     max_attempts: 1,
+                    dedupe_key: None,
                 };
                 seq += 1;
                 tx.enqueue_job(&job, base_time).await?;

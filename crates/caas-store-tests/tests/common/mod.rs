@@ -135,6 +135,7 @@ pub fn new_job(kind: &str, run_at: DateTime<Utc>) -> NewJob {
         payload: serde_json::json!({ "kind": kind, "nested": { "n": 42, "list": [1, "two", null] } }),
         run_at,
         max_attempts: 3,
+        dedupe_key: None,
     }
 }
 
