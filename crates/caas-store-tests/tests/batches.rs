@@ -8,7 +8,6 @@
 mod common;
 
 use caas_domain::job::JobState;
-use caas_domain::ports::*;
 use caas_domain::records::{InboundEvent, InboundState};
 use caas_store_tests::fresh_store;
 use chrono::Duration;
