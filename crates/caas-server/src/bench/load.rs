@@ -65,6 +65,9 @@ pub struct Load {
     /// Count 503 apart and wait its `Retry-After` before the next request,
     /// as a well-behaved client does.
     pub honor_retry_after: bool,
+    /// Open loop: this many requests per second in all (spread over the
+    /// connections) instead of each connection sending as fast as it can.
+    pub rate: Option<f64>,
 }
 
 impl Load {
@@ -75,6 +78,10 @@ impl Load {
             expect: self.expect,
             timeout: self.timeout,
             honor_retry_after: self.honor_retry_after,
+            interval: self
+                .rate
+                .filter(|r| *r > 0.0)
+                .map(|r| Duration::from_secs_f64(self.concurrency.max(1) as f64 / r)),
         };
         let (done, result) = tokio::sync::oneshot::channel();
         std::thread::spawn(move || {
@@ -109,6 +116,8 @@ struct Policy {
     expect: u16,
     timeout: Duration,
     honor_retry_after: bool,
+    /// Time between two sends of one connection (open loop), if paced.
+    interval: Option<Duration>,
 }
 
 async fn run_connections(
@@ -162,7 +171,9 @@ async fn one_connection(
         expect,
         timeout,
         honor_retry_after,
+        interval,
     } = policy;
+    let start = Instant::now();
     let mut r = LoadResult::default();
     let mut sender: Option<Sender> = None;
     let mut seq = 0u64;
@@ -182,6 +193,13 @@ async fn one_connection(
         if s.ready().await.is_err() {
             sender = None;
             continue;
+        }
+        if let Some(every) = interval {
+            let at = start + every.mul_f64(seq as f64 + conn as f64 / 64.0);
+            if at >= deadline {
+                break;
+            }
+            tokio::time::sleep_until(at.into()).await;
         }
         let req = make(conn, seq);
         seq += 1;

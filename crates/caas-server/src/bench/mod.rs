@@ -41,6 +41,13 @@ pub struct BenchArgs {
         default_value = "hello,healthz,order_api,expediente,login,webhooks,sales,claim"
     )]
     pub scenarios: Vec<String>,
+    /// Events per second of the sustained webhook scenario (open loop), to
+    /// see the applying jobs keep up; 0 skips it.
+    #[arg(long, default_value_t = 200.0)]
+    pub webhook_rate: f64,
+    /// Job workers of the server (default: the server's own default).
+    #[arg(long)]
+    pub job_workers: Option<usize>,
     /// Due-job counts the job-claim probe measures.
     #[arg(long, value_delimiter = ',', default_value = "10,1000,10000,100000")]
     pub claim_sizes: Vec<usize>,
@@ -101,12 +108,16 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
 
 async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
     let wants = |s: &str| args.scenarios.iter().any(|x| x == s);
-    let config = Config {
+    let mut config = Config {
         bind: "127.0.0.1:0".into(),
         database_url: Secret::new(&db.url),
         log_level: "warn".into(),
         ..Config::default()
     };
+    if let Some(w) = args.job_workers {
+        config.job_workers = w;
+    }
+    let workers = config.job_workers;
     let rss_start = rss_bytes();
     let hello = scenarios::start_hello().await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -131,12 +142,13 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
     let seeding = t0.elapsed();
     let drained = scenarios::drain_jobs(&state.app, Duration::from_secs(120)).await;
     println!(
-        "caas bench — {backend}, {} customers seeded in {:.1} s (job queue drained in {:.1} s), {} cores, {} s per scenario",
+        "caas bench — {backend}, {} customers seeded in {:.1} s (job queue drained in {:.1} s), {} cores, {} s per scenario, {} job workers",
         seeded.customers.len(),
         seeding.as_secs_f64(),
         drained.as_secs_f64(),
         std::thread::available_parallelism().map_or(1, |n| n.get()),
-        args.duration
+        args.duration,
+        workers
     );
     println!(
         "RSS: at start {}, server idle {}, after seeding {}",
@@ -150,7 +162,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         state: state.clone(),
         seeded,
         duration: Duration::from_secs(args.duration),
-        db_url: db.url.clone(),
+        rate: None,
     };
     let mut rows: Vec<Row> = Vec::new();
     for &c in &args.concurrency {
@@ -177,7 +189,19 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         rows.push(ctx.login(c).await);
     }
     if wants("webhooks") {
-        rows.push(ctx.webhooks(c).await?);
+        let probe = scenarios::raw_insert_probe(&db.url, ctx.duration).await?;
+        // Paced first, on a quiet queue: does applying keep up at this rate?
+        if args.webhook_rate > 0.0 {
+            let paced = scenarios::Ctx {
+                rate: Some(args.webhook_rate),
+                duration: Duration::from_secs(args.duration * 2),
+                ..ctx.clone()
+            };
+            rows.push(paced.webhooks(c, true, probe).await?);
+        }
+        rows.push(ctx.webhooks(c, false, probe).await?);
+        // Last of the webhook rows: it leaves a backlog of notifications.
+        rows.push(ctx.webhooks(c, true, probe).await?);
     }
     if wants("sales") {
         let limit = rows

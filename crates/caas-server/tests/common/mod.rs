@@ -97,6 +97,29 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Cloc
     let (db_url, dir) = caas_store_tests::fresh_database_url()
         .await
         .expect("fresh database");
+    start(db_url, dir, None, tweak, clock).await
+}
+
+/// A second instance of `first` on the same database (as behind a load
+/// balancer), with its own simulators and caches.
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    start(
+        first.db_url.clone(),
+        None,
+        Some(first.admin.clone()),
+        |_| {},
+        Arc::new(SystemClock),
+    )
+    .await
+}
+
+async fn start(
+    db_url: String,
+    dir: Option<tempfile::TempDir>,
+    admin: Option<InitialAdmin>,
+    tweak: impl FnOnce(&mut Config),
+    clock: Arc<dyn Clock>,
+) -> TestApp {
     let mut config = test_config(&db_url);
     tweak(&mut config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -117,6 +140,7 @@ pub async fn spawn_app_with(tweak: impl FnOnce(&mut Config), clock: Arc<dyn Cloc
     let admin = application
         .initial_admin
         .clone()
+        .or(admin)
         .expect("a fresh database creates the first admin");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let handle = tokio::spawn(application.run_until(async move {
