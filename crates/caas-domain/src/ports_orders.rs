@@ -94,6 +94,9 @@ pub trait PaymentRepo {
     async fn insert_payment(&mut self, p: &Payment) -> StoreResult<()>;
     /// Writes every mutable field.
     async fn update_payment(&mut self, p: &Payment) -> StoreResult<()>;
+    /// By id, locked against other writers until the transaction ends
+    /// (PostgreSQL `FOR UPDATE`; SQLite's one writer excludes them anyway).
+    async fn find_payment_for_update(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>>;
     /// By id.
     async fn find_payment(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>>;
     /// By idempotency key.

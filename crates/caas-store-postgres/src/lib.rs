@@ -67,6 +67,11 @@ pub struct PgTx {
     channel: Arc<str>,
 }
 
+impl PgTx {
+    /// Locks the rows a `…_for_update` read returns until the transaction ends.
+    pub const ROW_LOCK: &'static str = "FOR UPDATE";
+}
+
 caas_store_sql::impl_repos!(PgTx);
 
 /// The invalidations as `NOTIFY` payloads of at most [`MAX_PAYLOAD`] bytes.

@@ -158,6 +158,13 @@ macro_rules! impl_order_repos {
                     Ok(())
                 }
 
+                async fn find_payment_for_update(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>> {
+                    let sql = format!("SELECT doc FROM payments WHERE id = $1 {}", <$tx>::ROW_LOCK);
+                    let row: Option<(String,)> = sqlx::query_as(&sql)
+                        .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
+                    row.map(|(d,)| from_doc(&d)).transpose()
+                }
+
                 async fn find_payment(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>> {
                     let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM payments WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;

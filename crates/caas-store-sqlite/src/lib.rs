@@ -28,6 +28,11 @@ pub struct SqliteTx {
     st: TxState,
 }
 
+impl SqliteTx {
+    /// No row locks: the single writer connection already serializes writers.
+    pub const ROW_LOCK: &'static str = "";
+}
+
 caas_store_sql::impl_repos!(SqliteTx);
 
 #[async_trait]

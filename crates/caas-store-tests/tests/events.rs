@@ -283,10 +283,11 @@ async fn of_two_concurrent_resolutions_of_an_alert_only_one_succeeds() -> anyhow
             .resolve_alert(&a.id, &first_staff.id, t + Duration::minutes(1))
             .await?
     );
-    // The second reader still sees the alert open and waits on the row.
-    let mut second = db.store.begin().await?;
-    let (id, by) = (a.id.clone(), second_staff.id.clone());
+    // The second reader (another task: one task holds one connection) still
+    // sees the alert open and waits on the row.
+    let (id, by, store) = (a.id.clone(), second_staff.id.clone(), db.store.clone());
     let racer = tokio::spawn(async move {
+        let mut second = store.begin().await.unwrap();
         let ok = second
             .resolve_alert(&id, &by, t + Duration::minutes(2))
             .await

@@ -74,9 +74,11 @@ async fn a_job_enqueued_in_a_dropped_transaction_is_never_claimable() -> anyhow:
             "visible inside its own transaction"
         );
         if backend() == "postgres" {
-            // Not visible to a claimer before commit (SQLite has one writer
-            // connection, so a claim would wait for this transaction instead).
-            assert!(db.store.claim_job(t, LEASE).await?.is_none());
+            // Not visible to a claimer (another task) before commit (SQLite has
+            // one writer connection, so a claim would wait for this transaction).
+            let store = db.store.clone();
+            let claimed = tokio::spawn(async move { store.claim_job(t, LEASE).await }).await??;
+            assert!(claimed.is_none());
         }
         // Dropped here without commit.
     }

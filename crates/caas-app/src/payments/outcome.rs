@@ -23,7 +23,12 @@ pub async fn record_outcome(
 ) -> AppResult<Payment> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
-    let mut p = tx.find_payment(id).await?.ok_or(AppError::NotFound)?;
+    // Locked: an answer, a resolving job and a webhook about one payment may
+    // arrive together; the second waits and finds the first one's result.
+    let mut p = tx
+        .find_payment_for_update(id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     if let Some(seq) = sequence {
         if seq <= p.last_sequence {
             return Ok(p);
