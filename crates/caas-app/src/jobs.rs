@@ -175,7 +175,7 @@ impl JobHandler for AppJobHandler {
                 crate::factory::place::place_factory_order(&self.app, job, &order_id).await
             }
             AppJob::ApplyFactoryEvents { order_id } => {
-                crate::factory::events::apply_factory_events(&self.app, &order_id).await
+                crate::factory::apply::apply_factory_events(&self.app, &order_id).await
             }
             AppJob::ReconcileFactoryOrder { order_id } => {
                 crate::factory::events::reconcile_factory_order(&self.app, &order_id).await

@@ -127,10 +127,16 @@ pub trait PaymentRepo {
 pub trait TimelineRepo {
     /// Appends unless an entry with the same dedupe key exists; true if appended.
     async fn append_timeline(&mut self, e: &TimelineEntry) -> StoreResult<bool>;
+    /// Appends every entry whose dedupe key is new, in as few statements as
+    /// the engine allows; returns how many were appended.
+    async fn append_timeline_batch(&mut self, entries: &[TimelineEntry]) -> StoreResult<u64>;
     /// Entries of an order, oldest first.
     async fn list_timeline(&mut self, order: &OrderId) -> StoreResult<Vec<TimelineEntry>>;
     /// Records a revision unless its source was recorded; true if new.
     async fn insert_estimate_revision(&mut self, r: &EstimateRevision) -> StoreResult<bool>;
+    /// Records every revision whose source is new, in as few statements as
+    /// the engine allows; returns how many were recorded.
+    async fn insert_estimate_revisions(&mut self, rs: &[EstimateRevision]) -> StoreResult<u64>;
     /// Revisions of an order, oldest first.
     async fn list_estimate_revisions(
         &mut self,
@@ -174,6 +180,17 @@ pub trait InboundRepo {
         &mut self,
         source: &str,
         event_id: &str,
+        state: InboundState,
+    ) -> StoreResult<()>;
+    /// Sets the processing state of several events of one source at once,
+    /// among those about `resource` or `reference` (the scope they were
+    /// listed by: it keeps the statement index-served even before the
+    /// engine has statistics of the table).
+    async fn set_inbound_states(
+        &mut self,
+        source: &str,
+        about: (Option<&str>, Option<&str>),
+        event_ids: &[String],
         state: InboundState,
     ) -> StoreResult<()>;
 }

@@ -4,6 +4,7 @@
 //! uses `$N` placeholders, which both engines accept. Only job claiming and
 //! pool setup differ, and those live in the backend crates.
 
+pub mod batch;
 pub mod conn;
 pub mod inbound;
 pub mod jobs;

@@ -27,6 +27,20 @@ macro_rules! impl_event_repos {
                     Ok(r.rows_affected() == 1)
                 }
 
+                async fn append_timeline_batch(&mut self, entries: &[TimelineEntry]) -> StoreResult<u64> {
+                    let mut appended = 0;
+                    for chunk in entries.chunks($crate::batch::MAX_ROWS) {
+                        let sql = $crate::batch::values_sql("INSERT INTO timeline (id, order_id, at, dedupe_key, doc)", 5, chunk.len(), "ON CONFLICT (dedupe_key) DO NOTHING");
+                        let mut q = sqlx::query(&sql);
+                        for e in chunk {
+                            self.st.note(Invalidation::Order(e.order_id.clone()));
+                            q = q.bind(e.id.as_str()).bind(e.order_id.as_str()).bind(e.at).bind(&e.dedupe_key).bind(to_doc(e)?);
+                        }
+                        appended += q.execute(&mut *self.tx).await.map_err(map_err)?.rows_affected();
+                    }
+                    Ok(appended)
+                }
+
                 async fn list_timeline(&mut self, order: &OrderId) -> StoreResult<Vec<TimelineEntry>> {
                     let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM timeline WHERE order_id = $1 ORDER BY at, id")
                         .bind(order.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
@@ -39,6 +53,20 @@ macro_rules! impl_event_repos {
                         .bind(&r.source).bind(r.order_id.as_str()).bind(r.at).bind(to_doc(r)?)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(res.rows_affected() == 1)
+                }
+
+                async fn insert_estimate_revisions(&mut self, rs: &[EstimateRevision]) -> StoreResult<u64> {
+                    let mut recorded = 0;
+                    for chunk in rs.chunks($crate::batch::MAX_ROWS) {
+                        let sql = $crate::batch::values_sql("INSERT INTO estimate_revisions (source, order_id, at, doc)", 4, chunk.len(), "ON CONFLICT (source) DO NOTHING");
+                        let mut q = sqlx::query(&sql);
+                        for r in chunk {
+                            self.st.note(Invalidation::Order(r.order_id.clone()));
+                            q = q.bind(&r.source).bind(r.order_id.as_str()).bind(r.at).bind(to_doc(r)?);
+                        }
+                        recorded += q.execute(&mut *self.tx).await.map_err(map_err)?.rows_affected();
+                    }
+                    Ok(recorded)
                 }
 
                 async fn list_estimate_revisions(&mut self, order: &OrderId) -> StoreResult<Vec<EstimateRevision>> {
@@ -127,6 +155,24 @@ macro_rules! impl_event_repos {
                     sqlx::query("UPDATE inbound_events SET state = $3 WHERE source = $1 AND event_id = $2")
                         .bind(source).bind(event_id).bind(state.as_str())
                         .execute(&mut *self.tx).await.map_err(map_err)?;
+                    Ok(())
+                }
+
+                async fn set_inbound_states(&mut self, source: &str, about: (Option<&str>, Option<&str>), event_ids: &[String], state: InboundState) -> StoreResult<()> {
+                    // Scoped by resource/reference too: with `event_id IN (…)` alone and no
+                    // statistics yet, PostgreSQL estimates the list matches the whole table
+                    // and filters every row against it (seconds at 10^5 rows).
+                    for chunk in event_ids.chunks($crate::batch::MAX_ROWS) {
+                        let sql = format!(
+                            "UPDATE inbound_events SET state = $2 WHERE source = $1 AND (resource = $3 OR reference = $4) AND event_id IN {}",
+                            $crate::batch::in_list(5, chunk.len())
+                        );
+                        let mut q = sqlx::query(&sql).bind(source).bind(state.as_str()).bind(about.0).bind(about.1);
+                        for id in chunk {
+                            q = q.bind(id);
+                        }
+                        q.execute(&mut *self.tx).await.map_err(map_err)?;
+                    }
                     Ok(())
                 }
             }

@@ -2,7 +2,9 @@
 //! stored many per statement say which were new (a repeat, in the batch or
 //! from before, is not); jobs with a dedupe key merge into a waiting,
 //! never-attempted job of the same key (the earlier due time wins), while a
-//! job already claimed leaves room for a new one.
+//! job already claimed leaves room for a new one. The batched writes of
+//! applying them: timeline entries, estimate revisions and event states many
+//! per statement (more rows than one statement holds), repeats skipped.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -129,4 +131,89 @@ async fn jobs_with_one_dedupe_key_merge_while_the_first_waits_unattempted() {
         .await
         .unwrap());
     tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn applying_in_batches_writes_every_row_once_across_statement_chunks() -> anyhow::Result<()> {
+    let db = fresh_store().await?;
+    let t = start_time();
+    let o = seeded_order(&*db.store, "ana@example.com", t).await;
+    let other = seeded_order(&*db.store, "luis@example.com", t).await;
+    // More rows than one statement carries, so the chunks meet.
+    let n = caas_store_sql::batch::MAX_ROWS + 37;
+    let at = |i: usize| t + Duration::seconds(i as i64);
+    let entries: Vec<_> = (0..n)
+        .map(|i| {
+            timeline_entry(
+                &o.id,
+                "factory.estimate_revised",
+                &format!("factory:evt_{i}"),
+                at(i),
+            )
+        })
+        .collect();
+    let day =
+        |i: usize| chrono::NaiveDate::from_ymd_opt(2027, 1, 1).unwrap() + Duration::days(i as i64);
+    let revisions: Vec<_> = (0..n)
+        .map(|i| estimate_revision(&o.id, &format!("evt_{i}"), Some(day(i)), day(i + 1), at(i)))
+        .collect();
+    let events: Vec<_> = (0..n)
+        .map(|i| event(&format!("evt_{i}"), i as i64 + 1, at(i)))
+        .collect();
+
+    let mut tx = db.store.begin().await?;
+    // One of each already there: the batch skips it.
+    assert!(tx.append_timeline(&entries[5]).await?);
+    assert!(tx.insert_estimate_revision(&revisions[7]).await?);
+    assert_eq!(tx.insert_inbound_batch(&events).await?.len(), n);
+    let theirs = timeline_entry(&other.id, "sale_registered", "sale:other", t);
+    assert!(tx.append_timeline(&theirs).await?);
+    tx.commit().await?;
+
+    let mut tx = db.store.begin().await?;
+    assert_eq!(tx.append_timeline_batch(&entries).await?, n as u64 - 1);
+    assert_eq!(
+        tx.insert_estimate_revisions(&revisions).await?,
+        n as u64 - 1
+    );
+    assert_eq!(
+        tx.append_timeline_batch(&entries).await?,
+        0,
+        "a replay adds nothing"
+    );
+    let applied: Vec<String> = events[..n - 2].iter().map(|e| e.event_id.clone()).collect();
+    tx.set_inbound_states(
+        "factory",
+        (Some("fo_1"), None),
+        &applied,
+        InboundState::Applied,
+    )
+    .await?;
+    // Outside the scope named, nothing is touched.
+    tx.set_inbound_states(
+        "factory",
+        (Some("fo_9"), Some("ord_9")),
+        &[events[n - 2].event_id.clone()],
+        InboundState::Applied,
+    )
+    .await?;
+    // Another source's event of the same id is not touched.
+    tx.set_inbound_states(
+        "payments",
+        (Some("fo_1"), Some("ord_x")),
+        &[events[n - 1].event_id.clone()],
+        InboundState::Ignored,
+    )
+    .await?;
+    tx.commit().await?;
+
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.list_timeline(&o.id).await?, entries);
+    assert_eq!(tx.list_timeline(&other.id).await?, vec![theirs]);
+    assert_eq!(tx.list_estimate_revisions(&o.id).await?, revisions);
+    let pending = tx
+        .list_pending_inbound("factory", Some("fo_1"), None)
+        .await?;
+    assert_eq!(pending, events[n - 2..].to_vec());
+    Ok(())
 }

@@ -38,11 +38,28 @@ pub async fn apply_order_event_in(
     event: &OrderEvent,
     rec: &EventRecord,
 ) -> AppResult<()> {
+    apply_order_events_in(tx, app, order, &[(event, rec)]).await
+}
+
+/// Applies several events to `order` in turn, then writes the order once and
+/// every timeline entry in one statement, and carries out the other effects
+/// in order. `order` is updated in place; with no events it is still written
+/// (the caller changed it). A refused transition refuses the whole batch.
+pub async fn apply_order_events_in(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &mut Order,
+    steps: &[(&OrderEvent, &EventRecord)],
+) -> AppResult<()> {
     let now = app.clock.now();
-    let (next, effects) = transition(order.state, event)?;
-    order.state = next;
-    if effects.contains(&OrderEffect::RequestFinalPayment) {
-        crate::delivery::final_payment::set_terms(app, order, now)?;
+    let mut planned = Vec::with_capacity(steps.len());
+    for (event, rec) in steps {
+        let (next, effects) = transition(order.state, event)?;
+        order.state = next;
+        if effects.contains(&OrderEffect::RequestFinalPayment) {
+            crate::delivery::final_payment::set_terms(app, order, now)?;
+        }
+        planned.push((effects, *rec));
     }
     order.version += 1;
     order.updated_at = now;
@@ -51,78 +68,88 @@ pub async fn apply_order_event_in(
             "the order changed meanwhile; try again".into(),
         ));
     }
-    for effect in effects {
-        match effect {
-            OrderEffect::RecordTimeline => {
-                record_in(tx, app, order, rec).await?;
+    let mut timeline = Vec::new();
+    for (effects, rec) in planned {
+        for effect in effects {
+            if effect == OrderEffect::RecordTimeline {
+                timeline.push(timeline_entry(app, order, rec));
+            } else {
+                carry_out(tx, app, order, effect, rec).await?;
             }
-            OrderEffect::PlaceFactoryOrder => {
-                let job = AppJob::PlaceFactoryOrder {
-                    order_id: order.id.clone(),
-                }
-                .to_new_job(now, app.settings.factory_max_attempts)?;
-                tx.enqueue_job(&job, now).await?;
+        }
+    }
+    if !timeline.is_empty() {
+        tx.append_timeline_batch(&timeline).await?;
+    }
+    Ok(())
+}
+
+/// Carries out one effect other than the timeline entry.
+async fn carry_out(
+    tx: &mut dyn Tx,
+    app: &App,
+    order: &Order,
+    effect: OrderEffect,
+    rec: &EventRecord,
+) -> AppResult<()> {
+    let now = app.clock.now();
+    match effect {
+        OrderEffect::RecordTimeline => {
+            record_in(tx, app, order, rec).await?;
+        }
+        OrderEffect::PlaceFactoryOrder => {
+            let job = AppJob::PlaceFactoryOrder {
+                order_id: order.id.clone(),
             }
-            OrderEffect::Notify(kind) => {
-                let Some(detail) = &rec.detail else { continue };
-                let customer = tx
-                    .find_account(&order.customer_id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                notify_in(
-                    tx,
-                    app,
-                    &customer,
-                    Some(&order.id),
-                    kind,
-                    &format!("{}:{}", rec.dedupe_key, kind.as_str()),
-                    detail,
-                )
-                .await?;
-            }
-            OrderEffect::AlertStaff(kind) => {
-                raise_alert_in(tx, app, order, kind, &rec.alert_message).await?;
-            }
-            OrderEffect::RequestFinalPayment => {
-                crate::delivery::final_payment::schedule_in(tx, app, order).await?;
-            }
-            OrderEffect::StartRegistration => {
-                enqueue(
-                    tx,
-                    app,
-                    AppJob::RegisterVehicle {
-                        order_id: order.id.clone(),
-                    },
-                    app.settings.registration_max_attempts,
-                )
-                .await?;
-            }
-            OrderEffect::BookDelivery => {
-                enqueue(
-                    tx,
-                    app,
-                    AppJob::BookDelivery {
-                        order_id: order.id.clone(),
-                    },
-                    app.settings.booking_max_attempts,
-                )
-                .await?;
-            }
-            OrderEffect::HandoverCheck => {
-                enqueue(
-                    tx,
-                    app,
-                    AppJob::HandoverCheck {
-                        order_id: order.id.clone(),
-                    },
-                    app.settings.fleet_max_attempts,
-                )
-                .await?;
-            }
-            OrderEffect::ReleaseVehicle => {
-                crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
-                crate::delivery::senal_refund::schedule_in(tx, app, order).await?;
-            }
+            .to_new_job(now, app.settings.factory_max_attempts)?;
+            tx.enqueue_job(&job, now).await?;
+        }
+        OrderEffect::Notify(kind) => {
+            let Some(detail) = &rec.detail else {
+                return Ok(());
+            };
+            let customer = tx
+                .find_account(&order.customer_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            notify_in(
+                tx,
+                app,
+                &customer,
+                Some(&order.id),
+                kind,
+                &format!("{}:{}", rec.dedupe_key, kind.as_str()),
+                detail,
+            )
+            .await?;
+        }
+        OrderEffect::AlertStaff(kind) => {
+            raise_alert_in(tx, app, order, kind, &rec.alert_message).await?;
+        }
+        OrderEffect::RequestFinalPayment => {
+            crate::delivery::final_payment::schedule_in(tx, app, order).await?;
+        }
+        OrderEffect::StartRegistration => {
+            let job = AppJob::RegisterVehicle {
+                order_id: order.id.clone(),
+            };
+            enqueue(tx, app, job, app.settings.registration_max_attempts).await?;
+        }
+        OrderEffect::BookDelivery => {
+            let job = AppJob::BookDelivery {
+                order_id: order.id.clone(),
+            };
+            enqueue(tx, app, job, app.settings.booking_max_attempts).await?;
+        }
+        OrderEffect::HandoverCheck => {
+            let job = AppJob::HandoverCheck {
+                order_id: order.id.clone(),
+            };
+            enqueue(tx, app, job, app.settings.fleet_max_attempts).await?;
+        }
+        OrderEffect::ReleaseVehicle => {
+            crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
+            crate::delivery::senal_refund::schedule_in(tx, app, order).await?;
         }
     }
     Ok(())
@@ -169,7 +196,12 @@ pub async fn record_in(
     order: &Order,
     rec: &EventRecord,
 ) -> AppResult<bool> {
-    let entry = TimelineEntry {
+    Ok(tx.append_timeline(&timeline_entry(app, order, rec)).await?)
+}
+
+/// The timeline entry `rec` describes.
+fn timeline_entry(app: &App, order: &Order, rec: &EventRecord) -> TimelineEntry {
+    TimelineEntry {
         id: TimelineId::new(),
         order_id: order.id.clone(),
         at: rec.at,
@@ -177,6 +209,5 @@ pub async fn record_in(
         data: rec.data.clone(),
         dedupe_key: rec.dedupe_key.clone(),
         recorded_at: app.clock.now(),
-    };
-    Ok(tx.append_timeline(&entry).await?)
+    }
 }

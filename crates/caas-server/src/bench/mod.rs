@@ -156,6 +156,11 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         report::mb(rss_idle),
         report::mb(rss_bytes())
     );
+    let sequences = std::sync::Arc::new(
+        (0..seeded.customers.len())
+            .map(|_| std::sync::atomic::AtomicI64::new(2))
+            .collect(),
+    );
     let ctx = scenarios::Ctx {
         addr,
         hello,
@@ -163,6 +168,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         seeded,
         duration: Duration::from_secs(args.duration),
         rate: None,
+        sequences,
     };
     let mut rows: Vec<Row> = Vec::new();
     for &c in &args.concurrency {

@@ -11,7 +11,7 @@ use http_body_util::Full;
 use hyper::Request;
 use std::fmt::Write;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,9 @@ pub struct Ctx {
     pub duration: Duration,
     /// Open-loop request rate, for the sustained scenario (else closed loop).
     pub rate: Option<f64>,
+    /// Next factory event sequence of each seeded customer's order, carried
+    /// from one webhook scenario to the next so every one brings news.
+    pub sequences: Arc<Vec<AtomicI64>>,
 }
 
 /// Starts the reference server: axum answering `Hello, World!` on `/`.
@@ -289,28 +292,32 @@ impl Ctx {
         let n = customers.len();
         let next = counters(c);
         let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_owned();
+        let sequences = self.sequences.clone();
         let make: MakeRequest = Arc::new(move |conn, _| {
             let k = next[conn].fetch_add(1, Ordering::Relaxed);
             let owned: Vec<usize> = (conn..n).step_by(c.max(1)).collect();
-            let (idx, sequence) = if owned.is_empty() {
-                (conn % n, 2 + k)
+            let idx = if owned.is_empty() {
+                conn % n
             } else {
-                (
-                    owned[(k as usize) % owned.len()],
-                    2 + k / owned.len() as u64,
-                )
+                owned[(k as usize) % owned.len()]
             };
             let cu = &customers[idx];
             let id = format!("evt_bench_{run}_{conn}_{k}");
-            let reference = if apply {
-                cu.order_id.clone()
+            // Stored only: events of factory orders we do not know (nothing applies).
+            let (factory_order_id, reference, sequence) = if apply {
+                let sequence = sequences[idx].fetch_add(1, Ordering::Relaxed);
+                (cu.factory_order_id.clone(), cu.order_id.clone(), sequence)
             } else {
-                format!("ext-{run}-{idx}")
+                (
+                    format!("ext-fo-{run}-{idx}"),
+                    format!("ext-{run}-{idx}"),
+                    2 + k as i64,
+                )
             };
             let now = chrono::Utc::now();
             let body = serde_json::json!({
                 "id": id, "type": "order.estimate_revised", "occurred_at": now.to_rfc3339(),
-                "data": {"factory_order_id": cu.factory_order_id, "order_reference": reference,
+                "data": {"factory_order_id": factory_order_id, "order_reference": reference,
                          "sequence": sequence, "status": "accepted", "vin": null,
                          "estimated_completion_date": "2027-05-04", "previous_estimated_completion_date": "2027-04-20",
                          "reason_code": "capacity", "reason": "bench"}
