@@ -234,6 +234,47 @@ async fn stock_vehicle(
     Ok(Some(v))
 }
 
+/// The existing customer of the sale's email when the identity differs:
+/// a customer is reused only when the document type and number match
+/// (an email alone never attaches a sale to somebody else's expediente).
+async fn identity_mismatch(
+    tx: &mut dyn caas_domain::ports::Tx,
+    v: &Valid,
+) -> AppResult<Option<caas_domain::ids::AccountId>> {
+    let Some(existing) = tx.find_account_by_email(&v.email).await? else {
+        return Ok(None);
+    };
+    if existing.role != Role::Customer {
+        return Ok(None);
+    }
+    match tx.find_customer_profile(&existing.id).await? {
+        Some(p) if p.document != v.document => Ok(Some(existing.id)),
+        _ => Ok(None),
+    }
+}
+
+/// Audits a sale refused because its email is another customer's (in a
+/// transaction of its own: the sale itself stores nothing).
+async fn refuse_identity_mismatch(
+    app: &App,
+    ctx: &RequestContext,
+    seller: &Account,
+    v: &Valid,
+    existing: &caas_domain::ids::AccountId,
+) -> AppResult<()> {
+    let mut tx = app.store.begin().await?;
+    tx.append_audit(
+        &AuditEntry::new(app.clock.now(), seller.id.as_str(), "sale.refused_identity_mismatch")
+            .subject(existing.to_string())
+            .details(json!({"email": v.email.as_str(), "document_type": v.document.kind, "dealership": seller.dealership_id}))
+            .context(ctx.request_id.clone(), ctx.ip.clone()),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::warn!(customer = %existing, "sale refused: the email belongs to a customer with another identity");
+    Ok(())
+}
+
 fn rename(e: caas_domain::DomainError, field: &'static str) -> caas_domain::DomainError {
     match e {
         caas_domain::DomainError::Invalid { message, .. } => {
@@ -267,6 +308,14 @@ pub async fn register_sale(
     };
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
+    if let Some(other) = identity_mismatch(&mut *tx, &v).await? {
+        drop(tx);
+        refuse_identity_mismatch(app, ctx, seller, &v, &other).await?;
+        return Err(AppError::Invalid {
+            field: "email".into(),
+            message: "this email belongs to another customer, with a different identity document: check the email and the document, or use the customer's own email".into(),
+        });
+    }
     let new = NewCustomer {
         email: v.email.as_str().to_owned(),
         name: v.name.as_str().to_owned(),

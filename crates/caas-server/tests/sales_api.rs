@@ -159,6 +159,68 @@ async fn a_second_sale_to_the_same_email_reuses_the_customer_who_sees_both_order
 }
 
 #[tokio::test]
+async fn a_sale_to_an_existing_customers_email_with_another_identity_is_refused_and_audited() {
+    let t = spawn_app().await;
+    let seller = seller(&t, "vera@concesionario.es").await;
+    let (first, token) = sold_to(&t, &seller, "teresa@example.com", "+34612345678").await;
+    let customers = t.customer_count().await;
+    let mut stranger = sale_body("teresa@example.com", "+34698765432");
+    stranger["customer_name"] = json!("Rodrigo Pérez Gil");
+    stranger["document_number"] = json!("87654321X");
+
+    let resp = post_sale(&t, &seller, &stranger).await;
+    assert_eq!(resp.status(), 422);
+    let problem: Value = resp.json().await.unwrap();
+    let email_error = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["field"] == "email")
+        .unwrap_or_else(|| panic!("an error on the email field: {problem}"));
+    assert!(
+        email_error["message"]
+            .as_str()
+            .unwrap()
+            .contains("another customer"),
+        "{email_error}"
+    );
+    assert_eq!(t.customer_count().await, customers);
+    let mine = get_json(&t.url("/api/v1/orders"), Some(&token)).await;
+    let ids: Vec<&str> = mine
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![first.as_str()],
+        "the customer sees only their own sale"
+    );
+    let listed = get_json(&t.url("/api/v1/sales"), Some(&seller)).await;
+    assert_eq!(
+        listed.as_array().unwrap().len(),
+        1,
+        "the refused sale stored no order"
+    );
+    let mut tx = t.app.store.read().await.unwrap();
+    let audit = tx.list_audit(None, 50).await.unwrap();
+    assert!(
+        audit
+            .iter()
+            .any(|a| a.action == "sale.refused_identity_mismatch"),
+        "the attempt is audited"
+    );
+
+    // The same person (same document) with the same email is still one customer.
+    drop(tx);
+    let mut again = sale_body("teresa@example.com", "+34612345678");
+    again["option_codes"] = json!([]);
+    register_sale(&t, &seller, &again).await;
+    assert_eq!(t.customer_count().await, customers);
+}
+
+#[tokio::test]
 async fn only_sales_staff_register_and_another_dealerships_staff_cannot_see_the_order() {
     let t = spawn_app().await;
     let seller = seller(&t, "vera@concesionario.es").await;
