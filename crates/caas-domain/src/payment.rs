@@ -19,6 +19,9 @@ pub enum PaymentKind {
 }
 
 impl PaymentKind {
+    /// Every kind (the store's CHECK constraint lists the same names).
+    pub const ALL: [Self; 2] = [Self::Senal, Self::Final];
+
     /// Wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -55,6 +58,15 @@ pub enum PaymentState {
 }
 
 impl PaymentState {
+    /// Every state (the store's CHECK constraint lists the same names).
+    pub const ALL: [Self; 5] = [
+        Self::Created,
+        Self::Captured,
+        Self::Settled,
+        Self::Declined,
+        Self::SettlementFailed,
+    ];
+
     /// Wire name.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -130,6 +142,10 @@ pub struct Payment {
     pub failure_message: Option<String>,
     /// Highest gateway event sequence applied.
     pub last_sequence: i64,
+    /// Optimistic version: every update writes `version + 1` over `version`
+    /// (documents written before versioning read as 0).
+    #[serde(default)]
+    pub version: i64,
     /// Creation time.
     pub created_at: DateTime<Utc>,
     /// Last change.
@@ -201,6 +217,7 @@ mod tests {
             decline_code: None,
             failure_message: None,
             last_sequence: 0,
+            version: 0,
             created_at: Utc::now(),
             updated_at: Utc::now(),
         }

@@ -91,9 +91,12 @@ pub trait OrderRepo {
 #[async_trait]
 pub trait PaymentRepo {
     /// Inserts; a second live señal of an order or a reused key is a conflict.
+    /// The amount, currency and the order's dealership are stored as columns
+    /// too (the database checks them; finance reads them without JSON).
     async fn insert_payment(&mut self, p: &Payment) -> StoreResult<()>;
-    /// Writes every mutable field.
-    async fn update_payment(&mut self, p: &Payment) -> StoreResult<()>;
+    /// Writes every mutable field if the stored version is `p.version - 1`;
+    /// `false` (nothing written) when another writer got there first.
+    async fn update_payment(&mut self, p: &Payment) -> StoreResult<bool>;
     /// By id, locked against other writers until the transaction ends
     /// (PostgreSQL `FOR UPDATE`; SQLite's one writer excludes them anyway).
     async fn find_payment_for_update(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>>;

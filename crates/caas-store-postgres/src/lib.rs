@@ -181,6 +181,22 @@ impl PgStore {
         })
     }
 
+    /// Applies to the (empty) schema at `url` the migrations up to and
+    /// including `version` only (the schema of an earlier release): upgrade
+    /// tests fill it the old way, then [`PgStore::connect`] applies the rest.
+    pub async fn migrate_until(url: &str, version: i64) -> StoreResult<PgPool> {
+        let pool = PgPoolOptions::new()
+            .max_connections(1)
+            .connect(url)
+            .await
+            .map_err(map_err)?;
+        caas_store_sql::migrator_until(&MIGRATOR, version)
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        Ok(pool)
+    }
+
     /// The pool (tests use it to inspect raw rows).
     pub fn pool(&self) -> &PgPool {
         &self.pool

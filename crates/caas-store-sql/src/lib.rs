@@ -102,6 +102,20 @@ pub fn check_migrations(
     Ok(())
 }
 
+/// The first migrations of `migrator`, up to and including `version`: the
+/// schema of an earlier release, for upgrade tests.
+pub fn migrator_until(migrator: &sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+    let migrations: Vec<sqlx::migrate::Migration> = migrator
+        .iter()
+        .filter(|m| m.version <= version)
+        .cloned()
+        .collect();
+    sqlx::migrate::Migrator {
+        migrations: migrations.into(),
+        ..sqlx::migrate::Migrator::DEFAULT
+    }
+}
+
 /// Columns of the `jobs` table, in [`rows::JobRow`] order, for `RETURNING` clauses.
 pub const JOB_COLUMNS: &str = "id, kind, payload, state, attempts, max_attempts, run_at, locked_until, lock_token, last_error, created_at, updated_at";
 

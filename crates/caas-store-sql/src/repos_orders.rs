@@ -142,20 +142,27 @@ macro_rules! impl_order_repos {
             impl PaymentRepo for $tx {
                 async fn insert_payment(&mut self, p: &Payment) -> StoreResult<()> {
                     self.st.note(Invalidation::Order(p.order_id.clone()));
-                    sqlx::query("INSERT INTO payments (id, order_id, customer_id, kind, state, idempotency_key, intent_id, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                    // The dealership is the order's; no row inserted means no such order.
+                    let r = sqlx::query("INSERT INTO payments (id, order_id, customer_id, kind, state, idempotency_key, intent_id, created_at, updated_at, doc, version, amount_minor, currency, dealership_id) \
+                                 SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, o.dealership_id FROM orders AS o WHERE o.id = $2")
                         .bind(p.id.as_str()).bind(p.order_id.as_str()).bind(p.customer_id.as_str()).bind(p.kind.as_str())
                         .bind(p.state.as_str()).bind(&p.idempotency_key).bind(p.intent_id.as_deref())
                         .bind(p.created_at).bind(p.updated_at).bind(to_doc(p)?)
+                        .bind(p.version).bind(p.amount.minor).bind(p.amount.currency.code())
                         .execute(&mut *self.tx).await.map_err(map_err)?;
+                    if r.rows_affected() == 0 {
+                        return Err(StoreError::Conflict(format!("payment of unknown order {}", p.order_id)));
+                    }
                     Ok(())
                 }
 
-                async fn update_payment(&mut self, p: &Payment) -> StoreResult<()> {
+                async fn update_payment(&mut self, p: &Payment) -> StoreResult<bool> {
                     self.st.note(Invalidation::Order(p.order_id.clone()));
-                    sqlx::query("UPDATE payments SET state = $2, intent_id = $3, updated_at = $4, doc = $5 WHERE id = $1")
+                    let r = sqlx::query("UPDATE payments SET state = $2, intent_id = $3, updated_at = $4, doc = $5, version = $6 WHERE id = $1 AND version = $7")
                         .bind(p.id.as_str()).bind(p.state.as_str()).bind(p.intent_id.as_deref()).bind(p.updated_at).bind(to_doc(p)?)
+                        .bind(p.version).bind(p.version - 1)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
-                    Ok(())
+                    Ok(r.rows_affected() == 1)
                 }
 
                 async fn find_payment_for_update(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>> {
@@ -197,9 +204,10 @@ macro_rules! impl_order_repos {
 
                 async fn insert_invoice(&mut self, i: &Invoice, pdf: &[u8]) -> StoreResult<()> {
                     self.st.note(Invalidation::Order(i.order_id.clone()));
-                    sqlx::query("INSERT INTO invoices (id, number, order_id, customer_id, payment_id, issued_at, doc, pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                    sqlx::query("INSERT INTO invoices (id, number, order_id, customer_id, payment_id, issued_at, doc, pdf, amount_minor, currency) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
                         .bind(i.id.as_str()).bind(&i.number).bind(i.order_id.as_str()).bind(i.customer_id.as_str())
                         .bind(i.payment_id.as_str()).bind(i.issued_at).bind(to_doc(i)?).bind(pdf)
+                        .bind(i.total.minor).bind(i.total.currency.code())
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(())
                 }

@@ -112,6 +112,27 @@ impl SqliteStore {
         })
     }
 
+    /// Creates the database at `url` with the migrations up to and including
+    /// `version` only (the schema of an earlier release), and nothing else:
+    /// upgrade tests fill it the old way, then [`SqliteStore::connect`]
+    /// applies the rest.
+    pub async fn migrate_until(url: &str, version: i64) -> StoreResult<SqlitePool> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(map_err)?
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .map_err(map_err)?;
+        caas_store_sql::migrator_until(&MIGRATOR, version)
+            .run(&pool)
+            .await
+            .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        Ok(pool)
+    }
+
     /// The writer pool (tests use it to inspect raw rows).
     pub fn pool(&self) -> &SqlitePool {
         &self.writer

@@ -580,8 +580,9 @@ async fn update_payment_writes_every_mutable_field() -> anyhow::Result<()> {
     p.failure_message = Some("Your card has insufficient funds.".to_owned());
     p.last_sequence = 4;
     p.updated_at = t + Duration::seconds(30);
+    p.version += 1;
     let mut tx = db.store.begin().await?;
-    tx.update_payment(&p).await?;
+    assert!(tx.update_payment(&p).await?, "version 0 -> 1 is accepted");
     tx.commit().await?;
 
     let mut tx = db.store.read().await?;
@@ -675,8 +676,9 @@ async fn a_new_senal_is_accepted_once_the_previous_one_was_declined() -> anyhow:
     second.state = PaymentState::Declined;
     second.decline_code = Some("card_declined".to_owned());
     second.updated_at = t + Duration::seconds(2);
+    second.version += 1;
     let mut tx = db.store.begin().await?;
-    tx.update_payment(&second).await?;
+    assert!(tx.update_payment(&second).await?);
     tx.commit().await?;
 
     let third = payment(&o, PaymentKind::Senal, t + Duration::seconds(3));

@@ -46,7 +46,11 @@ pub async fn record_outcome(
             false
         }
     };
-    tx.update_payment(&p).await?;
+    p.version += 1;
+    if !tx.update_payment(&p).await? {
+        // Only a writer outside this row lock could get here first.
+        return Err(AppError::Conflict("the payment changed meanwhile".into()));
+    }
     if captured_now && p.kind == PaymentKind::Senal {
         let mut order = tx
             .find_order(&p.order_id)

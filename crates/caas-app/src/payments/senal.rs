@@ -154,6 +154,7 @@ async fn pay_order(
         decline_code: None,
         failure_message: None,
         last_sequence: 0,
+        version: 0,
         created_at: now,
         updated_at: now,
     };

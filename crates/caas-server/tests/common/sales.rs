@@ -98,6 +98,7 @@ impl TestApp {
             decline_code: None,
             failure_message: None,
             last_sequence: 0,
+            version: 0,
             created_at: now,
             updated_at: now,
         };

@@ -339,6 +339,7 @@ pub fn payment(o: &Order, kind: PaymentKind, at: DateTime<Utc>) -> Payment {
         decline_code: None,
         failure_message: None,
         last_sequence: 0,
+        version: 0,
         created_at: at,
         updated_at: at,
     }
