@@ -209,6 +209,8 @@ pub struct Account {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
+    /// Optimistic version: an update writes `version + 1` over `version`.
+    pub version: i64,
 }
 
 impl Account {

@@ -141,8 +141,11 @@ pub trait Tx:
 pub trait AccountRepo {
     /// Inserts; a duplicate email is a [`StoreError::Conflict`].
     async fn insert_account(&mut self, a: &Account) -> StoreResult<()>;
-    /// Writes every mutable field of `a`.
-    async fn update_account(&mut self, a: &Account) -> StoreResult<()>;
+    /// Writes every mutable field of `a` if the stored version is
+    /// `a.version - 1`; `false` (nothing written) when another writer got
+    /// there first (an administrator disabling the account while its owner
+    /// changes the password must not be undone by the second write).
+    async fn update_account(&mut self, a: &Account) -> StoreResult<bool>;
     /// By id.
     async fn find_account(&mut self, id: &AccountId) -> StoreResult<Option<Account>>;
     /// By (normalised) email.

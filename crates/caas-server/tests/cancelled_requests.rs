@@ -214,8 +214,9 @@ async fn requests_cut_off_mid_flight_leave_every_pooled_connection_clean() {
         tx.find_account(&customer).await.unwrap().unwrap()
     };
     account.name = "Marcador Final".into();
+    account.version += 1;
     let mut tx = t.app.store.begin().await.unwrap();
-    tx.update_account(&account).await.unwrap();
+    assert!(tx.update_account(&account).await.unwrap());
     tx.commit().await.unwrap();
     let barrier = Arc::new(tokio::sync::Barrier::new(POOL));
     let mut held = tokio::task::JoinSet::new();

@@ -1,4 +1,4 @@
--- Money and states in the schema, guarded payment writes (issue 10).
+-- Money and states in the schema, guarded payment and account writes (issue 10).
 -- Amounts leave the JSON document: payments and invoices carry
 -- `amount_minor` and `currency` columns the database checks, so a refund can
 -- be tied to its capture and a finance report is one SQL text on both
@@ -49,3 +49,7 @@ ALTER TABLE inbound_events ADD CONSTRAINT inbound_events_state_known CHECK (stat
 ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_channel_known CHECK (channel IN ('email', 'push', 'display', 'sms'));
 ALTER TABLE notification_deliveries ADD CONSTRAINT notification_deliveries_state_known CHECK (state IN ('pending', 'sent', 'delivered', 'failed', 'skipped'));
 ALTER TABLE notification_mutes ADD CONSTRAINT notification_mutes_channel_known CHECK (channel IN ('email', 'push', 'display', 'sms'));
+
+-- Accounts are written by their owner (password, language) and by
+-- administrators (status, role): guarded like every other aggregate.
+ALTER TABLE accounts ADD COLUMN version BIGINT NOT NULL DEFAULT 0 CHECK (version >= 0);

@@ -21,28 +21,29 @@ macro_rules! impl_repos {
             use $crate::map_err;
             use $crate::rows::*;
 
-            const ACCOUNT_COLS: &str = "id, email, name, role, dealership_id, language, status, password_hash, created_at, updated_at";
+            const ACCOUNT_COLS: &str = "id, email, name, role, dealership_id, language, status, password_hash, created_at, updated_at, version";
             const SESSION_COLS: &str = "id, account_id, kind, secret_hash, csrf_token, user_agent, created_at, expires_at, revoked_at";
 
             #[$crate::__rt::async_trait]
             impl AccountRepo for $tx {
                 async fn insert_account(&mut self, a: &Account) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO accounts (id, email, name, role, dealership_id, language, status, password_hash, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+                    sqlx::query("INSERT INTO accounts (id, email, name, role, dealership_id, language, status, password_hash, created_at, updated_at, version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
                         .bind(a.id.as_str()).bind(a.email.as_str()).bind(&a.name).bind(a.role.as_str())
                         .bind(a.dealership_id.as_ref().map(|d| d.as_str())).bind(a.language.as_str())
-                        .bind(a.status.as_str()).bind(a.password_hash.as_deref()).bind(a.created_at).bind(a.updated_at)
+                        .bind(a.status.as_str()).bind(a.password_hash.as_deref()).bind(a.created_at).bind(a.updated_at).bind(a.version)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(())
                 }
 
-                async fn update_account(&mut self, a: &Account) -> StoreResult<()> {
+                async fn update_account(&mut self, a: &Account) -> StoreResult<bool> {
                     self.st.note(Invalidation::Account(a.id.clone()));
-                    sqlx::query("UPDATE accounts SET email = $2, name = $3, role = $4, dealership_id = $5, language = $6, status = $7, password_hash = $8, updated_at = $9 WHERE id = $1")
+                    let r = sqlx::query("UPDATE accounts SET email = $2, name = $3, role = $4, dealership_id = $5, language = $6, status = $7, password_hash = $8, updated_at = $9, version = $10 WHERE id = $1 AND version = $11")
                         .bind(a.id.as_str()).bind(a.email.as_str()).bind(&a.name).bind(a.role.as_str())
                         .bind(a.dealership_id.as_ref().map(|d| d.as_str())).bind(a.language.as_str())
                         .bind(a.status.as_str()).bind(a.password_hash.as_deref()).bind(a.updated_at)
+                        .bind(a.version).bind(a.version - 1)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
-                    Ok(())
+                    Ok(r.rows_affected() == 1)
                 }
 
                 async fn find_account(&mut self, id: &AccountId) -> StoreResult<Option<Account>> {
@@ -115,7 +116,7 @@ macro_rules! impl_repos {
                 async fn find_session_with_account(&mut self, hash: &str) -> StoreResult<Option<(Session, Account)>> {
                     const SQL: &str = "SELECT s.id, s.account_id, s.kind, s.secret_hash, s.csrf_token, s.user_agent, s.created_at, s.expires_at, s.revoked_at, \
                         a.email AS a_email, a.name AS a_name, a.role AS a_role, a.dealership_id AS a_dealership_id, a.language AS a_language, \
-                        a.status AS a_status, a.password_hash AS a_password_hash, a.created_at AS a_created_at, a.updated_at AS a_updated_at \
+                        a.status AS a_status, a.password_hash AS a_password_hash, a.created_at AS a_created_at, a.updated_at AS a_updated_at, a.version AS a_version \
                         FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.secret_hash = $1";
                     let row: Option<SessionAccountRow> = sqlx::query_as(SQL).bind(hash)
                         .fetch_optional(&mut *self.tx).await.map_err(map_err)?;

@@ -40,6 +40,8 @@ pub struct AccountRow {
     pub created_at: DateTime<Utc>,
     /// updated_at
     pub updated_at: DateTime<Utc>,
+    /// version
+    pub version: i64,
 }
 
 impl TryFrom<AccountRow> for Account {
@@ -60,6 +62,7 @@ impl TryFrom<AccountRow> for Account {
             password_hash: r.password_hash,
             created_at: r.created_at,
             updated_at: r.updated_at,
+            version: r.version,
         })
     }
 }
@@ -163,6 +166,8 @@ pub struct SessionAccountRow {
     pub a_created_at: DateTime<Utc>,
     /// accounts.updated_at
     pub a_updated_at: DateTime<Utc>,
+    /// accounts.version
+    pub a_version: i64,
 }
 
 impl TryFrom<SessionAccountRow> for (Session, Account) {
@@ -179,6 +184,7 @@ impl TryFrom<SessionAccountRow> for (Session, Account) {
             password_hash: r.a_password_hash,
             created_at: r.a_created_at,
             updated_at: r.a_updated_at,
+            version: r.a_version,
         })?;
         Ok((Session::try_from(r.session)?, account))
     }

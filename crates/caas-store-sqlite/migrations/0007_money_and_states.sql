@@ -88,3 +88,7 @@ BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: notification_deliveries'); E
 CREATE TRIGGER notification_mutes_checked BEFORE INSERT ON notification_mutes
 WHEN NEW.channel NOT IN ('email', 'push', 'display', 'sms')
 BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: notification_mutes'); END;
+
+-- Accounts are written by their owner (password, language) and by
+-- administrators (status, role): guarded like every other aggregate.
+ALTER TABLE accounts ADD COLUMN version INTEGER NOT NULL DEFAULT 0 CHECK (version >= 0);

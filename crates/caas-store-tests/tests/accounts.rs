@@ -135,8 +135,9 @@ async fn update_account_persists_status_role_password_and_dealership() -> anyhow
     a.name = "Pepe Renamed".to_owned();
     a.language = Language::En;
     a.updated_at = t + Duration::minutes(7);
+    a.version += 1;
     let mut tx = db.store.begin().await?;
-    tx.update_account(&a).await?;
+    assert!(tx.update_account(&a).await?);
     tx.commit().await?;
 
     let mut tx = db.store.read().await?;
@@ -152,8 +153,9 @@ async fn update_account_persists_status_role_password_and_dealership() -> anyhow
     a.status = AccountStatus::Disabled;
     a.password_hash = None;
     a.updated_at = t + Duration::minutes(8);
+    a.version += 1;
     let mut tx = db.store.begin().await?;
-    tx.update_account(&a).await?;
+    assert!(tx.update_account(&a).await?);
     tx.commit().await?;
     let back = db.store.read().await?.find_account(&a.id).await?.unwrap();
     assert_eq!(back.status, AccountStatus::Disabled);
@@ -171,6 +173,7 @@ async fn updating_an_account_to_a_taken_email_is_a_conflict() -> anyhow::Result<
     insert_accounts(&*db.store, &[&a, &b]).await;
     let mut changed = b.clone();
     changed.email = a.email.clone();
+    changed.version += 1;
     let mut tx = db.store.begin().await?;
     let err = tx
         .update_account(&changed)

@@ -81,8 +81,9 @@ async fn commits_publish_what_they_changed_and_rollbacks_publish_nothing() {
     );
 
     a.name = "Renamed".into();
+    a.version += 1;
     let mut tx = db.store.begin().await.unwrap();
-    tx.update_account(&a).await.unwrap();
+    assert!(tx.update_account(&a).await.unwrap());
     drop(tx);
     assert!(
         !seen
@@ -93,7 +94,7 @@ async fn commits_publish_what_they_changed_and_rollbacks_publish_nothing() {
     );
 
     let mut tx = db.store.begin().await.unwrap();
-    tx.update_account(&a).await.unwrap();
+    assert!(tx.update_account(&a).await.unwrap());
     tx.commit().await.unwrap();
     assert!(seen
         .lock()
@@ -116,8 +117,9 @@ async fn on_postgresql_another_instance_hears_every_commit() {
     let mut a = customer("far@example.com", now);
     insert_accounts(&*db.store, &[&a]).await;
     a.name = "Renamed".into();
+    a.version += 1;
     let mut tx = db.store.begin().await.unwrap();
-    tx.update_account(&a).await.unwrap();
+    assert!(tx.update_account(&a).await.unwrap());
     tx.commit().await.unwrap();
     let want = Invalidation::Account(a.id.clone());
     let started = Instant::now();

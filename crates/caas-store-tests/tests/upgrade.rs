@@ -128,6 +128,11 @@ async fn a_database_of_the_previous_release_upgrades_in_place_and_reads_back() -
     // This release's store applies its migrations to the old database.
     let store = open_store(&url).await?;
     let mut tx = store.read().await?;
+    assert_eq!(
+        tx.find_account(&c.id).await?,
+        Some(c.clone()),
+        "accounts start at version 0"
+    );
     assert_eq!(tx.find_order(&o.id).await?, Some(o.clone()));
     assert_eq!(
         tx.list_payments_for_order(&o.id).await?,

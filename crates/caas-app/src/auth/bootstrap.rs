@@ -42,6 +42,7 @@ async fn insert_active_account(
         password_hash: Some(app.hasher.hash(password.clone()).await?),
         created_at: now,
         updated_at: now,
+        version: 0,
     };
     tx.insert_account(&account).await?;
     tx.append_audit(

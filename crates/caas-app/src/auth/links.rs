@@ -104,8 +104,7 @@ pub async fn use_link(
     }
     account.password_hash = Some(hash);
     account.status = AccountStatus::Active;
-    account.updated_at = now;
-    tx.update_account(&account).await?;
+    super::save_account(&mut *tx, &mut account, now).await?;
     let action = match purpose {
         TokenPurpose::Activation => "auth.activation",
         TokenPurpose::Reset => {

@@ -24,3 +24,22 @@ pub(crate) fn audit(
 ) -> AuditEntry {
     AuditEntry::new(now, actor, action).context(ctx.request_id.clone(), ctx.ip.clone())
 }
+
+/// Writes `account` changed at `now` over the version it was read at; a
+/// concurrent change (an administrator disabling it while its owner sets a
+/// password) makes this a conflict instead of undoing the other write.
+pub(crate) async fn save_account(
+    tx: &mut dyn caas_domain::ports::Tx,
+    account: &mut caas_domain::account::Account,
+    now: DateTime<Utc>,
+) -> crate::error::AppResult<()> {
+    account.updated_at = now;
+    account.version += 1;
+    if tx.update_account(account).await? {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Conflict(
+            "the account changed meanwhile: reload and try again".into(),
+        ))
+    }
+}

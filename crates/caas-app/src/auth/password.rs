@@ -37,8 +37,7 @@ pub async fn change_password(
         .await?
         .ok_or(AppError::NotFound)?;
     fresh.password_hash = Some(hash);
-    fresh.updated_at = now;
-    tx.update_account(&fresh).await?;
+    super::save_account(&mut *tx, &mut fresh, now).await?;
     let revoked = tx
         .revoke_sessions_for_account(&account.id, Some(&current_session.id), now)
         .await?;

@@ -20,8 +20,7 @@ pub async fn set_language(
         .await?
         .ok_or(AppError::NotFound)?;
     account.language = language;
-    account.updated_at = now;
-    tx.update_account(&account).await?;
+    super::save_account(&mut *tx, &mut account, now).await?;
     tx.append_audit(
         &audit(now, ctx, owner.id.to_string(), "account.language_changed")
             .subject(owner.id.to_string())

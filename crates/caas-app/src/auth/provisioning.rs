@@ -76,6 +76,7 @@ pub async fn provision_customer_in(
         password_hash: None,
         created_at: now,
         updated_at: now,
+        version: 0,
     };
     tx.insert_account(&account).await?;
     issue_link(tx, app, &account, TokenPurpose::Activation).await?;

@@ -70,6 +70,7 @@ pub async fn create_staff(
         password_hash: None,
         created_at: now,
         updated_at: now,
+        version: 0,
     };
     tx.insert_account(&account).await?;
     issue_link(&mut *tx, app, &account, TokenPurpose::Activation).await?;
@@ -101,8 +102,7 @@ pub async fn disable_account(
     let mut tx = app.store.begin().await?;
     let mut account = tx.find_account(id).await?.ok_or(AppError::NotFound)?;
     account.status = AccountStatus::Disabled;
-    account.updated_at = now;
-    tx.update_account(&account).await?;
+    super::save_account(&mut *tx, &mut account, now).await?;
     let revoked = tx.revoke_sessions_for_account(id, None, now).await?;
     tx.invalidate_account_tokens(id, TokenPurpose::Activation, now)
         .await?;
@@ -137,8 +137,7 @@ pub async fn enable_account(
     } else {
         AccountStatus::Pending
     };
-    account.updated_at = now;
-    tx.update_account(&account).await?;
+    super::save_account(&mut *tx, &mut account, now).await?;
     tx.append_audit(
         &audit(now, ctx, admin.id.to_string(), "account.enabled").subject(id.to_string()),
     )
@@ -181,8 +180,7 @@ pub async fn change_role(
     let before = account.role;
     account.role = role;
     account.dealership_id = dealership_id;
-    account.updated_at = now;
-    tx.update_account(&account).await?;
+    super::save_account(&mut *tx, &mut account, now).await?;
     // A role change takes effect at once: open sessions re-authenticate.
     tx.revoke_sessions_for_account(id, None, now).await?;
     tx.append_audit(

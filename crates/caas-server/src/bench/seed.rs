@@ -114,7 +114,10 @@ pub async fn seed(app: &App, login: &InitialAdmin, n: usize) -> anyhow::Result<S
                 .ok_or_else(|| anyhow::anyhow!("seeded account missing"))?;
             account.status = AccountStatus::Active;
             account.password_hash = Some(phc.clone());
-            tx.update_account(&account).await?;
+            account.version += 1;
+            if !tx.update_account(&account).await? {
+                anyhow::bail!("seeded account {} changed meanwhile", account.id);
+            }
             let (api_secret, web_secret) = (random_token(32), random_token(32));
             tx.insert_session(&session(&account, SessionKind::Api, &api_secret, app))
                 .await?;

@@ -51,6 +51,7 @@ pub fn account(
         password_hash: None,
         created_at: at,
         updated_at: at,
+        version: 0,
     }
 }
 
