@@ -21,8 +21,9 @@ use caas_domain::order::{CustomerSnapshot, FactoryLink, Order, OrderState, PlanC
 use serde::Deserialize;
 use serde_json::json;
 
-/// A sale as entered in the intranet form or the API (all text, validated here).
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A sale as entered in the intranet form or the API (all text, validated
+/// here; its OpenAPI schema is derived from this definition).
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SaleIn {
     /// Full name.

@@ -8,6 +8,7 @@ mod common;
 use caas_server::routes::{table, Surface};
 use common::*;
 use serde_json::Value;
+use std::collections::BTreeSet;
 
 const PW: &str = "una-clave-larga-1";
 
@@ -63,6 +64,50 @@ async fn malformed_json_is_a_400_problem_document() {
         .unwrap();
     let body = problem(resp, 400).await;
     assert_eq!(body["type"], "/problems/bad_request");
+}
+
+#[tokio::test]
+async fn json_of_the_wrong_shape_is_a_422_naming_the_field_without_internal_type_names() {
+    let t = spawn_app().await;
+    let post = |body: &'static str| {
+        client()
+            .post(t.url("/api/v1/auth/token"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+    };
+    let body = problem(post(r#"{"email": "ana@example.com"}"#).await.unwrap(), 422).await;
+    assert_eq!(body["type"], "/problems/validation_failed");
+    assert_eq!(body["errors"][0]["field"], "password", "{body}");
+    assert_eq!(body["errors"][0]["message"], "is required");
+
+    let body = problem(post("5").await.unwrap(), 422).await;
+    assert_eq!(body["errors"][0]["field"], "body", "{body}");
+    let body = problem(post(r#"{"email": 5, "password": "x"}"#).await.unwrap(), 422).await;
+    assert_eq!(body["errors"][0]["field"], "email", "{body}");
+    for leaked in ["TokenIn", "struct", "Failed to deserialize"] {
+        assert!(
+            !body.to_string().contains(leaked),
+            "{leaked} leaked: {body}"
+        );
+    }
+
+    // Not sent as JSON at all.
+    let resp = client()
+        .post(t.url("/api/v1/auth/token"))
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let body = problem(resp, 400).await;
+    assert!(
+        body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("application/json"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -424,5 +469,123 @@ async fn every_route_in_the_table_is_mounted_and_never_fails_for_an_anonymous_ca
         wrong.is_empty(),
         "routes answering 405 or 5xx to an anonymous caller:\n{}",
         wrong.join("\n")
+    );
+}
+
+/// Why `schema` (resolved against `doc`'s components) is not a typed body,
+/// if it is not: an object without properties, a missing schema, an array
+/// of untyped items. Declared maps (`additionalProperties`) count as typed.
+fn untyped(
+    doc: &Value,
+    schema: &Value,
+    at: &str,
+    seen: &mut BTreeSet<String>,
+    out: &mut Vec<String>,
+) {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.trim_start_matches("#/components/schemas/");
+        if seen.insert(name.to_owned()) {
+            let target = &doc["components"]["schemas"][name];
+            if target.is_null() {
+                out.push(format!("{at}: dangling {r}"));
+            }
+            untyped(doc, target, name, seen, out);
+        }
+        return;
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(list) = schema[key].as_array() {
+            for (i, s) in list.iter().enumerate() {
+                untyped(doc, s, &format!("{at}.{key}[{i}]"), seen, out);
+            }
+            return;
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if types.is_empty() {
+        out.push(format!("{at}: no type ({schema})"));
+    } else if types.contains(&"array") {
+        untyped(doc, &schema["items"], &format!("{at}[]"), seen, out);
+    } else if types.contains(&"object") {
+        match schema["properties"].as_object() {
+            Some(props) if !props.is_empty() => {
+                for (name, p) in props {
+                    untyped(doc, p, &format!("{at}.{name}"), seen, out);
+                }
+            }
+            _ if !schema["additionalProperties"].is_null() => {}
+            _ => out.push(format!("{at}: object without properties")),
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_api_body_is_typed_and_every_error_is_problem_json() {
+    let t = spawn_app().await;
+    let doc: Value = client()
+        .get(t.url("/api/openapi.json"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut problems = Vec::new();
+    let mut seen = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let at = format!("{} {path}", method.to_uppercase());
+            if let Some(body) = op.get("requestBody") {
+                match body["content"]["application/json"].get("schema") {
+                    Some(s) => untyped(&doc, s, &format!("{at} request"), &mut seen, &mut problems),
+                    None => problems.push(format!("{at}: request body without a JSON schema")),
+                }
+            }
+            let responses = op["responses"].as_object().unwrap();
+            for (status, r) in responses {
+                let code: u16 = status.parse().unwrap();
+                if code >= 400 {
+                    if r["content"]["application/problem+json"]["schema"]["$ref"]
+                        != "#/components/schemas/Problem"
+                    {
+                        problems.push(format!(
+                            "{at} {status}: not application/problem+json Problem"
+                        ));
+                    }
+                } else if let Some(content) = r["content"].as_object() {
+                    for (media, c) in content {
+                        if media == "application/json" {
+                            untyped(
+                                &doc,
+                                &c["schema"],
+                                &format!("{at} {status}"),
+                                &mut seen,
+                                &mut problems,
+                            );
+                        }
+                    }
+                }
+            }
+            let secured = op.get("security").is_some();
+            for needed in ["503"]
+                .into_iter()
+                .chain(secured.then_some("401"))
+                .chain(op.get("requestBody").map(|_| "422"))
+                .chain(path.contains('{').then_some("404"))
+            {
+                if !responses.contains_key(needed) {
+                    problems.push(format!("{at}: {needed} not documented"));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "untyped or undocumented:\n{}",
+        problems.join("\n")
     );
 }

@@ -20,8 +20,8 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 
-/// One staff entry.
-#[derive(Debug, Clone, Deserialize)]
+/// One staff entry (its OpenAPI schema is derived from this definition).
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "entry", rename_all = "snake_case")]
 pub enum DeliveryEntry {
     /// The factory's carrier took the vehicle towards the dealership.

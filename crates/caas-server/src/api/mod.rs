@@ -1,8 +1,10 @@
 //! The JSON API for the mobile app and integrations. Bearer tokens,
 //! RFC 9457 problem+json errors, documented by OpenAPI generated from the code.
 
+mod problems;
 pub mod v1;
 
+use problems::ProblemResponses;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -49,8 +51,8 @@ use utoipa::{Modify, OpenApi};
         v1::delivery::link_app,
         v1::delivery_entries::record_delivery_entry,
     ),
-    components(schemas(v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
-    modifiers(&BearerAuth),
+    components(schemas(caas_app::sales::SaleIn, caas_app::delivery::staff_entries::DeliveryEntry, v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
+    modifiers(&BearerAuth, &ProblemResponses),
     tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"))
 )]
 pub struct ApiDoc;

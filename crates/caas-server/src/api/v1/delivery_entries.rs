@@ -32,7 +32,7 @@ pub fn routes() -> Vec<RouteDef> {
 /// window_end}`, `arrived`, `delivered {receiver_name, document_number}`,
 /// `not_delivered {outcome}`, `phone {reached, window_start?, window_end?}`.
 #[utoipa::path(post, path = "/api/v1/sales/{order_id}/delivery-entries", tag = "delivery", security(("bearer" = [])),
-    params(("order_id" = String, Path)), request_body = Object,
+    params(("order_id" = String, Path)), request_body = DeliveryEntry,
     responses((status = 200, body = OrderOut), (status = 409, body = super::Problem), (status = 422, body = super::Problem)))]
 pub async fn record_delivery_entry(
     State(s): State<AppState>,

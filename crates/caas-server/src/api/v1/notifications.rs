@@ -2,6 +2,7 @@
 //! per-channel delivery states, channel preferences, and the Web Push
 //! subscriptions of the customer's app installations (MOB-2).
 
+use super::views::NotificationOut;
 use crate::error::ApiError;
 use crate::extract::viewer::{ApiJson, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
@@ -15,7 +16,6 @@ use caas_app::AppError;
 use caas_domain::ids::PushSubscriptionId;
 use caas_domain::notification::{Channel, NotificationKind};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 /// Routes of this resource.
@@ -81,29 +81,13 @@ pub fn routes() -> Vec<RouteDef> {
 }
 
 /// The inbox, newest first, with each channel's delivery state.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [NotificationOut])))]
 pub async fn list_notifications(
     State(state): State<AppState>,
     user: ApiUser,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<NotificationOut>>, ApiError> {
     let items = prefs::list_inbox(&state.app, &user.account, 200).await?;
-    Ok(Json(
-        items
-            .into_iter()
-            .map(|i| {
-                let n = i.notification;
-                json!({
-                    "id": n.id, "event": n.kind.as_str(), "category": n.kind.category(), "order_id": n.order_id,
-                    "title": n.title, "body": n.body, "url": n.url, "language": n.language,
-                    "created_at": n.created_at, "read_at": n.read_at,
-                    "deliveries": i.deliveries.iter().map(|d| json!({
-                        "channel": d.channel.as_str(), "state": d.state.as_str(), "attempts": d.attempts,
-                        "provider_ref": d.provider_ref, "log": d.log,
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    ))
+    Ok(Json(items.iter().map(NotificationOut::from).collect()))
 }
 
 /// Marks the whole inbox read.
@@ -170,12 +154,11 @@ pub struct PushSubscriptionIn {
     /// Push service endpoint.
     pub endpoint: String,
     /// `{p256dh, auth}`.
-    #[schema(value_type = Object)]
     pub keys: PushKeys,
 }
 
 /// Keys of a subscription.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 pub struct PushKeys {
     /// Browser public key.
     pub p256dh: String,
@@ -183,18 +166,43 @@ pub struct PushKeys {
     pub auth: String,
 }
 
-fn sub_out(s: &caas_domain::records::PushSubscription) -> Value {
-    json!({"id": s.id, "endpoint": s.endpoint, "user_agent": s.user_agent, "created_at": s.created_at})
+/// A registered push subscription.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PushSubscriptionOut {
+    /// `psb_…`.
+    pub id: String,
+    /// Push service endpoint.
+    pub endpoint: String,
+    /// Browser or app that registered it.
+    pub user_agent: String,
+    /// When.
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+fn sub_out(s: &caas_domain::records::PushSubscription) -> PushSubscriptionOut {
+    PushSubscriptionOut {
+        id: s.id.to_string(),
+        endpoint: s.endpoint.clone(),
+        user_agent: s.user_agent.clone(),
+        created_at: s.created_at,
+    }
+}
+
+/// The key push messages are signed with.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VapidKeyOut {
+    /// VAPID public key, base64url (the `applicationServerKey`).
+    pub public_key: String,
 }
 
 /// Registers this app installation for push.
 #[utoipa::path(post, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])),
-    request_body = PushSubscriptionIn, responses((status = 201, body = Object), (status = 422, body = super::Problem)))]
+    request_body = PushSubscriptionIn, responses((status = 201, body = PushSubscriptionOut), (status = 422, body = super::Problem)))]
 pub async fn create_push_subscription(
     State(state): State<AppState>,
     user: ApiUser,
     ApiJson(b): ApiJson<PushSubscriptionIn>,
-) -> Result<(StatusCode, Json<Value>), ApiError> {
+) -> Result<(StatusCode, Json<PushSubscriptionOut>), ApiError> {
     let ua = user.ctx.user_agent.clone().unwrap_or_default();
     let s = prefs::subscribe_push(
         &state.app,
@@ -209,11 +217,11 @@ pub async fn create_push_subscription(
 }
 
 /// The caller's push subscriptions.
-#[utoipa::path(get, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [Object])))]
+#[utoipa::path(get, path = "/api/v1/push-subscriptions", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = [PushSubscriptionOut])))]
 pub async fn list_push_subscriptions(
     State(state): State<AppState>,
     user: ApiUser,
-) -> Result<Json<Vec<Value>>, ApiError> {
+) -> Result<Json<Vec<PushSubscriptionOut>>, ApiError> {
     Ok(Json(
         prefs::list_push(&state.app, &user.account)
             .await?
@@ -237,11 +245,11 @@ pub async fn delete_push_subscription(
 }
 
 /// The VAPID public key the app subscribes with.
-#[utoipa::path(get, path = "/api/v1/push/vapid-public-key", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = Object)))]
+#[utoipa::path(get, path = "/api/v1/push/vapid-public-key", tag = "notifications", security(("bearer" = [])), responses((status = 200, body = VapidKeyOut)))]
 pub async fn view_vapid_key(
     State(state): State<AppState>,
     _user: ApiUser,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<VapidKeyOut>, ApiError> {
     let key = state
         .app
         .partners
@@ -249,5 +257,5 @@ pub async fn view_vapid_key(
         .as_ref()
         .map(|p| p.vapid_public_key())
         .ok_or(AppError::NotFound)?;
-    Ok(Json(json!({"public_key": key})))
+    Ok(Json(VapidKeyOut { public_key: key }))
 }

@@ -84,7 +84,7 @@ fn order_id(s: &str) -> Result<OrderId, ApiError> {
 
 /// Registers a closed sale for the caller's dealership (SALES).
 #[utoipa::path(post, path = "/api/v1/sales", tag = "sales", security(("bearer" = [])),
-    request_body(content = Object, description = "SaleIn: customer identity, addresses, plan comercial"),
+    request_body(content = SaleIn, description = "Customer identity, addresses and plan comercial; every invalid field is listed in the 422 problem's errors[]"),
     responses((status = 201, body = OrderOut), (status = 422, body = super::Problem, content_type = "application/problem+json")))]
 pub async fn create_sale(
     State(state): State<AppState>,
