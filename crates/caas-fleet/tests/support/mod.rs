@@ -13,11 +13,13 @@ use std::time::Duration;
 
 pub use caas_fleet::testing::*;
 
-/// Raw rumqttc options for a test client (TCP_NODELAY on).
+/// Raw rumqttc options for a test client, with its test login ([`login`]).
 pub fn options(url: &str, client_id: &str, clean: bool, keep_alive_secs: u64) -> MqttOptions {
     let (host, port) = caas_fleet::parse_broker_url(url).unwrap();
     let mut o = MqttOptions::new(client_id, host, port);
+    let (user, password) = login(client_id);
     o.set_clean_session(clean)
+        .set_credentials(user, password)
         .set_keep_alive(Duration::from_secs(keep_alive_secs))
         .set_max_packet_size(256 * 1024, 256 * 1024);
     o
@@ -43,6 +45,20 @@ pub async fn connect_session(opts: MqttOptions) -> (AsyncClient, EventLoop, bool
             Ok(Ok(_)) => {}
             Ok(Err(e)) => panic!("connect failed: {e}"),
             Err(_) => panic!("connect timed out"),
+        }
+    }
+}
+
+/// Tries to connect; `Err` with the reason when the broker refuses or
+/// closes the connection before its ConnAck.
+pub async fn try_connect(opts: MqttOptions) -> Result<(AsyncClient, EventLoop), String> {
+    let (client, mut el) = AsyncClient::new(opts, 100);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => return Ok((client, el)),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e.to_string()),
+            Err(_) => panic!("neither ConnAck nor refusal"),
         }
     }
 }
