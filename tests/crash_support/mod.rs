@@ -67,6 +67,19 @@ pub struct Partners {
     _broker: Option<caas_fleet::broker::EmbeddedBroker>,
 }
 
+/// The logins of the test's broker (the platform's; the key of the cars' secrets).
+const FLEET_USER: &str = "caas-platform-test";
+const FLEET_PASSWORD: &str = "crash-test-platform-password";
+const FLEET_VEHICLE_KEY: &str = "crash-test-vehicle-key";
+
+fn auth() -> caas_fleet::auth::BrokerAuth {
+    caas_fleet::auth::BrokerAuth::new(
+        FLEET_USER,
+        caas_fleet::Secret::new(FLEET_PASSWORD),
+        caas_fleet::Secret::new(FLEET_VEHICLE_KEY),
+    )
+}
+
 async fn loopback() -> tokio::net::TcpListener {
     tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap()
 }
@@ -79,13 +92,17 @@ impl Partners {
         let (broker, embedded) = match std::env::var("CAAS_TEST_MQTT_URL") {
             Ok(url) => (url, None),
             Err(_) => {
-                let b = caas_fleet::broker::EmbeddedBroker::start("127.0.0.1:0".parse().unwrap())
-                    .unwrap();
+                let b = caas_fleet::broker::EmbeddedBroker::start(
+                    "127.0.0.1:0".parse().unwrap(),
+                    auth(),
+                )
+                .unwrap();
                 (b.url(), Some(b))
             }
         };
         let mut fc = caas_sim::fleet::FleetSimConfig::new(&broker);
         fc.vehicles = 0;
+        fc.vehicle_key = Some(FLEET_VEHICLE_KEY.to_owned());
         fc.reply_delay_ms = 1500; // an app.link is in flight long enough to kill the platform
         let fleet = caas_sim::fleet::start(fc, loopback().await).await.unwrap();
 
@@ -144,6 +161,9 @@ impl Partners {
             ("CAAS_CARRIER_API_KEY", c.api_key.clone()),
             ("CAAS_CARRIER_WEBHOOK_SECRET", c.webhook_secret.clone()),
             ("CAAS_FLEET_BROKER_URL", broker.clone()),
+            ("CAAS_FLEET_USERNAME", FLEET_USER.to_owned()),
+            ("CAAS_FLEET_PASSWORD", FLEET_PASSWORD.to_owned()),
+            ("CAAS_FLEET_VEHICLE_KEY", FLEET_VEHICLE_KEY.to_owned()),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))

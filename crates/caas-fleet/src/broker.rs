@@ -1,7 +1,7 @@
 //! [`EmbeddedBroker`]: rumqttd running in-process, an MQTT 3.1.1 broker for
 //! tests and the embedded (single binary) mode.
 //!
-//! Verified by `tests/embedded_broker.rs`: persistent sessions (QoS 1
+//! Verified by `tests/broker_features.rs` and `tests/broker_auth.rs`: persistent sessions (QoS 1
 //! messages published while a `clean_session = false` subscriber is away are
 //! delivered when it reconnects), retained messages and last wills work.
 //! Limits of rumqttd 0.20 to know about:
@@ -17,8 +17,26 @@
 //! - messages live in a per-filter in-memory commit log of
 //!   [`SEGMENT_SIZE`] × [`SEGMENT_COUNT`]: a persistent session that stays
 //!   away long enough for the log to rotate loses the oldest messages;
-//! - no ACLs: any client may publish or subscribe anywhere.
+//! - no topic ACLs: an authenticated client may publish or subscribe
+//!   anywhere (see below);
+//! - a connection id freed by a DISCONNECT is given to the next client at
+//!   once, and if the old socket's close is reported after that, rumqttd
+//!   drops the *new* connection: clients should read until the broker closes
+//!   the socket after DISCONNECT (the platform link and the simulated
+//!   vehicles do).
+//!
+//! **Authentication** is enforced ([`BrokerAuth`], rumqttd's external auth
+//! handler): the platform's username/password, or a vehicle whose client id
+//! and username are its VIN and whose password is its derived secret. A
+//! CONNECT without or with wrong credentials is answered by closing the
+//! connection (rumqttd sends no refusing ConnAck). **Topic ACLs are not**:
+//! rumqttd 0.20 has no hook on SUBSCRIBE or PUBLISH, and MQTT 3.1.1 does not
+//! tell a subscriber who published, so the platform cannot check a message's
+//! topic VIN against its publisher either. An authenticated car can
+//! therefore read and write other cars' topics on the embedded broker; only
+//! Mosquitto with the `caas fleet broker-config` ACL stops that.
 
+use crate::auth::BrokerAuth;
 use rumqttd::{Broker, Config, ConnectionSettings, RouterConfig, ServerSettings};
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -56,14 +74,15 @@ pub struct EmbeddedBroker {
 impl EmbeddedBroker {
     /// Starts the broker on `addr` (port 0 = a free port) and waits until it
     /// accepts connections. Blocks for at most a few seconds.
-    pub fn start(addr: SocketAddr) -> Result<EmbeddedBroker, BrokerError> {
+    /// Only clients that `auth` accepts may connect.
+    pub fn start(addr: SocketAddr, auth: BrokerAuth) -> Result<EmbeddedBroker, BrokerError> {
         let addr = if addr.port() == 0 {
             let probe = TcpListener::bind(SocketAddr::new(addr.ip(), 0))?;
             probe.local_addr()?
         } else {
             addr
         };
-        let mut broker = Broker::new(config(addr));
+        let mut broker = Broker::new(config(addr, auth));
         std::thread::Builder::new()
             .name(format!("rumqttd-{}", addr.port()))
             .spawn(move || {
@@ -104,8 +123,8 @@ impl EmbeddedBroker {
     }
 }
 
-fn config(addr: SocketAddr) -> Config {
-    let connections = ConnectionSettings {
+fn config(addr: SocketAddr, auth: BrokerAuth) -> Config {
+    let mut connections = ConnectionSettings {
         connection_timeout_ms: 60_000,
         max_payload_size: MAX_PAYLOAD,
         max_inflight_count: MAX_CONNECTION_BUFFER,
@@ -113,6 +132,13 @@ fn config(addr: SocketAddr) -> Config {
         external_auth: None,
         dynamic_filters: true,
     };
+    connections.set_auth_handler(move |client_id: String, user: String, pass: String| {
+        let who = auth.authenticate(&client_id, &user, &pass);
+        if who.is_none() {
+            tracing::warn!(%client_id, %user, "fleet broker refused a login");
+        }
+        std::future::ready(who.is_some())
+    });
     let server = ServerSettings {
         name: format!("v4-{}", addr.port()),
         listen: addr,

@@ -16,11 +16,13 @@
 //!
 //! [`broker::EmbeddedBroker`] runs rumqttd in-process (tests, embedded mode).
 
+pub mod auth;
 pub mod broker;
 mod config;
 mod handle;
 mod inbound;
 mod link;
+pub mod mosquitto;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod topics;

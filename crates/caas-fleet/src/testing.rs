@@ -1,12 +1,14 @@
 //! Test helpers (feature `testing`): brokers to run against (the embedded
-//! rumqttd, or the local Mosquitto on 127.0.0.1:1883), a recording
+//! rumqttd with the test logins, or the local Mosquitto on 127.0.0.1:1883), a recording
 //! [`FleetEventSink`], unique VINs and client ids, polling with a timeout,
 //! and cleanup of what a test leaves on the shared Mosquitto.
 //!
 //! The Mosquitto variant is skipped with a notice when nothing listens on
 //! 1883, unless `CAAS_REQUIRE_MQTT` is set (then it fails).
 
+use crate::auth::BrokerAuth;
 use crate::broker::EmbeddedBroker;
+use crate::config::{FleetLinkConfig, Secret};
 use crate::handle::lock;
 use async_trait::async_trait;
 use caas_domain::fleet::{FleetEventSink, FleetReply, Presence, SinkError, StateReport};
@@ -17,6 +19,45 @@ use std::time::{Duration, Instant};
 
 /// The Mosquitto every developer machine runs.
 pub const MOSQUITTO: &str = "127.0.0.1:1883";
+/// The platform username the test brokers accept.
+pub const TEST_PLATFORM_USER: &str = "caas-platform-test";
+/// Its password.
+pub const TEST_PLATFORM_PASSWORD: &str = "test-platform-password";
+/// The key test vehicles' secrets derive from.
+pub const TEST_VEHICLE_KEY: &str = "test-vehicle-key";
+
+/// The credentials of the embedded test brokers.
+pub fn test_auth() -> BrokerAuth {
+    BrokerAuth::new(
+        TEST_PLATFORM_USER,
+        Secret::new(TEST_PLATFORM_PASSWORD),
+        Secret::new(TEST_VEHICLE_KEY),
+    )
+}
+
+/// The login a test client uses: a client id without `-` is a VIN (its
+/// username, with its derived secret); any other id (`caas-platform-test-…`,
+/// `pub-…`, `watch-…`) stands for platform tooling and logs in as the platform.
+/// The shared Mosquitto allows anonymous clients and ignores them.
+pub fn login(client_id: &str) -> (String, String) {
+    if client_id.contains('-') {
+        (
+            TEST_PLATFORM_USER.to_owned(),
+            TEST_PLATFORM_PASSWORD.to_owned(),
+        )
+    } else {
+        let password = test_auth().vehicle_password(client_id);
+        (client_id.to_owned(), password.expose().to_owned())
+    }
+}
+
+/// A link configuration for `url` with the test platform login.
+pub fn link_config(url: &str, client_id: &str) -> FleetLinkConfig {
+    let mut cfg = FleetLinkConfig::new(url, client_id);
+    cfg.username = Some(TEST_PLATFORM_USER.to_owned());
+    cfg.password = Some(Secret::new(TEST_PLATFORM_PASSWORD));
+    cfg
+}
 
 /// Which broker a test runs against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,10 +89,12 @@ fn mqtt_required() -> bool {
 /// running and `CAAS_REQUIRE_MQTT` is not set. Panics when it cannot start.
 pub fn test_broker(kind: BrokerKind) -> Option<TestBroker> {
     let (url, embedded) = match kind {
-        BrokerKind::Embedded => match EmbeddedBroker::start(([127, 0, 0, 1], 0).into()) {
-            Ok(b) => (b.url(), Some(b)),
-            Err(err) => panic!("embedded broker: {err}"),
-        },
+        BrokerKind::Embedded => {
+            match EmbeddedBroker::start(([127, 0, 0, 1], 0).into(), test_auth()) {
+                Ok(b) => (b.url(), Some(b)),
+                Err(err) => panic!("embedded broker: {err}"),
+            }
+        }
         BrokerKind::Mosquitto => {
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], 1883));
             let up =
@@ -154,8 +197,11 @@ async fn wipe(url: &str, client_id: &str, topics: &[String]) {
     } else {
         client_id.to_owned()
     };
-    let mut options = MqttOptions::new(id, host, port);
-    options.set_clean_session(true);
+    let mut options = MqttOptions::new(id.clone(), host, port);
+    let (user, password) = login(&id);
+    options
+        .set_clean_session(true)
+        .set_credentials(user, password);
     let (client, mut el) = AsyncClient::new(options, 100);
     for t in topics {
         let _ = client

@@ -8,7 +8,10 @@ mod support;
 
 use rumqttc::{LastWill, QoS};
 use std::time::{Duration, Instant};
-use support::{collect, connect, options, publish_now, TestBroker};
+use support::{
+    collect, connect, connect_session, disconnect, options, publish_now, subscribe_acked,
+    TestBroker,
+};
 
 caas_fleet::both_brokers!(
     persistent_session_keeps_qos1_messages_while_away,
@@ -24,16 +27,15 @@ async fn persistent_session_keeps_qos1_messages_while_away(b: &TestBroker) {
     let topic = format!("fleet/v1/{vin}/commands");
     b.forget_later(&[&vin], &[]);
     let (client, mut el) = connect(options(&b.url, &vin, false, 5)).await;
-    client.subscribe(&topic, QoS::AtLeastOnce).await.unwrap();
-    let _ = collect(&mut el, Duration::from_millis(300), |_| false).await;
-    client.disconnect().await.unwrap();
-    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
+    subscribe_acked(&client, &mut el, &topic).await;
+    disconnect(&client, &mut el).await;
     drop(el);
 
     for i in 0..3 {
         publish_now(&b.url, &topic, format!("m{i}").as_bytes(), false).await;
     }
-    let (_client, mut el) = connect(options(&b.url, &vin, false, 5)).await;
+    let (_client, mut el, session_present) = connect_session(options(&b.url, &vin, false, 5)).await;
+    assert!(session_present, "the broker kept the session");
     let got = collect(&mut el, Duration::from_secs(5), |g| g.len() >= 3).await;
     let payloads: Vec<_> = got
         .iter()
@@ -54,8 +56,10 @@ async fn retained_message_reaches_later_subscriber(b: &TestBroker) {
     publish_now(&b.url, &topic, br#"{"seq":2}"#, true).await;
     let id = format!("sub-{vin}");
     let (client, mut el) = connect(options(&b.url, &id, true, 5)).await;
-    client.subscribe(&topic, QoS::AtLeastOnce).await.unwrap();
-    let got = collect(&mut el, Duration::from_secs(5), |g| !g.is_empty()).await;
+    let mut got = subscribe_acked(&client, &mut el, &topic).await;
+    if got.is_empty() {
+        got = collect(&mut el, Duration::from_secs(5), |g| !g.is_empty()).await;
+    }
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].1, br#"{"seq":2}"#, "latest retained value");
     assert!(got[0].2, "delivered with the retain flag");
@@ -65,8 +69,7 @@ async fn retained_message_reaches_later_subscriber(b: &TestBroker) {
 async fn watcher(b: &TestBroker, topic: &str) -> (rumqttc::AsyncClient, rumqttc::EventLoop) {
     let id = format!("watch-{}", uuid::Uuid::new_v4().simple());
     let (client, mut el) = connect(options(&b.url, &id, true, 5)).await;
-    client.subscribe(topic, QoS::AtLeastOnce).await.unwrap();
-    let _ = collect(&mut el, Duration::from_millis(200), |_| false).await;
+    subscribe_acked(&client, &mut el, topic).await;
     (client, el)
 }
 
@@ -93,9 +96,11 @@ async fn last_will_fires_when_the_socket_closes(b: &TestBroker) {
     assert!(String::from_utf8_lossy(&got[0].1).contains("connection_lost"));
     // Retained: a later subscriber sees it too.
     let id = format!("later-{vin}");
-    let (_w2, mut later) = connect(options(&b.url, &id, true, 5)).await;
-    _w2.subscribe(&topic, QoS::AtLeastOnce).await.unwrap();
-    let got = collect(&mut later, Duration::from_secs(3), |g| !g.is_empty()).await;
+    let (w2, mut later) = connect(options(&b.url, &id, true, 5)).await;
+    let mut got = subscribe_acked(&w2, &mut later, &topic).await;
+    if got.is_empty() {
+        got = collect(&mut later, Duration::from_secs(3), |g| !g.is_empty()).await;
+    }
     assert!(
         got.iter()
             .any(|(_, p, r)| *r && String::from_utf8_lossy(p).contains("connection_lost")),
@@ -128,9 +133,7 @@ async fn clean_disconnect_cancels_last_will(b: &TestBroker) {
     b.forget_later(&[&vin], &[&topic]);
     let (_w, mut watch) = watcher(b, &topic).await;
     let (client, mut el) = connect(will_options(b, &vin, 5)).await;
-    client.disconnect().await.unwrap();
-    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
-    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
+    disconnect(&client, &mut el).await;
     drop(el);
     let got = collect(&mut watch, Duration::from_millis(800), |g| !g.is_empty()).await;
     assert!(got.is_empty(), "no will after a clean disconnect: {got:?}");
@@ -144,13 +147,13 @@ async fn unacknowledged_qos1_message_is_redelivered_on_reconnect(b: &TestBroker)
     let mut o = options(&b.url, &id, false, 5);
     o.set_manual_acks(true);
     let (client, mut el) = connect(o.clone()).await;
-    client.subscribe(&topic, QoS::AtLeastOnce).await.unwrap();
-    let _ = collect(&mut el, Duration::from_millis(300), |_| false).await;
+    subscribe_acked(&client, &mut el, &topic).await;
     publish_now(&b.url, &topic, b"first", false).await;
     let got = collect(&mut el, Duration::from_secs(5), |g| !g.is_empty()).await;
     assert_eq!(got.len(), 1);
-    drop(el); // never acknowledged
-    drop(client);
+    // Never acknowledged; leave cleanly so the session is kept.
+    disconnect(&client, &mut el).await;
+    drop(el);
 
     let (_client, mut el) = connect(o).await;
     let got = collect(&mut el, Duration::from_secs(5), |g| !g.is_empty()).await;

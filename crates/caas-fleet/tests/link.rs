@@ -7,7 +7,7 @@
 mod support;
 
 use caas_domain::fleet::{CommandOutcome, FleetApi, FleetError, ReplyStatus};
-use caas_fleet::{new_command, FleetHandle, FleetLink, FleetLinkConfig, FleetStartError, Secret};
+use caas_fleet::{new_command, FleetHandle, FleetLink, FleetLinkConfig, FleetStartError};
 use chrono::Utc;
 use serde_json::json;
 use std::sync::Arc;
@@ -30,9 +30,7 @@ const WAIT: Duration = Duration::from_secs(5);
 
 async fn start_link(b: &TestBroker, client_id: &str, sink: Arc<RecordingSink>) -> FleetHandle {
     b.forget_later(&[client_id], &[]);
-    let mut cfg = FleetLinkConfig::new(&b.url, client_id);
-    cfg.username = Some("caas-platform".to_owned());
-    cfg.password = Some(Secret::new("platform-secret"));
+    let mut cfg = support::link_config(&b.url, client_id);
     cfg.keep_alive = Duration::from_secs(5);
     let link = FleetLink::start(cfg, sink).unwrap();
     assert!(link.wait_connected(WAIT).await, "link connected");

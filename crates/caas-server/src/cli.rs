@@ -1,4 +1,4 @@
-//! The `caas` command line: `serve`, `migrate`, `admin …`.
+//! The `caas` command line: `serve`, `migrate`, `admin …`, `fleet …`, `sim …`, `bench`.
 
 use crate::config::{Config, LogFormat};
 use crate::startup::{build_app, open_store, shutdown_signal, Application};
@@ -44,6 +44,12 @@ pub enum Command {
     /// Measure: start a server with simulators, seed customers, drive load,
     /// print a table against an in-process hello-world server.
     Bench(crate::bench::BenchArgs),
+    /// Fleet broker tasks (`broker-config`).
+    Fleet {
+        /// The task.
+        #[command(subcommand)]
+        task: crate::cli_fleet::FleetTask,
+    },
     /// Run one partner simulator standalone.
     Sim {
         /// Which simulator.
@@ -111,6 +117,7 @@ pub async fn run() -> anyhow::Result<()> {
             crate::telemetry::init(config.log_format, &config.log_level);
             crate::cli_sim::run_sim(which).await
         }
+        Command::Fleet { task } => crate::cli_fleet::run_fleet(&config, task),
         Command::Bench(args) => {
             crate::telemetry::init(config.log_format, "warn");
             crate::bench::run(args).await

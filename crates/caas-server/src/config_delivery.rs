@@ -45,6 +45,9 @@ pub struct DeliveryConfig {
     pub fleet_username: Option<String>,
     /// Fleet broker password.
     pub fleet_password: Option<Secret>,
+    /// Key the vehicles' broker secrets derive from (`caas_fleet::auth`);
+    /// needed by `caas fleet broker-config`. Embedded mode: random per start.
+    pub fleet_vehicle_key: Option<Secret>,
     /// Fleet client id (`caas-platform-<n>`).
     pub fleet_client_id: String,
     /// Embedded carrier: milliseconds between shipment steps.
@@ -75,6 +78,7 @@ impl Default for DeliveryConfig {
             fleet_broker_url: None,
             fleet_username: None,
             fleet_password: None,
+            fleet_vehicle_key: None,
             fleet_client_id: "caas-platform-1".into(),
             sim_carrier_step_ms: 10_000,
             sim_fleet_vehicles: 0,

@@ -3,11 +3,17 @@
 //! loopback, and the factory simulator adds each car it completes to that
 //! fleet; otherwise the link connects to `fleet_broker_url`. The link's
 //! messages are made durable by the application's sink.
+//!
+//! The embedded broker authenticates (`caas_fleet::auth`): the platform
+//! logs in with `fleet_username`/`fleet_password` and the simulated cars
+//! with secrets derived from `fleet_vehicle_key`; in embedded mode the
+//! missing ones are generated at start ([`ensure_embedded_credentials`]).
 
 use crate::config::{Config, SimMode};
 use anyhow::Context;
 use caas_app::delivery::fleet_sink::AppFleetSink;
 use caas_app::App;
+use caas_fleet::auth::BrokerAuth;
 use caas_fleet::broker::EmbeddedBroker;
 use caas_fleet::{FleetHandle, FleetLink, FleetLinkConfig};
 use std::sync::Arc;
@@ -40,6 +46,35 @@ impl FleetRuntime {
     }
 }
 
+/// Platform username when none is configured.
+pub const DEFAULT_PLATFORM_USER: &str = "caas-platform";
+
+/// In embedded mode, fills in the fleet credentials left unset: the
+/// platform username (`caas-platform`), and a random password and vehicle
+/// key for this process (the broker and the simulated cars get the same).
+pub fn ensure_embedded_credentials(config: &mut Config) {
+    if config.simulators != SimMode::Embedded {
+        return;
+    }
+    let d = &mut config.delivery;
+    d.fleet_username
+        .get_or_insert_with(|| DEFAULT_PLATFORM_USER.to_owned());
+    let random = || crate::config::Secret::new(caas_fleet::auth::random_secret().expose());
+    d.fleet_password.get_or_insert_with(random);
+    d.fleet_vehicle_key.get_or_insert_with(random);
+}
+
+/// The logins of the fleet broker from the configuration; `None` when the
+/// platform username, password or vehicle key is missing.
+pub fn broker_auth(config: &Config) -> Option<BrokerAuth> {
+    let d = &config.delivery;
+    Some(BrokerAuth::new(
+        d.fleet_username.clone()?,
+        caas_fleet::Secret::new(d.fleet_password.as_ref()?.expose()),
+        caas_fleet::Secret::new(d.fleet_vehicle_key.as_ref()?.expose()),
+    ))
+}
+
 /// The broker the embedded mode uses: configured, or an in-process one.
 pub fn embedded_broker(
     config: &Config,
@@ -47,7 +82,9 @@ pub fn embedded_broker(
     match (&config.delivery.fleet_broker_url, config.simulators) {
         (Some(u), _) => Ok((Some(u.clone()), None)),
         (None, SimMode::Embedded) => {
-            let b = EmbeddedBroker::start("127.0.0.1:0".parse()?)
+            let auth = broker_auth(config)
+                .context("the embedded MQTT broker needs the fleet credentials")?;
+            let b = EmbeddedBroker::start("127.0.0.1:0".parse()?, auth)
                 .context("starting the embedded MQTT broker")?;
             Ok((Some(b.url()), Some(b)))
         }
@@ -63,6 +100,11 @@ pub async fn start_fleet_sim(
     let mut cfg = caas_sim::fleet::FleetSimConfig::new(broker_url);
     cfg.vehicles = config.delivery.sim_fleet_vehicles;
     cfg.keep_alive_secs = config.delivery.sim_fleet_keep_alive_secs;
+    cfg.vehicle_key = config
+        .delivery
+        .fleet_vehicle_key
+        .as_ref()
+        .map(|k| k.expose().to_owned());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     caas_sim::fleet::start(cfg, listener).await
 }

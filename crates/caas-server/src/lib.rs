@@ -4,6 +4,7 @@
 pub mod api;
 pub mod bench;
 pub mod cli;
+pub mod cli_fleet;
 pub mod cli_sim;
 pub mod config;
 pub mod config_delivery;

@@ -126,6 +126,8 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Self> {
         config.validate()?;
+        let mut config = config;
+        crate::fleet_setup::ensure_embedded_credentials(&mut config);
         let address = listener.local_addr()?;
         let store = open_store(&config).await?;
         let public_url = config.public_url(address);

@@ -209,7 +209,7 @@ async fn state_reports_are_retained_with_strictly_increasing_seq(b: &TestBroker)
     let id = caas_fleet::testing::platform_id();
     b.forget_later(&[&id], &[]);
     let link =
-        caas_fleet::FleetLink::start(caas_fleet::FleetLinkConfig::new(&b.url, &id), late.clone())
+        caas_fleet::FleetLink::start(caas_fleet::testing::link_config(&b.url, &id), late.clone())
             .unwrap();
     eventually("the retained report", || {
         late.states(&vin)

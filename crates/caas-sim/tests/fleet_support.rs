@@ -4,7 +4,7 @@
 
 use caas_domain::fleet::{CommandOutcome, FleetApi, FleetCommand, FleetReply, ReplyStatus};
 use caas_fleet::testing::{platform_id, wait_until, RecordingSink, TestBroker};
-use caas_fleet::{new_command, FleetHandle, FleetLink, FleetLinkConfig};
+use caas_fleet::{new_command, FleetHandle, FleetLink};
 use caas_sim::fleet::{self, FleetSim, FleetSimConfig};
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -23,13 +23,13 @@ pub struct Env {
 
 pub async fn env(b: &TestBroker) -> Env {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let sim = fleet::start(FleetSimConfig::for_tests(&b.url), listener)
-        .await
-        .unwrap();
+    let mut sim_cfg = FleetSimConfig::for_tests(&b.url);
+    sim_cfg.vehicle_key = Some(caas_fleet::testing::TEST_VEHICLE_KEY.to_owned());
+    let sim = fleet::start(sim_cfg, listener).await.unwrap();
     let id = platform_id();
     b.forget_later(&[&id], &[]);
     let sink = RecordingSink::new();
-    let mut cfg = FleetLinkConfig::new(&b.url, &id);
+    let mut cfg = caas_fleet::testing::link_config(&b.url, &id);
     cfg.keep_alive = Duration::from_secs(5);
     let link = FleetLink::start(cfg, Arc::clone(&sink) as _).unwrap();
     assert!(link.wait_connected(WAIT).await, "platform link connected");

@@ -5,17 +5,21 @@
 
 use caas_domain::fleet::FleetReply;
 use chrono::Utc;
-use rumqttc::{AsyncClient, Event, EventLoop, MqttOptions, NetworkOptions, Packet, QoS};
+use rumqttc::{
+    AsyncClient, Event, EventLoop, MqttOptions, NetworkOptions, Packet, QoS, SubscribeReasonCode,
+};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use caas_fleet::testing::*;
 
-/// Raw rumqttc options for a test client (TCP_NODELAY on).
+/// Raw rumqttc options for a test client, with its test login ([`login`]).
 pub fn options(url: &str, client_id: &str, clean: bool, keep_alive_secs: u64) -> MqttOptions {
     let (host, port) = caas_fleet::parse_broker_url(url).unwrap();
     let mut o = MqttOptions::new(client_id, host, port);
+    let (user, password) = login(client_id);
     o.set_clean_session(clean)
+        .set_credentials(user, password)
         .set_keep_alive(Duration::from_secs(keep_alive_secs))
         .set_max_packet_size(256 * 1024, 256 * 1024);
     o
@@ -23,18 +27,85 @@ pub fn options(url: &str, client_id: &str, clean: bool, keep_alive_secs: u64) ->
 
 /// Connects and returns the client and its event loop, polled until ConnAck.
 pub async fn connect(opts: MqttOptions) -> (AsyncClient, EventLoop) {
+    let (client, el, _) = connect_session(opts).await;
+    (client, el)
+}
+
+/// Like [`connect`], also returning the ConnAck's `session_present`.
+pub async fn connect_session(opts: MqttOptions) -> (AsyncClient, EventLoop, bool) {
     let (client, mut el) = AsyncClient::new(opts, 100);
     let mut net = NetworkOptions::new();
     net.set_tcp_nodelay(true);
     el.set_network_options(net);
     loop {
         match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
-            Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => return (client, el),
+            Ok(Ok(Event::Incoming(Packet::ConnAck(ack)))) => {
+                return (client, el, ack.session_present)
+            }
             Ok(Ok(_)) => {}
             Ok(Err(e)) => panic!("connect failed: {e}"),
             Err(_) => panic!("connect timed out"),
         }
     }
+}
+
+/// Tries to connect; `Err` with the reason when the broker refuses or
+/// closes the connection before its ConnAck.
+pub async fn try_connect(opts: MqttOptions) -> Result<(AsyncClient, EventLoop), String> {
+    let (client, mut el) = AsyncClient::new(opts, 100);
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::ConnAck(_)))) => return Ok((client, el)),
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e.to_string()),
+            Err(_) => panic!("neither ConnAck nor refusal"),
+        }
+    }
+}
+
+/// Subscribes to `filter` at QoS 1 and polls until the broker's SubAck
+/// (publishes arriving meanwhile, e.g. retained ones, are returned).
+pub async fn subscribe_acked(
+    client: &AsyncClient,
+    el: &mut EventLoop,
+    filter: &str,
+) -> Vec<(String, Vec<u8>, bool)> {
+    client.subscribe(filter, QoS::AtLeastOnce).await.unwrap();
+    let mut got = Vec::new();
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
+            Ok(Ok(Event::Incoming(Packet::SubAck(ack)))) => {
+                assert!(
+                    !ack.return_codes.contains(&SubscribeReasonCode::Failure),
+                    "subscription to {filter} refused"
+                );
+                return got;
+            }
+            Ok(Ok(Event::Incoming(Packet::Publish(p)))) => {
+                got.push((p.topic.clone(), p.payload.to_vec(), p.retain))
+            }
+            Ok(Ok(_)) => {}
+            other => panic!("subscribe to {filter} failed: {other:?}"),
+        }
+    }
+}
+
+/// Sends DISCONNECT and polls until the broker closed the connection.
+///
+/// Closing the socket right after DISCONNECT races rumqttd 0.20: its router
+/// frees the connection id on the DISCONNECT packet and gives it to the next
+/// client, then the old link task reports the closed socket under the same
+/// id and the router drops the *new* connection (seen as `ConnectionAborted`
+/// or a reset in the next client). Waiting for the broker's close means the
+/// old link ended by the router's hand, so it reports nothing.
+pub async fn disconnect(client: &AsyncClient, el: &mut EventLoop) {
+    client.disconnect().await.unwrap();
+    let closed = tokio::time::timeout(Duration::from_secs(5), async {
+        while el.poll().await.is_ok() {}
+    });
+    closed
+        .await
+        .expect("the broker closes the connection after DISCONNECT");
 }
 
 /// Polls `el` until `want` matches an incoming publish or `timeout`; returns
@@ -80,8 +151,7 @@ pub async fn publish_now(url: &str, topic: &str, payload: &[u8], retain: bool) {
             other => panic!("publish failed: {other:?}"),
         }
     }
-    client.disconnect().await.unwrap();
-    let _ = tokio::time::timeout(Duration::from_secs(1), el.poll()).await;
+    disconnect(&client, &mut el).await;
 }
 
 /// How a hand-written test vehicle answers one command.
@@ -99,17 +169,7 @@ impl TestVehicle {
     /// Connects (clean session), subscribes, and returns once subscribed.
     pub async fn start(url: &str, vin: &str, responder: Responder) -> Self {
         let (client, mut el) = connect(options(url, vin, true, 5)).await;
-        client
-            .subscribe(format!("fleet/v1/{vin}/commands"), QoS::AtLeastOnce)
-            .await
-            .unwrap();
-        loop {
-            match tokio::time::timeout(Duration::from_secs(5), el.poll()).await {
-                Ok(Ok(Event::Incoming(Packet::SubAck(_)))) => break,
-                Ok(Ok(_)) => {}
-                other => panic!("vehicle subscribe failed: {other:?}"),
-            }
-        }
+        subscribe_acked(&client, &mut el, &format!("fleet/v1/{vin}/commands")).await;
         let received = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&received);
         let replies = format!("fleet/v1/{vin}/replies");

@@ -61,7 +61,23 @@ pub fn test_config(db_url: &str) -> Config {
     c.delivery.fleet_broker_url =
         Some(std::env::var("CAAS_TEST_MQTT_URL").unwrap_or_else(|_| shared_broker_url()));
     c.delivery.fleet_client_id = format!("caas-platform-test-{}", uuid_like());
+    c.delivery.fleet_username = Some(TEST_FLEET_USER.to_owned());
+    c.delivery.fleet_password = Some(Secret::new(TEST_FLEET_PASSWORD));
+    c.delivery.fleet_vehicle_key = Some(Secret::new(TEST_FLEET_VEHICLE_KEY));
     c
+}
+
+/// The logins of the shared test broker (the platform's and the key of the cars' secrets).
+const TEST_FLEET_USER: &str = "caas-platform-test";
+const TEST_FLEET_PASSWORD: &str = "test-platform-password";
+const TEST_FLEET_VEHICLE_KEY: &str = "test-vehicle-key";
+
+fn test_broker_auth() -> caas_fleet::auth::BrokerAuth {
+    caas_fleet::auth::BrokerAuth::new(
+        TEST_FLEET_USER,
+        caas_fleet::Secret::new(TEST_FLEET_PASSWORD),
+        caas_fleet::Secret::new(TEST_FLEET_VEHICLE_KEY),
+    )
 }
 
 fn shared_broker_url() -> String {
@@ -69,8 +85,11 @@ fn shared_broker_url() -> String {
         std::sync::OnceLock::new();
     BROKER
         .get_or_init(|| {
-            caas_fleet::broker::EmbeddedBroker::start("127.0.0.1:0".parse().unwrap())
-                .expect("embedded broker")
+            caas_fleet::broker::EmbeddedBroker::start(
+                "127.0.0.1:0".parse().unwrap(),
+                test_broker_auth(),
+            )
+            .expect("embedded broker")
         })
         .url()
 }

@@ -51,6 +51,7 @@ pub(crate) struct Core {
     pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) keep_alive: Duration,
+    pub(crate) vehicle_key: Option<caas_fleet::Secret>,
     pub(crate) common: Arc<Common>,
     pub(crate) vehicles: std::sync::Mutex<BTreeMap<String, Arc<Vehicle>>>,
 }
@@ -109,7 +110,13 @@ impl Core {
             .unwrap_or(false);
         let state = VehicleState::new(vin.clone(), &installed, &spec.enabled, ignition);
         let (client, mut el) = rumqttc::AsyncClient::new(
-            link::options(&self.host, self.port, &vin, self.keep_alive),
+            link::options(
+                &self.host,
+                self.port,
+                &vin,
+                self.keep_alive,
+                self.vehicle_key.as_ref(),
+            ),
             1000,
         );
         el.set_network_options(link::network());

@@ -56,12 +56,25 @@ pub enum Control {
     Stop(oneshot::Sender<()>),
 }
 
-/// MQTT options of a vehicle.
-pub(crate) fn options(host: &str, port: u16, vin: &str, keep_alive: Duration) -> MqttOptions {
+/// MQTT options of a vehicle; its password is derived from `vehicle_key`.
+pub(crate) fn options(
+    host: &str,
+    port: u16,
+    vin: &str,
+    keep_alive: Duration,
+    vehicle_key: Option<&caas_fleet::Secret>,
+) -> MqttOptions {
+    let password = vehicle_key
+        .map(|key| {
+            caas_fleet::auth::vehicle_password(key, vin)
+                .expose()
+                .to_owned()
+        })
+        .unwrap_or_default();
     let mut o = MqttOptions::new(vin, host, port);
     o.set_clean_session(false)
         .set_keep_alive(keep_alive.max(Duration::from_secs(1)))
-        .set_credentials(vin, format!("sim-secret-{vin}"))
+        .set_credentials(vin, password)
         .set_max_packet_size(64 * 1024, 64 * 1024)
         .set_last_will(LastWill::new(
             topics::presence(vin),

@@ -68,6 +68,12 @@ pub struct FleetSimConfig {
         default_value_t = 300
     )]
     pub state_period_secs: u64,
+    /// The platform's fleet vehicle key: each vehicle logs in with the
+    /// secret derived from it and its VIN (`caas_fleet::auth`), as the
+    /// factory would have provisioned it. Without a key the vehicles send
+    /// their VIN and an empty password (enough for an open broker).
+    #[arg(long = "vehicle-key", env = "FLEET_SIM_VEHICLE_KEY")]
+    pub vehicle_key: Option<String>,
 }
 
 impl FleetSimConfig {
@@ -79,6 +85,7 @@ impl FleetSimConfig {
             reply_delay_ms: 50,
             keep_alive_secs: 60,
             state_period_secs: 300,
+            vehicle_key: None,
         }
     }
 
@@ -172,6 +179,7 @@ pub async fn start(cfg: FleetSimConfig, listener: TcpListener) -> anyhow::Result
         host,
         port,
         keep_alive: Duration::from_secs(cfg.keep_alive_secs.clamp(1, 65_535)),
+        vehicle_key: cfg.vehicle_key.clone().map(caas_fleet::Secret::new),
         common,
         vehicles: std::sync::Mutex::new(BTreeMap::new()),
     });
