@@ -135,3 +135,47 @@ async fn plain_serve_prints_a_working_admin_login_once_and_stops_on_sigterm() {
         "the password is shown only once"
     );
 }
+
+#[tokio::test]
+async fn admin_create_staff_writes_activation_links_with_the_configured_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("caas.db").display());
+    std::fs::write(
+        dir.path().join("caas.toml"),
+        "public_url = \"https://caas.example.es/\"\nbind = \"127.0.0.1:8080\"\n",
+    )
+    .unwrap();
+    let out = Command::new(BIN)
+        .args([
+            "admin",
+            "create-staff",
+            "--role",
+            "ADMIN",
+            "--email",
+            "jefa@example.es",
+        ])
+        .current_dir(dir.path())
+        .env("CAAS_DATABASE_URL", &db)
+        .env_remove("CAAS_PUBLIC_URL")
+        .env_remove("CAAS_BIND")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let store = caas_store_tests::open_store(&db).await.unwrap();
+    let mut tx = store.read().await.unwrap();
+    let mails = tx.list_emails(10).await.unwrap();
+    let body = &mails
+        .first()
+        .expect("the activation email is queued")
+        .body_text;
+    assert!(
+        body.contains("https://caas.example.es/activate?token="),
+        "the link uses public_url: {body}"
+    );
+    assert!(!body.contains(":8080"), "{body}");
+}
