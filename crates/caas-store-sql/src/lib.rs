@@ -6,6 +6,7 @@
 
 pub mod batch;
 pub mod conn;
+pub mod doc;
 pub mod inbound;
 pub mod jobs;
 pub mod rows;

@@ -16,6 +16,7 @@ macro_rules! impl_event_repos {
             use $crate::__rt::sqlx;
             use $crate::map_err;
             use $crate::rows::{from_doc, from_docs, to_doc};
+            use $crate::doc::Doc;
 
             #[$crate::__rt::async_trait]
             impl TimelineRepo for $tx {
@@ -42,7 +43,7 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn list_timeline(&mut self, order: &OrderId) -> StoreResult<Vec<TimelineEntry>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM timeline WHERE order_id = $1 ORDER BY at, id")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM timeline WHERE order_id = $1 ORDER BY at, id")
                         .bind(order.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -70,7 +71,7 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn list_estimate_revisions(&mut self, order: &OrderId) -> StoreResult<Vec<EstimateRevision>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM estimate_revisions WHERE order_id = $1 ORDER BY at, source")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM estimate_revisions WHERE order_id = $1 ORDER BY at, source")
                         .bind(order.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -84,13 +85,13 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn list_alerts(&mut self, dealership: Option<&DealershipId>, limit: i64) -> StoreResult<Vec<StaffAlert>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM staff_alerts WHERE ($1 IS NULL OR dealership_id = $1) ORDER BY (CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END), created_at DESC, id DESC LIMIT $2")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM staff_alerts WHERE ($1 IS NULL OR dealership_id = $1) ORDER BY (CASE WHEN resolved_at IS NULL THEN 0 ELSE 1 END), created_at DESC, id DESC LIMIT $2")
                         .bind(dealership.map(|d| d.as_str())).bind(limit).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
 
                 async fn resolve_alert(&mut self, id: &AlertId, by: &AccountId, at: DateTime<Utc>) -> StoreResult<bool> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM staff_alerts WHERE id = $1 AND resolved_at IS NULL")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM staff_alerts WHERE id = $1 AND resolved_at IS NULL")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     let Some((doc,)) = row else { return Ok(false) };
                     let mut a: StaffAlert = from_doc(&doc)?;
@@ -187,13 +188,13 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn find_notification(&mut self, id: &NotificationId) -> StoreResult<Option<Notification>> {
-                    let row: Option<(String, Option<DateTime<Utc>>)> = sqlx::query_as("SELECT doc, read_at FROM notifications WHERE id = $1")
+                    let row: Option<(Doc, Option<DateTime<Utc>>)> = sqlx::query_as("SELECT doc, read_at FROM notifications WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d, read_at)| from_doc::<Notification>(&d).map(|mut n| { n.read_at = read_at; n })).transpose()
                 }
 
                 async fn list_notifications_for_customer(&mut self, owner: &AccountId, limit: i64) -> StoreResult<Vec<Notification>> {
-                    let rows: Vec<(String, Option<DateTime<Utc>>)> = sqlx::query_as("SELECT doc, read_at FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+                    let rows: Vec<(Doc, Option<DateTime<Utc>>)> = sqlx::query_as("SELECT doc, read_at FROM notifications WHERE customer_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
                         .bind(owner.as_str()).bind(limit).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     rows.into_iter().map(|(d, read_at)| from_doc::<Notification>(&d).map(|mut n| { n.read_at = read_at; n })).collect()
                 }
@@ -214,13 +215,13 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn find_delivery(&mut self, id: &NotificationId, channel: Channel) -> StoreResult<Option<Delivery>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE notification_id = $1 AND channel = $2")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE notification_id = $1 AND channel = $2")
                         .bind(id.as_str()).bind(channel.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_delivery_by_provider_ref(&mut self, provider_ref: &str) -> StoreResult<Option<Delivery>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE provider_ref = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE provider_ref = $1")
                         .bind(provider_ref).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
@@ -228,7 +229,7 @@ macro_rules! impl_event_repos {
                 async fn list_deliveries(&mut self, ids: &[NotificationId]) -> StoreResult<Vec<Delivery>> {
                     let mut out = Vec::new();
                     for id in ids {
-                        let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE notification_id = $1 ORDER BY channel")
+                        let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM notification_deliveries WHERE notification_id = $1 ORDER BY channel")
                             .bind(id.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                         out.extend(from_docs::<Delivery>(rows)?);
                     }
@@ -261,7 +262,7 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn list_push_subscriptions(&mut self, owner: &AccountId) -> StoreResult<Vec<PushSubscription>> {
-                    let rows: Vec<(String, String)> = sqlx::query_as("SELECT id, doc FROM push_subscriptions WHERE customer_id = $1 ORDER BY created_at")
+                    let rows: Vec<(String, Doc)> = sqlx::query_as("SELECT id, doc FROM push_subscriptions WHERE customer_id = $1 ORDER BY created_at")
                         .bind(owner.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     // The row id wins over the doc's: a refresh by endpoint keeps the first id.
                     rows.into_iter().map(|(id, d)| {

@@ -19,6 +19,7 @@ macro_rules! impl_order_repos {
             use $crate::__rt::sqlx;
             use $crate::map_err;
             use $crate::rows::{from_doc, from_docs, to_doc};
+            use $crate::doc::Doc;
 
             #[$crate::__rt::async_trait]
             impl CatalogueRepo for $tx {
@@ -31,7 +32,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn list_platforms(&mut self) -> StoreResult<Vec<Platform>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM platforms ORDER BY code")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM platforms ORDER BY code")
                         .fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -45,7 +46,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn list_options(&mut self) -> StoreResult<Vec<CatalogueOption>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM catalogue_options ORDER BY code")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM catalogue_options ORDER BY code")
                         .fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -61,7 +62,7 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn find_customer_profile(&mut self, owner: &AccountId) -> StoreResult<Option<CustomerProfile>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM customer_profiles WHERE account_id = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM customer_profiles WHERE account_id = $1")
                         .bind(owner.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
@@ -96,43 +97,43 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn find_order(&mut self, id: &OrderId) -> StoreResult<Option<Order>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE id = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM orders WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_order_file(&mut self, id: &OrderId) -> StoreResult<Option<OrderFile>> {
-                    let rows: Vec<(i64, i64, String)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
+                    let rows: Vec<(i64, i64, Doc)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
                         .bind(id.as_str()).bind(None::<&str>).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     $crate::rows::order_file(rows)
                 }
 
                 async fn find_order_file_for_customer(&mut self, owner: &AccountId, id: &OrderId) -> StoreResult<Option<OrderFile>> {
-                    let rows: Vec<(i64, i64, String)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
+                    let rows: Vec<(i64, i64, Doc)> = sqlx::query_as($crate::rows::ORDER_FILE_SQL)
                         .bind(id.as_str()).bind(Some(owner.as_str())).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     $crate::rows::order_file(rows)
                 }
 
                 async fn find_order_for_customer(&mut self, owner: &AccountId, id: &OrderId) -> StoreResult<Option<Order>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE customer_id = $1 AND id = $2")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM orders WHERE customer_id = $1 AND id = $2")
                         .bind(owner.as_str()).bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn list_orders_for_customer(&mut self, owner: &AccountId) -> StoreResult<Vec<Order>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM orders WHERE customer_id = $1 ORDER BY created_at DESC, id DESC")
                         .bind(owner.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
 
                 async fn list_orders(&mut self, dealership: Option<&DealershipId>, limit: i64) -> StoreResult<Vec<Order>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE ($1 IS NULL OR dealership_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM orders WHERE ($1 IS NULL OR dealership_id = $1) ORDER BY created_at DESC, id DESC LIMIT $2")
                         .bind(dealership.map(|d| d.as_str())).bind(limit).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
 
                 async fn list_silent_orders(&mut self, before: DateTime<Utc>) -> StoreResult<Vec<Order>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM orders WHERE state IN ('ORDERED', 'IN_PRODUCTION', 'IN_TRANSIT_TO_DEALERSHIP') AND last_factory_contact < $1 ORDER BY last_factory_contact")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM orders WHERE state IN ('ORDERED', 'IN_PRODUCTION', 'IN_TRANSIT_TO_DEALERSHIP') AND last_factory_contact < $1 ORDER BY last_factory_contact")
                         .bind(before).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -167,31 +168,31 @@ macro_rules! impl_order_repos {
 
                 async fn find_payment_for_update(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>> {
                     let sql = format!("SELECT doc FROM payments WHERE id = $1 {}", <$tx>::ROW_LOCK);
-                    let row: Option<(String,)> = sqlx::query_as(&sql)
+                    let row: Option<(Doc,)> = sqlx::query_as(&sql)
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_payment(&mut self, id: &PaymentId) -> StoreResult<Option<Payment>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM payments WHERE id = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM payments WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_payment_by_key(&mut self, key: &str) -> StoreResult<Option<Payment>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM payments WHERE idempotency_key = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM payments WHERE idempotency_key = $1")
                         .bind(key).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_payment_by_intent(&mut self, intent: &str) -> StoreResult<Option<Payment>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM payments WHERE intent_id = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM payments WHERE intent_id = $1")
                         .bind(intent).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn list_payments_for_order(&mut self, order: &OrderId) -> StoreResult<Vec<Payment>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM payments WHERE order_id = $1 ORDER BY created_at, id")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM payments WHERE order_id = $1 ORDER BY created_at, id")
                         .bind(order.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
@@ -213,19 +214,19 @@ macro_rules! impl_order_repos {
                 }
 
                 async fn list_invoices_for_order(&mut self, order: &OrderId) -> StoreResult<Vec<Invoice>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM invoices WHERE order_id = $1 ORDER BY issued_at, id")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM invoices WHERE order_id = $1 ORDER BY issued_at, id")
                         .bind(order.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
 
                 async fn find_invoice_pdf_for_customer(&mut self, owner: &AccountId, id: &InvoiceId) -> StoreResult<Option<(Invoice, Vec<u8>)>> {
-                    let row: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT doc, pdf FROM invoices WHERE customer_id = $1 AND id = $2")
+                    let row: Option<(Doc, Vec<u8>)> = sqlx::query_as("SELECT doc, pdf FROM invoices WHERE customer_id = $1 AND id = $2")
                         .bind(owner.as_str()).bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d, pdf)| Ok((from_doc(&d)?, pdf))).transpose()
                 }
 
                 async fn find_invoice_pdf(&mut self, id: &InvoiceId) -> StoreResult<Option<(Invoice, Vec<u8>)>> {
-                    let row: Option<(String, Vec<u8>)> = sqlx::query_as("SELECT doc, pdf FROM invoices WHERE id = $1")
+                    let row: Option<(Doc, Vec<u8>)> = sqlx::query_as("SELECT doc, pdf FROM invoices WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d, pdf)| Ok((from_doc(&d)?, pdf))).transpose()
                 }

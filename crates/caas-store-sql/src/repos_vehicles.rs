@@ -14,6 +14,7 @@ macro_rules! impl_vehicle_repos {
             use $crate::__rt::sqlx;
             use $crate::map_err;
             use $crate::rows::{from_doc, from_docs, to_doc};
+            use $crate::doc::Doc;
 
             fn columns(v: &Vehicle) -> (&'static str, Option<String>) {
                 match &v.assignment {
@@ -43,31 +44,31 @@ macro_rules! impl_vehicle_repos {
                 }
 
                 async fn find_vehicle(&mut self, id: &VehicleId) -> StoreResult<Option<Vehicle>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE id = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE id = $1")
                         .bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_vehicle_by_vin(&mut self, vin: &str) -> StoreResult<Option<Vehicle>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE vin = $1")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE vin = $1")
                         .bind(vin).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn find_vehicle_for_customer(&mut self, owner: &AccountId, id: &VehicleId) -> StoreResult<Option<Vehicle>> {
-                    let row: Option<(String,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE customer_id = $1 AND id = $2")
+                    let row: Option<(Doc,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE customer_id = $1 AND id = $2")
                         .bind(owner.as_str()).bind(id.as_str()).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
                     row.map(|(d,)| from_doc(&d)).transpose()
                 }
 
                 async fn list_vehicles_for_customer(&mut self, owner: &AccountId) -> StoreResult<Vec<Vehicle>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE customer_id = $1 ORDER BY created_at DESC, id DESC")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE customer_id = $1 ORDER BY created_at DESC, id DESC")
                         .bind(owner.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
 
                 async fn list_stock(&mut self, dealership: Option<&DealershipId>) -> StoreResult<Vec<Vehicle>> {
-                    let rows: Vec<(String,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE status = 'SIN_ASIGNAR' AND ($1 IS NULL OR dealership_id = $1) ORDER BY updated_at DESC, id DESC")
+                    let rows: Vec<(Doc,)> = sqlx::query_as("SELECT doc FROM vehicles WHERE status = 'SIN_ASIGNAR' AND ($1 IS NULL OR dealership_id = $1) ORDER BY updated_at DESC, id DESC")
                         .bind(dealership.map(|d| d.as_str())).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }

@@ -1,5 +1,6 @@
 //! Row structs (one per table) and their conversion into domain values.
 
+use crate::doc::Doc;
 use caas_domain::account::{Account, AccountStatus, Language, Role};
 use caas_domain::audit::AuditEntry;
 use caas_domain::dealership::Dealership;
@@ -374,26 +375,26 @@ where
 }
 
 /// Serialises an aggregate into its `doc` column.
-pub fn to_doc<T: serde::Serialize>(v: &T) -> Result<String, StoreError> {
-    serde_json::to_string(v).map_err(|e| corrupt("doc", e))
+pub fn to_doc<T: serde::Serialize>(v: &T) -> Result<Doc, StoreError> {
+    serde_json::to_string(v)
+        .map(Doc)
+        .map_err(|e| corrupt("doc", e))
 }
 
 /// Reads an aggregate back from its `doc` column.
-pub fn from_doc<T: serde::de::DeserializeOwned>(s: &str) -> Result<T, StoreError> {
-    serde_json::from_str(s).map_err(|e| corrupt("doc", e))
+pub fn from_doc<T: serde::de::DeserializeOwned>(d: &Doc) -> Result<T, StoreError> {
+    serde_json::from_str(d.as_str()).map_err(|e| corrupt("doc", e))
 }
 
 /// Reads every `doc` of a result set.
-pub fn from_docs<T: serde::de::DeserializeOwned>(
-    rows: Vec<(String,)>,
-) -> Result<Vec<T>, StoreError> {
+pub fn from_docs<T: serde::de::DeserializeOwned>(rows: Vec<(Doc,)>) -> Result<Vec<T>, StoreError> {
     rows.iter().map(|(d,)| from_doc(d)).collect()
 }
 
 /// Assembles an [`OrderFile`](caas_domain::records::OrderFile) from the
 /// `(part, position, doc)` rows of [`ORDER_FILE_SQL`]; `None` without the order row.
 pub fn order_file(
-    rows: Vec<(i64, i64, String)>,
+    rows: Vec<(i64, i64, Doc)>,
 ) -> Result<Option<caas_domain::records::OrderFile>, StoreError> {
     let mut order = None;
     let (mut timeline, mut estimates, mut payments, mut invoices) =

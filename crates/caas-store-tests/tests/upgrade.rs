@@ -177,3 +177,25 @@ async fn a_database_of_the_previous_release_upgrades_in_place_and_reads_back() -
     assert_eq!(tx.find_payment(&captured.id).await?, Some(settled));
     Ok(())
 }
+
+#[tokio::test]
+async fn on_postgresql_every_document_column_is_jsonb() -> anyhow::Result<()> {
+    if backend() != "postgres" {
+        return Ok(());
+    }
+    let db = caas_store_tests::fresh_store().await?;
+    let pool = sqlx::PgPool::connect(&db.url).await?;
+    let columns: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, data_type::text FROM information_schema.columns \
+         WHERE table_schema = current_schema() AND column_name = 'doc' ORDER BY table_name",
+    )
+    .fetch_all(&pool)
+    .await?;
+    assert!(columns.len() >= 13, "{columns:?}");
+    let not_jsonb: Vec<_> = columns.iter().filter(|(_, t)| t != "jsonb").collect();
+    assert!(
+        not_jsonb.is_empty(),
+        "documents stored as text: {not_jsonb:?}"
+    );
+    Ok(())
+}
