@@ -113,6 +113,7 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         dedupe_key: format!("senal-refund-requested:{order_id}"),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     if refund_id.is_none() {
@@ -208,6 +209,7 @@ pub async fn on_refund_event(
             )
         }),
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     if !succeeded {

@@ -117,6 +117,7 @@ pub async fn resubmit_factory_order(
         ),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     apply_order_event_in(
         &mut *tx,
@@ -179,6 +180,7 @@ pub async fn cancel_sale(
         dedupe_key: format!("cancel:{}", order.id),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::StaffCancelled, &rec).await?;
     tx.append_audit(
