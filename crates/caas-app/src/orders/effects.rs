@@ -157,6 +157,9 @@ async fn carry_out(
             crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
             crate::delivery::senal_refund::schedule_in(tx, app, order).await?;
         }
+        OrderEffect::RefundSenal => {
+            crate::delivery::senal_refund::refund_in(tx, app, order).await?;
+        }
     }
     Ok(())
 }
