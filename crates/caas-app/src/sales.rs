@@ -386,6 +386,7 @@ pub async fn register_sale(
         dedupe_key: format!("sale:{}", order.id),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     tx.append_audit(

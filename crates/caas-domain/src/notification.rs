@@ -95,11 +95,16 @@ pub enum NotificationKind {
     CollectAtDealership,
     /// App linked: the vehicle is operational.
     VehicleOperational,
+    /// Staff cancelled the sale (before the señal, or after a refused
+    /// factory order, with the señal being refunded).
+    SaleCancelled,
+    /// A refund was done (the señal of a cancelled sale or lost reservation).
+    RefundDone,
 }
 
 impl NotificationKind {
     /// Every row wired so far.
-    pub const ALL: [Self; 11] = [
+    pub const ALL: [Self; 13] = [
         Self::FactoryOrderPlaced,
         Self::ManufacturingMilestone,
         Self::VehicleAvailable,
@@ -111,6 +116,8 @@ impl NotificationKind {
         Self::DeliveryScheduled,
         Self::CollectAtDealership,
         Self::VehicleOperational,
+        Self::SaleCancelled,
+        Self::RefundDone,
     ];
 
     /// Wire name.
@@ -127,6 +134,8 @@ impl NotificationKind {
             Self::DeliveryScheduled => "delivery_scheduled",
             Self::CollectAtDealership => "collect_at_dealership",
             Self::VehicleOperational => "vehicle_operational",
+            Self::SaleCancelled => "sale_cancelled",
+            Self::RefundDone => "refund_done",
         }
     }
 
@@ -148,6 +157,8 @@ impl NotificationKind {
             Self::RegistrationDone | Self::RegistrationDelayed => "registration",
             Self::DeliveryScheduled | Self::CollectAtDealership => "delivery",
             Self::VehicleOperational => "vehicle_operational",
+            Self::SaleCancelled => "sale",
+            Self::RefundDone => "refund",
         }
     }
 
@@ -167,6 +178,8 @@ impl NotificationKind {
             }
             Self::CollectAtDealership => [Mandatory, Mandatory, Unused, Mandatory],
             Self::VehicleOperational => [Mandatory, Mandatory, Unused, Unused],
+            // "Withdrawal or refund done" row.
+            Self::SaleCancelled | Self::RefundDone => [Mandatory, Mandatory, Unused, Unused],
         };
         let i = Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0);
         row[i]

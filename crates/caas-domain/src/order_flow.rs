@@ -52,6 +52,8 @@ pub enum OrderEffect {
     ReleaseVehicle,
     /// Confirm the plan options by state query (DLV-11).
     HandoverCheck,
+    /// Refund the captured señal (a sale cancelled after a refused factory order).
+    RefundSenal,
 }
 
 fn refuse(state: OrderState, event: &OrderEvent) -> DomainError {
@@ -74,7 +76,10 @@ pub fn transition(
                 Notify(NotificationKind::PaymentConfirmed),
             ],
         ),
-        (SaleRegistered, OrderEvent::StaffCancelled) => (Cancelled, vec![RecordTimeline]),
+        (SaleRegistered, OrderEvent::StaffCancelled) => (
+            Cancelled,
+            vec![RecordTimeline, Notify(NotificationKind::SaleCancelled)],
+        ),
         (Reserved | FactoryOrderPending, OrderEvent::FactoryAccepted) => (
             Ordered,
             vec![RecordTimeline, Notify(NotificationKind::FactoryOrderPlaced)],
@@ -95,7 +100,14 @@ pub fn transition(
         (FactoryOrderPending, OrderEvent::StaffResubmitted) => {
             (FactoryOrderPending, vec![PlaceFactoryOrder])
         }
-        (OrderRejected, OrderEvent::StaffCancelled) => (Cancelled, vec![RecordTimeline]),
+        (OrderRejected, OrderEvent::StaffCancelled) => (
+            Cancelled,
+            vec![
+                RecordTimeline,
+                RefundSenal,
+                Notify(NotificationKind::SaleCancelled),
+            ],
+        ),
         (s, OrderEvent::Factory(kind)) => return factory_milestone(s, kind, event),
         (s, OrderEvent::Delivery(d)) => {
             return crate::delivery_flow::transition(s, d).ok_or_else(|| refuse(state, event))
@@ -184,6 +196,21 @@ mod tests {
             s = transition(s, e).unwrap().0;
         }
         s
+    }
+
+    #[test]
+    fn cancelling_after_a_refused_factory_order_refunds_the_senal_and_tells_the_customer() {
+        let (next, fx) =
+            transition(OrderState::OrderRejected, &OrderEvent::StaffCancelled).unwrap();
+        assert_eq!(next, OrderState::Cancelled);
+        assert!(fx.contains(&OrderEffect::RefundSenal));
+        assert!(fx.contains(&OrderEffect::Notify(NotificationKind::SaleCancelled)));
+        let (_, fx) = transition(OrderState::SaleRegistered, &OrderEvent::StaffCancelled).unwrap();
+        assert!(
+            !fx.contains(&OrderEffect::RefundSenal),
+            "no señal to refund"
+        );
+        assert!(transition(OrderState::Ordered, &OrderEvent::StaffCancelled).is_err());
     }
 
     #[test]

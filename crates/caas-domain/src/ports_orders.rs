@@ -248,10 +248,12 @@ pub trait NotificationRepo {
     ) -> StoreResult<()>;
     /// Registers (or refreshes, by endpoint) a push subscription.
     async fn upsert_push_subscription(&mut self, s: &PushSubscription) -> StoreResult<()>;
-    /// Subscriptions of `owner`.
+    /// Subscriptions of `owner` whose session is live at `now` (one without
+    /// a session is listed; the app always names one).
     async fn list_push_subscriptions(
         &mut self,
         owner: &AccountId,
+        now: DateTime<Utc>,
     ) -> StoreResult<Vec<PushSubscription>>;
     /// Deletes one subscription of `owner`; true if it existed.
     async fn delete_push_subscription(

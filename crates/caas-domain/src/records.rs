@@ -3,7 +3,8 @@
 //! inbound webhook events.
 
 use crate::ids::{
-    AccountId, AlertId, DealershipId, InvoiceId, OrderId, PaymentId, PushSubscriptionId, TimelineId,
+    AccountId, AlertId, DealershipId, InvoiceId, OrderId, PaymentId, PushSubscriptionId, SessionId,
+    TimelineId,
 };
 use crate::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -123,6 +124,9 @@ pub struct PushSubscription {
     pub user_agent: String,
     /// Registered at.
     pub created_at: DateTime<Utc>,
+    /// The session that registered it: the subscription ends with it (NOTIF-4).
+    #[serde(default)]
+    pub session_id: Option<SessionId>,
 }
 
 /// Processing state of an inbound webhook event.

@@ -84,14 +84,6 @@ async fn a_refused_order_waits_for_staff_who_see_the_reasons_and_a_corrected_res
         staff_view(&t, &seller, &order).await["order"]["state"],
         "ORDER_REJECTED"
     );
-    // The señal is paid: cancelling would keep the customer's money, so it is refused.
-    let cancel = t.url(&format!("/api/v1/sales/{order}/cancel"));
-    let (status, _) = post_json(&cancel, Some(&seller), &json!({})).await;
-    assert_eq!(
-        status, 409,
-        "a paid sale is not cancelled without its refund"
-    );
-
     let url = t.url(&format!("/api/v1/sales/{order}/resubmit"));
     let (status, o) = post_json(&url, Some(&seller), &json!({"option_codes": ["HEAT_PUMP"]})).await;
     assert_eq!(status, 200, "{o}");

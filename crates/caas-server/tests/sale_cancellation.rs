@@ -115,3 +115,65 @@ async fn a_sale_whose_senal_is_still_processing_cannot_be_cancelled_and_the_char
     assert_eq!(e["payments"][0]["state"], "CAPTURED", "{e}");
     assert_eq!(sim_stats(&sims.payments).await["captures"], 1);
 }
+
+#[tokio::test]
+async fn a_sale_whose_factory_order_was_refused_is_cancelled_with_its_senal_refunded_once_and_the_customer_told(
+) {
+    let t = app_with(|_| {}).await;
+    let sims = t.sims.clone().unwrap();
+    let violation = json!({"code": "option_combination_invalid", "field": "option_codes", "conflicting_codes": ["HEAT_PUMP", "DRIVER_ASSIST"]});
+    sim_scenario(
+        &sims.factory,
+        json!({"pause_timeline": true, "reject_next": [violation]}),
+    )
+    .await;
+    let seller = seller(&t, SELLER).await;
+    let (order, token) = sold_to(&t, &seller, "tomas@example.com", PHONE).await;
+    pay_senal_at_dealership(&t, &seller, &order).await;
+    wait_for_staff_state(&t, &seller, &order, "ORDER_REJECTED", 20).await;
+
+    let cancel = t.url(&format!("/api/v1/sales/{order}/cancel"));
+    let (status, o) = post_json(&cancel, Some(&seller), &json!({})).await;
+    assert_eq!(
+        (status, o["state"].as_str()),
+        (200, Some("CANCELLED")),
+        "{o}"
+    );
+    let e = wait_for_timeline(&t, &token, &order, "senal_refunded", 30).await;
+    let refunded = e["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["kind"] == "senal_refunded")
+        .unwrap()
+        .clone();
+    assert_eq!(refunded["data"]["amount"]["minor"], 200_000, "{refunded}");
+    let (status, _) = post_json(&cancel, Some(&seller), &json!({})).await;
+    assert_eq!(status, 409, "a cancelled sale is not cancelled again");
+    let pay = sim_stats(&sims.payments).await;
+    assert_eq!(pay["refunds"], 1, "the señal is refunded once: {pay}");
+
+    let notes = wait_for(20, "the refund notice", || async {
+        let notes = inbox(&t, &token).await;
+        notes
+            .iter()
+            .any(|n| n["event"] == "refund_done")
+            .then_some(notes)
+    })
+    .await;
+    let count = |event: &str| notes.iter().filter(|n| n["event"] == event).count();
+    assert_eq!(
+        (count("sale_cancelled"), count("refund_done")),
+        (1, 1),
+        "{notes:?}"
+    );
+    let told = notes
+        .iter()
+        .find(|n| n["event"] == "sale_cancelled")
+        .unwrap();
+    assert!(
+        told["body"].as_str().unwrap().contains("señal"),
+        "the notice tells of the refund: {told}"
+    );
+    assert_eq!(delivery(told, "email")["channel"], "email", "{told}");
+}

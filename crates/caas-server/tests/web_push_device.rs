@@ -96,7 +96,9 @@ async fn a_customer_registers_this_browser_for_push_from_the_preferences_page() 
             .await
             .unwrap()
             .unwrap();
-        tx.list_push_subscriptions(&acc.id).await.unwrap()
+        tx.list_push_subscriptions(&acc.id, chrono::Utc::now())
+            .await
+            .unwrap()
     };
     assert_eq!(other.len(), 1);
 }

@@ -139,6 +139,10 @@ macro_rules! impl_repos {
 
                 async fn revoke_session_for_account(&mut self, owner: &AccountId, id: &SessionId, at: DateTime<Utc>) -> StoreResult<bool> {
                     self.st.note(Invalidation::Account(owner.clone()));
+                    // Its app installation stops receiving pushes with it (NOTIF-4).
+                    sqlx::query("DELETE FROM push_subscriptions WHERE customer_id = $1 AND session_id = $2")
+                        .bind(owner.as_str()).bind(id.as_str())
+                        .execute(&mut *self.tx).await.map_err(map_err)?;
                     let r = sqlx::query("UPDATE sessions SET revoked_at = $3 WHERE account_id = $1 AND id = $2 AND revoked_at IS NULL")
                         .bind(owner.as_str()).bind(id.as_str()).bind(at)
                         .execute(&mut *self.tx).await.map_err(map_err)?;
@@ -147,6 +151,10 @@ macro_rules! impl_repos {
 
                 async fn revoke_sessions_for_account(&mut self, owner: &AccountId, keep: Option<&SessionId>, at: DateTime<Utc>) -> StoreResult<u64> {
                     self.st.note(Invalidation::Account(owner.clone()));
+                    sqlx::query("DELETE FROM push_subscriptions WHERE customer_id = $1 AND session_id IN \
+                                 (SELECT id FROM sessions WHERE account_id = $1 AND ($2 IS NULL OR id <> $2))")
+                        .bind(owner.as_str()).bind(keep.map(|k| k.as_str()))
+                        .execute(&mut *self.tx).await.map_err(map_err)?;
                     let r = sqlx::query("UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL AND ($3 IS NULL OR id <> $3)")
                         .bind(owner.as_str()).bind(at).bind(keep.map(|k| k.as_str()))
                         .execute(&mut *self.tx).await.map_err(map_err)?;

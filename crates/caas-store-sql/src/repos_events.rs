@@ -254,16 +254,19 @@ macro_rules! impl_event_repos {
                 }
 
                 async fn upsert_push_subscription(&mut self, s: &PushSubscription) -> StoreResult<()> {
-                    sqlx::query("INSERT INTO push_subscriptions (id, customer_id, endpoint, created_at, doc) VALUES ($1, $2, $3, $4, $5) \
-                                 ON CONFLICT (endpoint) DO UPDATE SET customer_id = excluded.customer_id, doc = excluded.doc")
+                    sqlx::query("INSERT INTO push_subscriptions (id, customer_id, endpoint, created_at, doc, session_id) VALUES ($1, $2, $3, $4, $5, $6) \
+                                 ON CONFLICT (endpoint) DO UPDATE SET customer_id = excluded.customer_id, doc = excluded.doc, session_id = excluded.session_id")
                         .bind(s.id.as_str()).bind(s.customer_id.as_str()).bind(&s.endpoint).bind(s.created_at).bind(to_doc(s)?)
+                        .bind(s.session_id.as_ref().map(|x| x.as_str()))
                         .execute(&mut *self.tx).await.map_err(map_err)?;
                     Ok(())
                 }
 
-                async fn list_push_subscriptions(&mut self, owner: &AccountId) -> StoreResult<Vec<PushSubscription>> {
-                    let rows: Vec<(String, Doc)> = sqlx::query_as("SELECT id, doc FROM push_subscriptions WHERE customer_id = $1 ORDER BY created_at")
-                        .bind(owner.as_str()).fetch_all(&mut *self.tx).await.map_err(map_err)?;
+                async fn list_push_subscriptions(&mut self, owner: &AccountId, now: DateTime<Utc>) -> StoreResult<Vec<PushSubscription>> {
+                    let rows: Vec<(String, Doc)> = sqlx::query_as("SELECT p.id, p.doc FROM push_subscriptions p WHERE p.customer_id = $1 \
+                                 AND NOT EXISTS (SELECT 1 FROM sessions s WHERE s.id = p.session_id AND (s.revoked_at IS NOT NULL OR s.expires_at <= $2)) \
+                                 ORDER BY p.created_at")
+                        .bind(owner.as_str()).bind(now).fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     // The row id wins over the doc's: a refresh by endpoint keeps the first id.
                     rows.into_iter().map(|(id, d)| {
                         let mut s: PushSubscription = from_doc(&d)?;

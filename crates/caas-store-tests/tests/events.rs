@@ -709,7 +709,7 @@ async fn a_push_subscription_is_refreshed_by_endpoint_keeping_one_row() -> anyho
     tx.commit().await?;
 
     let mut tx = db.store.read().await?;
-    let listed = tx.list_push_subscriptions(&ana.id).await?;
+    let listed = tx.list_push_subscriptions(&ana.id, t).await?;
     assert_eq!(listed.len(), 1, "{listed:?}");
     let s = &listed[0];
     assert_eq!(s.id, first.id, "the first registration's id is kept");
@@ -730,7 +730,7 @@ async fn a_push_subscription_is_refreshed_by_endpoint_keeping_one_row() -> anyho
     assert!(tx.delete_push_subscription(&ana.id, &first.id).await?);
     tx.commit().await?;
     let mut tx = db.store.read().await?;
-    assert!(tx.list_push_subscriptions(&ana.id).await?.is_empty());
+    assert!(tx.list_push_subscriptions(&ana.id, t).await?.is_empty());
     Ok(())
 }
 
@@ -755,11 +755,11 @@ async fn push_subscriptions_are_listed_and_deleted_only_by_their_owner() -> anyh
 
     let mut tx = db.store.read().await?;
     assert_eq!(
-        tx.list_push_subscriptions(&ana.id).await?,
+        tx.list_push_subscriptions(&ana.id, t).await?,
         vec![phone.clone(), laptop.clone()]
     );
     assert_eq!(
-        tx.list_push_subscriptions(&luis.id).await?,
+        tx.list_push_subscriptions(&luis.id, t).await?,
         vec![theirs.clone()]
     );
     drop(tx);
@@ -781,7 +781,7 @@ async fn push_subscriptions_are_listed_and_deleted_only_by_their_owner() -> anyh
     tx.commit().await?;
 
     let mut tx = db.store.read().await?;
-    assert_eq!(tx.list_push_subscriptions(&ana.id).await?, vec![laptop]);
-    assert_eq!(tx.list_push_subscriptions(&luis.id).await?, vec![theirs]);
+    assert_eq!(tx.list_push_subscriptions(&ana.id, t).await?, vec![laptop]);
+    assert_eq!(tx.list_push_subscriptions(&luis.id, t).await?, vec![theirs]);
     Ok(())
 }

@@ -944,7 +944,7 @@ async fn a_dropped_transaction_writes_nothing() -> anyhow::Result<()> {
         .is_empty());
     assert_eq!(tx.find_notification(&note.id).await?, None);
     assert!(tx.list_muted(&ana.id).await?.is_empty());
-    assert!(tx.list_push_subscriptions(&ana.id).await?.is_empty());
+    assert!(tx.list_push_subscriptions(&ana.id, t).await?.is_empty());
     drop(tx);
 
     // Keys and counters are free again.

@@ -254,6 +254,7 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
                 ),
             )),
             alert_message: String::new(),
+            fact: None,
         }
     } else {
         order.app_link.last_error = error.clone();
@@ -264,6 +265,7 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
             dedupe_key: format!("app-link-failed:{}", cmd.command_id),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         }
     };
     crate::delivery::system_event_in(&mut *tx, app, &mut order, event, &rec).await?;

@@ -4,7 +4,7 @@
 //! attempt and moving the order. Only `delivered` and
 //! `received_at_dealership` complete a custody transfer.
 
-use crate::delivery::attempts;
+use crate::delivery::{attempts, shipping};
 use crate::error::{AppError, AppResult};
 use crate::jobs::AppJob;
 use crate::orders::effects::EventRecord;
@@ -189,6 +189,7 @@ async fn apply_one(
     order.home.status = Some(d.status.clone());
     let carrier = order.home.carrier.clone().unwrap_or_default();
     let mut detail = None;
+    let mut fact = None;
     let event = match ev.kind.as_str() {
         "shipment.embarked" => {
             attempts::embarked(
@@ -201,6 +202,7 @@ async fn apply_one(
                 &order.home.window,
                 &carrier,
             ));
+            fact = Some(shipping::scheduled_fact(order));
             Some(DeliveryEvent::CarrierEmbarked)
         }
         "shipment.arrived" => {
@@ -236,9 +238,11 @@ async fn apply_one(
                     &order.home.window,
                     &carrier,
                 ));
+                fact = Some(shipping::scheduled_fact(order));
                 Some(DeliveryEvent::NewWindowAgreed)
             } else {
                 detail = Some(crate::delivery::staff_actions::collect_detail(tx, order).await?);
+                fact = Some(shipping::collect_fact(order, "returning"));
                 Some(DeliveryEvent::ReturnToDealership)
             }
         }
@@ -251,6 +255,7 @@ async fn apply_one(
                 notes: d.condition_notes.clone(),
             });
             detail = Some(crate::delivery::staff_actions::collect_detail(tx, order).await?);
+            fact = Some(shipping::collect_fact(order, "received"));
             Some(DeliveryEvent::ReturnReceived)
         }
         _ => None,
@@ -264,6 +269,7 @@ async fn apply_one(
         dedupe_key: format!("carrier:{}", ev.id),
         detail,
         alert_message: String::new(),
+        fact,
     };
     let applied = match event {
         Some(e) => crate::delivery::system_event_in(tx, app, order, e, &rec).await?,

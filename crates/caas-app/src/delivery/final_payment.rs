@@ -108,6 +108,7 @@ pub async fn on_final_payment_in(
             dedupe_key: format!("final-captured:{}", p.id),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         };
         record_in(tx, app, &order, &rec).await?;
     }
@@ -126,6 +127,7 @@ pub async fn on_final_payment_in(
                 what_en: "final payment",
             }),
             alert_message: String::new(),
+            fact: None,
         };
         let ev = OrderEvent::Delivery(DeliveryEvent::FinalPaymentSettled);
         apply_order_event_in(tx, app, &mut order, &ev, &rec).await?;
@@ -210,6 +212,7 @@ pub async fn remind(app: &App, order_id: &OrderId, days_before: i64) -> anyhow::
         dedupe_key: format!("final-reminder:{}:{days_before}", order.id),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     tx.commit().await?;

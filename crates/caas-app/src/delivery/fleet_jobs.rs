@@ -90,6 +90,7 @@ pub async fn handover_check(app: &App, order_id: &OrderId) -> anyhow::Result<()>
         dedupe_key: format!("handover-check:{}", order.id),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     if !refused.is_empty() {

@@ -111,6 +111,7 @@ async fn succeeded(app: &App, order_id: &OrderId, reg: Registration) -> anyhow::
             ("Vehicle registered", format!("Your vehicle is registered with plate {plate}. We are now arranging the home delivery.")),
         )),
         alert_message: String::new(),
+        fact: None,
     };
     system_event_in(
         &mut *tx,
@@ -168,6 +169,7 @@ async fn refused(
             ("Your registration is delayed", "The registry asked for a correction. Your dealership is on it; we will tell you when the vehicle is registered.".into()),
         )),
         alert_message: format!("Registration of order {} refused: {code} — {message}. Correct the data and resubmit from the order page.", order.id),
+        fact: None,
     };
     system_event_in(
         &mut *tx,
@@ -295,6 +297,7 @@ pub async fn resubmit_registration(
             dedupe_key: format!("registration-resubmitted:{}:{}", o.id, o.registration.submission),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         })
     })
     .await

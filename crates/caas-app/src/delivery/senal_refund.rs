@@ -1,8 +1,10 @@
-//! The señal policy `refunded` (PAY-5): when a reservation is lost, a
-//! durable job refunds the captured señal through the gateway under one
-//! idempotency key per order (a retry after a lost answer gets the same
-//! refund back, so money moves once). The gateway's `refund.succeeded` /
-//! `refund.failed` webhook closes it; a failure alerts staff.
+//! Señal refunds: under the policy `refunded` (PAY-5) when a reservation is
+//! lost, and always when staff cancel a sale whose factory order was refused
+//! (SPEC §4.1). A durable job refunds the captured señal through the gateway
+//! under one idempotency key per order (a retry after a lost answer gets the
+//! same refund back, so money moves once). The gateway's `refund.succeeded` /
+//! `refund.failed` webhook closes it: the customer is told of a refund done,
+//! a failure alerts staff.
 
 use crate::error::AppResult;
 use crate::jobs::AppJob;
@@ -11,7 +13,8 @@ use crate::orders::effects::{raise_alert_in, record_in, EventRecord};
 use crate::settings::SenalPolicy;
 use crate::App;
 use caas_domain::ids::OrderId;
-use caas_domain::order::Order;
+use caas_domain::notification::NotificationKind;
+use caas_domain::order::{Order, OrderState};
 use caas_domain::order_delivery::SenalRefund;
 use caas_domain::partners::{CreateRefund, PaymentCallError};
 use caas_domain::payment::{PaymentKind, PaymentState};
@@ -30,6 +33,11 @@ pub async fn schedule_in(tx: &mut dyn Tx, app: &App, order: &Order) -> AppResult
     if app.settings.senal_on_reservation_lost != SenalPolicy::Refunded {
         return Ok(());
     }
+    refund_in(tx, app, order).await
+}
+
+/// Enqueues the refund of the order's captured señal.
+pub async fn refund_in(tx: &mut dyn Tx, app: &App, order: &Order) -> AppResult<()> {
     let now = app.clock.now();
     let job = AppJob::RefundSenal {
         order_id: order.id.clone(),
@@ -113,6 +121,7 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         dedupe_key: format!("senal-refund-requested:{order_id}"),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
     if refund_id.is_none() {
@@ -166,8 +175,9 @@ pub async fn on_refund_event(
         .as_mut()
         .filter(|r| r.refund_id.is_some())
     else {
-        let expected = app.settings.senal_on_reservation_lost == SenalPolicy::Refunded
-            && order.state == caas_domain::order::OrderState::ReservationLost;
+        let expected = order.state == OrderState::Cancelled
+            || (app.settings.senal_on_reservation_lost == SenalPolicy::Refunded
+                && order.state == OrderState::ReservationLost);
         return Ok(if expected {
             RefundNews::NotYet
         } else {
@@ -208,8 +218,26 @@ pub async fn on_refund_event(
             )
         }),
         alert_message: String::new(),
+        fact: None,
     };
     record_in(&mut *tx, app, &order, &rec).await?;
+    if let Some(detail) = &rec.detail {
+        let customer = tx
+            .find_account(&order.customer_id)
+            .await?
+            .ok_or(crate::error::AppError::NotFound)?;
+        let key = format!("{}:refund_done:{refund_id}", order.id);
+        crate::notify::notify_in(
+            &mut *tx,
+            app,
+            &customer,
+            Some(&order.id),
+            NotificationKind::RefundDone,
+            &key,
+            detail,
+        )
+        .await?;
+    }
     if !succeeded {
         let msg = format!(
             "The señal refund {refund_id} failed: {}",

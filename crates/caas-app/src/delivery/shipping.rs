@@ -25,6 +25,33 @@ pub fn shipment_reference(order: &OrderId, n: u32) -> String {
     format!("dlv_{}_{n}", order.as_str().trim_start_matches("ord_"))
 }
 
+/// The order's current shipment: the carrier's id once booked, else our
+/// reference of it.
+pub fn current_shipment(o: &Order) -> String {
+    o.home
+        .shipment_id
+        .clone()
+        .unwrap_or_else(|| shipment_reference(&o.id, o.home.shipments))
+}
+
+/// The fact "home delivery scheduled": the current shipment and its slot.
+/// The booking, the embarkation (carrier or staff) and an agreed new window
+/// that name the same slot tell the customer once.
+pub fn scheduled_fact(o: &Order) -> String {
+    let slot = match &o.home.window {
+        Some(w) => format!("{}-{}", w.start.timestamp(), w.end.timestamp()),
+        None => "unknown".to_owned(),
+    };
+    format!("slot:{}:{slot}", current_shipment(o))
+}
+
+/// The fact of a "collect at dealership" notice for the current shipment:
+/// its return decided (`returning`) or the dealership's reception (`received`),
+/// whichever source (carrier or staff) reports it.
+pub fn collect_fact(o: &Order, stage: &str) -> String {
+    format!("collect:{}:{stage}", current_shipment(o))
+}
+
 /// The order a shipment reference belongs to.
 pub fn order_of_reference(reference: &str) -> Option<OrderId> {
     let rest = reference.strip_prefix("dlv_")?;
@@ -230,6 +257,7 @@ async fn booked(app: &App, order_id: &OrderId, s: Shipment) -> anyhow::Result<()
             s.carrier.as_ref().map(|c| c.name.as_str()).unwrap_or("-"),
         )),
         alert_message: String::new(),
+        fact: Some(scheduled_fact(&order)),
     };
     crate::delivery::system_event_in(
         &mut *tx,

@@ -70,6 +70,7 @@ pub async fn record_return_reception(
                 dedupe_key: format!("return-received:{}:{}", o.id, o.home.shipments),
                 detail: Some(detail),
                 alert_message: String::new(),
+                fact: Some(crate::delivery::shipping::collect_fact(o, "received")),
             })
         },
     )
@@ -118,6 +119,7 @@ pub async fn record_pickup(
             dedupe_key: format!("pickup:{}", o.id),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         })
     })
     .await
@@ -151,6 +153,7 @@ pub async fn request_redelivery(
             dedupe_key: format!("redelivery:{}:{}", o.id, o.home.shipments),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         })
     })
     .await

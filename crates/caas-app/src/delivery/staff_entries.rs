@@ -131,6 +131,24 @@ fn normalized(doc: &str) -> String {
         .to_ascii_uppercase()
 }
 
+/// The fact an entry's notification tells, shared with the partner's
+/// report of the same step (see [`EventRecord::fact`]).
+fn entry_fact(o: &Order, entry: &DeliveryEntry) -> Option<String> {
+    use crate::delivery::shipping::{collect_fact, scheduled_fact};
+    match entry {
+        DeliveryEntry::FactoryEmbarked { .. } => Some(FACTORY_LEG_DISPATCHED.to_owned()),
+        DeliveryEntry::Embarked { .. } | DeliveryEntry::Phone { reached: true, .. } => {
+            Some(scheduled_fact(o))
+        }
+        DeliveryEntry::Phone { reached: false, .. } => Some(collect_fact(o, "returning")),
+        _ => None,
+    }
+}
+
+/// The fact "the vehicle left the factory for the dealership", told once
+/// whether the factory's dispatch event or a staff entry reports it first.
+pub const FACTORY_LEG_DISPATCHED: &str = "factory-leg-dispatched";
+
 /// Records `entry` on the order (staff of its dealership).
 #[tracing::instrument(skip_all, fields(order = %id))]
 pub async fn record_delivery_entry(
@@ -157,6 +175,7 @@ pub async fn record_delivery_entry(
         dedupe_key: format!("staff-{kind}:{}:{}", o.id, o.home.attempts.len()),
         detail,
         alert_message: String::new(),
+        fact: entry_fact(o, entry),
     };
     let shipment = |o: &Order| {
         o.home

@@ -81,6 +81,7 @@ pub async fn record_reception(
             dedupe_key: format!("reception:{}", o.id),
             detail: Some(crate::delivery::final_payment::available_detail(o)),
             alert_message: String::new(),
+            fact: None,
         })
     })
     .await?;
@@ -153,6 +154,7 @@ pub fn lost_record(app: &App, order: &Order, cause: &str, now: DateTime<Utc>) ->
             ("Reservation lost", format!("The final payment was not completed in time and the vehicle is no longer reserved for you. {en} You can still read this purchase file.")),
         )),
         alert_message: String::new(),
+        fact: None,
     }
 }
 

@@ -216,6 +216,9 @@ fn record(
             reason: ev.reason.clone(),
             place,
         }),
+        // A staff entry may have reported the dispatch first (DLV-1).
+        fact: (ev.kind == caas_domain::factory_event::FactoryEventKind::VehicleDispatched)
+            .then(|| crate::delivery::staff_entries::FACTORY_LEG_DISPATCHED.to_owned()),
         alert_message: format!(
             "The factory cancelled order {}: {}",
             order.id,

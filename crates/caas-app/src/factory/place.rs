@@ -121,6 +121,7 @@ async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Re
             estimate: fo.estimated_completion_date,
         }),
         alert_message: String::new(),
+        fact: None,
     };
     apply_order_event_in(
         &mut *tx,
@@ -159,6 +160,7 @@ async fn rejected(
         data: json!({"violations": violations}),
         dedupe_key: format!("factory-rejected:{}:{}", order.id, order.factory.submission),
         detail: None,
+        fact: None,
         alert_message: format!(
             "The factory refused order {}: {}",
             order.id,
@@ -205,6 +207,7 @@ async fn unavailable(
         data: json!({"error": error}),
         dedupe_key: format!("factory-unavailable:{}", order.id),
         detail: None,
+        fact: None,
         alert_message: format!(
             "The factory did not take order {} after {} attempts; last error: {error}. Resubmit from the order page.",
             order.id, job.attempts

@@ -136,7 +136,7 @@ async fn send_push(app: &App, n: &Notification, d: &mut Delivery) -> anyhow::Res
     };
     let subs = {
         let mut tx = app.store.read().await?;
-        tx.list_push_subscriptions(&n.customer_id).await?
+        tx.list_push_subscriptions(&n.customer_id, now).await?
     };
     if subs.is_empty() {
         d.record(

@@ -59,7 +59,7 @@ pub async fn notify_in(
         .find_customer_profile(&customer.id)
         .await?
         .and_then(|p| p.phone);
-    let subscriptions = tx.list_push_subscriptions(&customer.id).await?.len();
+    let subscriptions = tx.list_push_subscriptions(&customer.id, now).await?.len();
     for channel in Channel::ALL {
         if !channel_enabled(kind, channel, &muted) {
             continue;

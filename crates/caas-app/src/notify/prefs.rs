@@ -4,7 +4,7 @@
 use crate::error::{AppError, AppResult};
 use crate::App;
 use caas_domain::account::Account;
-use caas_domain::ids::{NotificationId, PushSubscriptionId};
+use caas_domain::ids::{NotificationId, PushSubscriptionId, SessionId};
 use caas_domain::notification::{Channel, Delivery, Notification, NotificationKind, Requirement};
 use caas_domain::records::PushSubscription;
 
@@ -104,10 +104,12 @@ pub async fn set_preference(
     Ok(())
 }
 
-/// Registers the push subscription of a logged-in app installation.
+/// Registers the push subscription of a logged-in app installation under
+/// the session it is logged in with: it ends with that session (NOTIF-4).
 pub async fn subscribe_push(
     app: &App,
     customer: &Account,
+    session: &SessionId,
     endpoint: &str,
     p256dh: &str,
     auth: &str,
@@ -149,11 +151,12 @@ pub async fn subscribe_push(
         auth: auth.trim_end_matches('=').to_owned(),
         user_agent: user_agent.chars().take(200).collect(),
         created_at: app.clock.now(),
+        session_id: Some(session.clone()),
     };
     let mut tx = app.store.begin().await?;
     tx.upsert_push_subscription(&s).await?;
     let stored = tx
-        .list_push_subscriptions(&customer.id)
+        .list_push_subscriptions(&customer.id, app.clock.now())
         .await?
         .into_iter()
         .find(|x| x.endpoint == s.endpoint)
@@ -165,7 +168,9 @@ pub async fn subscribe_push(
 /// Lists the push subscriptions of `customer`.
 pub async fn list_push(app: &App, customer: &Account) -> AppResult<Vec<PushSubscription>> {
     let mut tx = app.store.read().await?;
-    Ok(tx.list_push_subscriptions(&customer.id).await?)
+    Ok(tx
+        .list_push_subscriptions(&customer.id, app.clock.now())
+        .await?)
 }
 
 /// Removes one of the customer's push subscriptions.

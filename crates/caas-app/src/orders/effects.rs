@@ -7,6 +7,7 @@ use crate::jobs::AppJob;
 use crate::notify::{notify_in, texts::Detail};
 use crate::App;
 use caas_domain::ids::{AlertId, TimelineId};
+use caas_domain::notification::NotificationKind;
 use caas_domain::order::Order;
 use caas_domain::order_flow::{transition, OrderEffect, OrderEvent};
 use caas_domain::ports::Tx;
@@ -28,6 +29,11 @@ pub struct EventRecord {
     pub detail: Option<Detail>,
     /// Text of a staff alert, if the transition alerts.
     pub alert_message: String,
+    /// The fact the notification tells, when several events can report it
+    /// (the slot of a scheduled delivery: booking, embarkation, a staff
+    /// entry): its notification is keyed by order, matrix row and this, so
+    /// the fact is told once. `None`: the event is the fact.
+    pub fact: Option<String>,
 }
 
 /// Applies `event` to `order` and its effects; `order` is updated in place.
@@ -118,7 +124,7 @@ async fn carry_out(
                 &customer,
                 Some(&order.id),
                 kind,
-                &format!("{}:{}", rec.dedupe_key, kind.as_str()),
+                &notification_key(order, kind, rec),
                 detail,
             )
             .await?;
@@ -151,8 +157,19 @@ async fn carry_out(
             crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
             crate::delivery::senal_refund::schedule_in(tx, app, order).await?;
         }
+        OrderEffect::RefundSenal => {
+            crate::delivery::senal_refund::refund_in(tx, app, order).await?;
+        }
     }
     Ok(())
+}
+
+/// The dedupe key of the notification `kind` of `rec`: one per fact.
+pub fn notification_key(order: &Order, kind: NotificationKind, rec: &EventRecord) -> String {
+    match &rec.fact {
+        Some(fact) => format!("{}:{}:{fact}", order.id, kind.as_str()),
+        None => format!("{}:{}", rec.dedupe_key, kind.as_str()),
+    }
 }
 
 /// Enqueues `job` due now.

@@ -4,6 +4,7 @@
 
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult};
+use crate::notify::texts::Detail;
 use crate::orders::effects::{apply_order_event_in, EventRecord};
 use crate::orders::expediente::{assemble, Expediente};
 use crate::App;
@@ -117,6 +118,7 @@ pub async fn resubmit_factory_order(
         ),
         detail: None,
         alert_message: String::new(),
+        fact: None,
     };
     apply_order_event_in(
         &mut *tx,
@@ -137,7 +139,9 @@ pub async fn resubmit_factory_order(
     Ok(order)
 }
 
-/// Cancels a sale whose señal is unpaid (SALE-7) or whose order was refused.
+/// Cancels a sale whose señal is unpaid (SALE-7) or whose factory order was
+/// refused (SPEC §4.1: the captured señal is refunded by the refund job);
+/// the customer is told.
 pub async fn cancel_sale(
     app: &App,
     ctx: &RequestContext,
@@ -161,24 +165,34 @@ pub async fn cancel_sale(
             "the señal is being paid; wait for the payment's outcome".into(),
         ));
     }
-    // Cancelling after the señal means refunding it (SPEC §4.1); until the
-    // refund flow exists, a paid sale is not cancelled here, so no money is kept
-    // for a cancelled sale.
-    if payments
+    let paid = payments
         .iter()
-        .any(|p| p.kind == PaymentKind::Senal && p.state.is_paid())
-    {
+        .find(|p| p.kind == PaymentKind::Senal && p.state.is_paid());
+    // Once the factory holds the order a paid sale goes on; only a refused
+    // factory order is cancelled with its señal refunded.
+    if paid.is_some() && order.state != OrderState::OrderRejected {
         return Err(AppError::Conflict(
-            "the señal is paid: a paid sale cannot be cancelled until its refund is handled; resubmit the factory order instead".into(),
+            "the señal is paid: only a sale whose factory order was refused can be cancelled (its señal is refunded)".into(),
         ));
     }
+    let detail = match paid {
+        Some(p) => Detail::text(
+            ("Venta cancelada", format!("Hemos cancelado tu compra. Te devolvemos la señal ({}) a tu tarjeta; te avisaremos cuando esté hecho.", p.amount)),
+            ("Sale cancelled", format!("We have cancelled your purchase. Your deposit ({}) is being refunded to your card; we will tell you when it is done.", p.amount)),
+        ),
+        None => Detail::text(
+            ("Venta cancelada", "Hemos cancelado tu compra. No se te ha cobrado nada.".to_owned()),
+            ("Sale cancelled", "We have cancelled your purchase. Nothing was charged.".to_owned()),
+        ),
+    };
     let rec = EventRecord {
         kind: "sale_cancelled".into(),
         at: now,
-        data: json!({"by": staff.name}),
+        data: json!({"by": staff.name, "senal_refund": paid.map(|p| json!({"payment": p.id, "amount": p.amount}))}),
         dedupe_key: format!("cancel:{}", order.id),
-        detail: None,
+        detail: Some(detail),
         alert_message: String::new(),
+        fact: None,
     };
     apply_order_event_in(&mut *tx, app, &mut order, &OrderEvent::StaffCancelled, &rec).await?;
     tx.append_audit(
@@ -188,5 +202,6 @@ pub async fn cancel_sale(
     )
     .await?;
     tx.commit().await?;
+    app.wake_jobs();
     Ok(order)
 }

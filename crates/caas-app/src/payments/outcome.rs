@@ -68,6 +68,7 @@ pub async fn record_outcome(
                 what_en: "reservation deposit",
             }),
             alert_message: String::new(),
+            fact: None,
         };
         if order.from_stock {
             // SALE-6: the vehicle is already here; the final payment is due now.
@@ -109,6 +110,7 @@ pub async fn record_outcome(
             dedupe_key: format!("declined:{}", p.id),
             detail: None,
             alert_message: String::new(),
+            fact: None,
         };
         crate::orders::effects::record_in(&mut *tx, app, &order, &rec).await?;
     }

@@ -86,7 +86,7 @@ order_msgs! {
     pay_senal: "Pagar la señal", "Pay the deposit";
     resubmit_title: "Corregir y reenviar a fábrica", "Correct and resubmit to the factory";
     resubmit: "Reenviar a fábrica", "Resubmit to the factory";
-    cancel_note: "La venta puede cancelarse mientras la señal no esté pagada o la fábrica haya rechazado el pedido.", "The sale can be cancelled while the deposit is unpaid or after the factory refused the order.";
+    cancel_note: "La venta puede cancelarse mientras la señal no esté pagada o si la fábrica rechazó el pedido (la señal se devuelve).", "The sale can be cancelled while the deposit is unpaid or after the factory refused the order (the deposit is refunded).";
     cancel_sale: "Cancelar la venta", "Cancel the sale";
     alerts_title: "Alertas", "Alerts";
     alert: "Alerta", "Alert";

@@ -247,12 +247,11 @@ pub async fn order_page(
                 .collect(),
             senal,
             resubmit,
+            // Before the señal, or after a refused factory order (the señal is refunded).
             can_cancel: act
-                && matches!(
-                    order.state,
-                    OrderState::SaleRegistered | OrderState::OrderRejected
-                )
-                && !x.payments.iter().any(|p| p.state.is_paid()),
+                && (order.state == OrderState::OrderRejected
+                    || (order.state == OrderState::SaleRegistered
+                        && !x.payments.iter().any(|p| p.state.is_paid()))),
             action_error: extras.action_error,
             dlv,
             entries,

@@ -39,6 +39,8 @@ pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
         NotificationKind::VehicleOperational => {
             t(lang, "Vehículo operativo", "Vehicle operational")
         }
+        NotificationKind::SaleCancelled => t(lang, "Venta cancelada", "Sale cancelled"),
+        NotificationKind::RefundDone => t(lang, "Devolución hecha", "Refund done"),
     }
 }
 

@@ -77,6 +77,7 @@ async fn register_push_post(
     subscribe_push(
         &state.app,
         &user.account,
+        &user.session.id,
         &f.endpoint,
         &f.p256dh,
         &f.auth,

@@ -111,15 +111,27 @@ impl TestApp {
         inv
     }
 
-    /// Registers a push subscription for `customer` (dummy keys of the right size).
+    /// Registers a push subscription for `customer` under their newest live
+    /// session (dummy keys of the right size).
     pub async fn push_subscription(
         &self,
         customer: &Account,
         endpoint: &str,
     ) -> caas_domain::records::PushSubscription {
+        let session = {
+            let mut tx = self.app.store.read().await.unwrap();
+            tx.list_live_sessions_for_account(&customer.id, chrono::Utc::now())
+                .await
+                .unwrap()
+                .into_iter()
+                .next()
+                .expect("the customer is logged in")
+                .id
+        };
         caas_app::notify::prefs::subscribe_push(
             &self.app,
             customer,
+            &session,
             endpoint,
             "BAcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc",
             "CQkJCQkJCQkJCQkJCQkJCQ",

@@ -505,5 +505,6 @@ pub fn push_subscription(owner: &AccountId, endpoint: &str, at: DateTime<Utc>) -
         auth: uuid::Uuid::new_v4().simple().to_string(),
         user_agent: "Mozilla/5.0 (Android 14) Chrome/126.0".to_owned(),
         created_at: at,
+        session_id: None,
     }
 }

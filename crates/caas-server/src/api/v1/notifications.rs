@@ -207,6 +207,7 @@ pub async fn create_push_subscription(
     let s = prefs::subscribe_push(
         &state.app,
         &user.account,
+        &user.session.id,
         &b.endpoint,
         &b.keys.p256dh,
         &b.keys.auth,
