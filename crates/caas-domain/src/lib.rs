@@ -20,6 +20,7 @@ pub mod notification;
 pub mod order;
 pub mod order_delivery;
 pub mod order_flow;
+pub mod order_policy;
 pub mod partners;
 pub mod partners_delivery;
 pub mod payment;

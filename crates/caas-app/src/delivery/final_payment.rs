@@ -25,7 +25,7 @@ pub fn set_terms(app: &App, order: &mut Order, now: DateTime<Utc>) -> AppResult<
     if order.final_payment.is_some() {
         return Ok(());
     }
-    let amount = order.plan.vehicle_price.checked_sub(order.plan.senal)?;
+    let amount = caas_domain::order_policy::final_amount(order)?;
     order.final_payment = Some(FinalPaymentTerms {
         amount,
         requested_at: now,

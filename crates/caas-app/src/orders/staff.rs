@@ -14,7 +14,7 @@ use caas_domain::catalogue::check_plan_options;
 use caas_domain::ids::{AlertId, OrderId};
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_flow::OrderEvent;
-use caas_domain::payment::{PaymentKind, PaymentState};
+
 use caas_domain::records::StaffAlert;
 use serde_json::json;
 
@@ -156,25 +156,8 @@ pub async fn cancel_sale(
     let mut order = tx.find_order(id).await?.ok_or(AppError::NotFound)?;
     check_scope(staff, &order)?;
     let payments = tx.list_payments_for_order(&order.id).await?;
-    // A señal whose outcome is not known yet may be charged any moment.
-    let paying = payments
-        .iter()
-        .any(|p| p.kind == PaymentKind::Senal && p.state == PaymentState::Created);
-    if paying {
-        return Err(AppError::Conflict(
-            "the señal is being paid; wait for the payment's outcome".into(),
-        ));
-    }
-    let paid = payments
-        .iter()
-        .find(|p| p.kind == PaymentKind::Senal && p.state.is_paid());
-    // Once the factory holds the order a paid sale goes on; only a refused
-    // factory order is cancelled with its señal refunded.
-    if paid.is_some() && order.state != OrderState::OrderRejected {
-        return Err(AppError::Conflict(
-            "the señal is paid: only a sale whose factory order was refused can be cancelled (its señal is refunded)".into(),
-        ));
-    }
+    let paid = caas_domain::order_policy::cancellation(order.state, &payments)
+        .map_err(|refusal| AppError::Conflict(refusal.message()))?;
     let detail = match paid {
         Some(p) => Detail::text(
             ("Venta cancelada", format!("Hemos cancelado tu compra. Te devolvemos la señal ({}) a tu tarjeta; te avisaremos cuando esté hecho.", p.amount)),

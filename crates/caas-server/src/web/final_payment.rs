@@ -27,8 +27,7 @@ use caas_app::payments::senal::pay_final;
 use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::ids::OrderId;
-use caas_domain::order::OrderState;
-use caas_domain::payment::{Payment, PaymentKind, PaymentState};
+use caas_domain::payment::{Payment, PaymentState};
 
 /// Routes of this page.
 pub fn routes() -> Vec<RouteDef> {
@@ -40,64 +39,12 @@ pub fn routes() -> Vec<RouteDef> {
     ]
 }
 
-/// Where the final payment of an order stands, for the page.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    /// Not requested yet (the vehicle is not at the dealership).
-    NotYet,
-    /// Due: the form is offered.
-    Due,
-    /// A payment is being processed by the gateway.
-    Processing,
-    /// Captured: waiting for the bank's settlement.
-    Settling,
-    /// Settled: complete.
-    Done,
-    /// RESERVATION_LOST: read-only.
-    Lost,
-    /// Cancelled sale: nothing to pay.
-    Cancelled,
-}
+pub use caas_domain::order_policy::FinalPaymentStage as Stage;
 
-impl Stage {
-    /// Stable name (the page's `data-stage`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NotYet => "not_yet",
-            Self::Due => "due",
-            Self::Processing => "processing",
-            Self::Settling => "settling",
-            Self::Done => "done",
-            Self::Lost => "lost",
-            Self::Cancelled => "cancelled",
-        }
-    }
-
-    /// The page refreshes itself while the gateway or the bank has the word.
-    pub fn waiting(self) -> bool {
-        matches!(self, Self::Processing | Self::Settling)
-    }
-}
-
-/// The stage of `x`'s final payment, and its latest payment.
+/// The stage of `x`'s final payment, and its latest payment (decided by
+/// [`caas_domain::order_policy::final_payment_stage`]).
 pub fn stage(x: &Expediente) -> (Stage, Option<&Payment>) {
-    let last = x
-        .payments
-        .iter()
-        .rev()
-        .find(|p| p.kind == PaymentKind::Final);
-    let s = match x.order.state {
-        OrderState::ReservationLost => Stage::Lost,
-        OrderState::Cancelled => Stage::Cancelled,
-        OrderState::AwaitingFinalPayment => match last.map(|p| p.state) {
-            Some(PaymentState::Created) => Stage::Processing,
-            Some(PaymentState::Captured | PaymentState::Settled) => Stage::Settling,
-            _ => Stage::Due,
-        },
-        s if s.progress_step() > 6 => Stage::Done,
-        _ => Stage::NotYet,
-    };
-    (s, last)
+    caas_domain::order_policy::final_payment_stage(x.order.state, &x.payments)
 }
 
 #[derive(Template)]
@@ -174,10 +121,7 @@ async fn page(
     let o = order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false);
     let (stage, last) = stage(&x);
     let terms = x.order.final_payment.as_ref();
-    let plan = &x.order.plan;
-    let due = terms.map(|t| Ok(t.amount));
-    let amount = due
-        .unwrap_or_else(|| plan.vehicle_price.checked_sub(plan.senal))
+    let amount = caas_domain::order_policy::final_amount(&x.order)
         .map(|a| money(a, lang))
         .unwrap_or_default();
     let mut senal = (stage == Stage::Due).then(|| {
@@ -229,7 +173,7 @@ async fn page(
             && last.is_some_and(|p| p.state == PaymentState::SettlementFailed),
         senal,
         lost_cause,
-        lost_senal: money(plan.senal, lang),
+        lost_senal: money(x.order.plan.senal, lang),
         lost_policy,
         amount,
         o,

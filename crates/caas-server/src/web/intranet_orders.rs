@@ -247,11 +247,8 @@ pub async fn order_page(
                 .collect(),
             senal,
             resubmit,
-            // Before the señal, or after a refused factory order (the señal is refunded).
             can_cancel: act
-                && (order.state == OrderState::OrderRejected
-                    || (order.state == OrderState::SaleRegistered
-                        && !x.payments.iter().any(|p| p.state.is_paid()))),
+                && caas_domain::order_policy::cancellation(order.state, &x.payments).is_ok(),
             action_error: extras.action_error,
             dlv,
             entries,

@@ -60,6 +60,12 @@ pub struct ViolationOut {
     pub field: Option<String>,
     /// Value at fault.
     pub value: Option<String>,
+    /// Options that cannot go together (`option_combination_invalid`).
+    pub conflicting_codes: Vec<String>,
+    /// Option whose component is missing (`component_unavailable`).
+    pub option_code: Option<String>,
+    /// The missing component (`component_unavailable`).
+    pub component: Option<String>,
 }
 
 /// One timeline entry.
@@ -125,6 +131,9 @@ pub fn expediente_out(e: &Expediente, invoice_base: &str) -> ExpedienteOut {
                     code: v.code.clone(),
                     field: v.field.clone(),
                     value: v.value.clone(),
+                    conflicting_codes: v.conflicting_codes.clone(),
+                    option_code: v.option_code.clone(),
+                    component: v.component.clone(),
                 })
                 .collect(),
             attempts: f.attempts,
