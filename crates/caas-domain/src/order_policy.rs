@@ -33,10 +33,10 @@ impl CancelRefusal {
 /// A sale may be cancelled before its señal is paid, or after the factory
 /// refused the order (SPEC §4.1, the paid señal is then refunded). Returns
 /// the paid señal to refund, if any.
-pub fn cancellation<'a>(
+pub fn cancellation(
     state: OrderState,
-    payments: &'a [Payment],
-) -> Result<Option<&'a Payment>, CancelRefusal> {
+    payments: &[Payment],
+) -> Result<Option<&Payment>, CancelRefusal> {
     let senal = |p: &&Payment| p.kind == PaymentKind::Senal;
     if payments
         .iter()
