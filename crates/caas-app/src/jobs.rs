@@ -1,5 +1,6 @@
 //! The typed jobs of caas and their dispatcher.
 
+use crate::settings::AppSettings;
 use crate::App;
 use async_trait::async_trait;
 use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId, VehicleId};
@@ -8,6 +9,15 @@ use caas_domain::notification::Channel;
 use caas_jobs::JobHandler;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+
+/// Attempts of jobs that apply stored events (store work only).
+const APPLY_ATTEMPTS: i32 = 10;
+/// Attempts of jobs that repeat a gateway call under its idempotency key.
+const PAYMENT_ATTEMPTS: i32 = 10;
+/// Attempts of a reconciliation (a read of the partner's state).
+const RECONCILE_ATTEMPTS: i32 = 5;
+/// Attempts of a reminder (a later one follows anyway).
+const REMINDER_ATTEMPTS: i32 = 5;
 
 /// Every job type. Stored as `kind` plus JSON `payload`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,8 +135,40 @@ impl AppJob {
         }
     }
 
-    /// Builds the row to enqueue, due at `run_at`.
-    pub fn to_new_job(&self, run_at: DateTime<Utc>, max_attempts: i32) -> anyhow::Result<NewJob> {
+    /// The retry policy of this kind of job: attempts before it is dead (an
+    /// operator can retry a dead job from `/ops/jobs`). Partner calls follow
+    /// their configured limits; applying stored events and payment
+    /// resolution retry longer, since they only read and write our store or
+    /// repeat a call under the same idempotency key.
+    pub fn max_attempts(&self, s: &AppSettings) -> i32 {
+        match self {
+            Self::SendEmail { .. } => s.mail_max_attempts,
+            Self::PlaceFactoryOrder { .. } => s.factory_max_attempts,
+            Self::ReconcileFactoryOrder { .. } | Self::ReconcileShipment { .. } => {
+                RECONCILE_ATTEMPTS
+            }
+            Self::ApplyFactoryEvents { .. }
+            | Self::ApplyPaymentEvents { .. }
+            | Self::ApplyCarrierEvents { .. } => APPLY_ATTEMPTS,
+            Self::DeliverNotification { .. } => s.notify_max_attempts,
+            Self::ResolvePayment { .. } | Self::RefundSenal { .. } => PAYMENT_ATTEMPTS,
+            Self::FinalPaymentReminder { .. } => REMINDER_ATTEMPTS,
+            Self::FinalPaymentDeadline { .. } => APPLY_ATTEMPTS,
+            Self::RegisterVehicle { .. } => s.registration_max_attempts,
+            Self::BookDelivery { .. } => s.booking_max_attempts,
+            Self::HandoverCheck { .. } | Self::InstallAppKey { .. } | Self::RevokeAppKey { .. } => {
+                s.fleet_max_attempts
+            }
+        }
+    }
+
+    /// Builds the row to enqueue, due at `run_at`, with this kind's retry policy.
+    pub fn to_new_job(
+        &self,
+        run_at: DateTime<Utc>,
+        settings: &AppSettings,
+    ) -> anyhow::Result<NewJob> {
+        let max_attempts = self.max_attempts(settings);
         let v = serde_json::to_value(self)?;
         let kind = v
             .get("kind")
@@ -242,7 +284,7 @@ mod tests {
         let j = AppJob::SendEmail {
             email_id: EmailId::new(),
         };
-        let row = j.to_new_job(Utc::now(), 3).unwrap();
+        let row = j.to_new_job(Utc::now(), &AppSettings::default()).unwrap();
         assert_eq!(row.kind, "send_email");
         let stored = Job {
             id: row.id,
@@ -259,5 +301,26 @@ mod tests {
             updated_at: row.run_at,
         };
         assert_eq!(AppJob::from_job(&stored).unwrap(), j);
+    }
+
+    #[test]
+    fn the_retry_policy_comes_from_the_job_kind_and_the_settings() {
+        let s = AppSettings {
+            mail_max_attempts: 2,
+            fleet_max_attempts: 7,
+            ..Default::default()
+        };
+        let mail = AppJob::SendEmail {
+            email_id: EmailId::new(),
+        };
+        let key = AppJob::InstallAppKey {
+            order_id: OrderId::new(),
+        };
+        let pay = AppJob::ResolvePayment {
+            payment_id: PaymentId::new(),
+        };
+        assert_eq!(mail.to_new_job(Utc::now(), &s).unwrap().max_attempts, 2);
+        assert_eq!(key.to_new_job(Utc::now(), &s).unwrap().max_attempts, 7);
+        assert_eq!(pay.max_attempts(&s), PAYMENT_ATTEMPTS);
     }
 }

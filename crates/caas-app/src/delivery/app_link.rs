@@ -88,7 +88,6 @@ pub async fn start_app_link(
             AppJob::InstallAppKey {
                 order_id: order.id.clone(),
             },
-            app.settings.fleet_max_attempts,
         )
         .await?;
         tx.commit().await?;
@@ -143,7 +142,6 @@ pub async fn start_app_link(
         AppJob::InstallAppKey {
             order_id: order.id.clone(),
         },
-        app.settings.fleet_max_attempts,
     )
     .await?;
     tx.commit().await?;

@@ -101,7 +101,9 @@ fn stored_form(
         state: InboundState::Pending,
     };
     let job = match order_id {
-        Some(order_id) => Some(AppJob::ApplyCarrierEvents { order_id }.to_new_job(now, 10)?),
+        Some(order_id) => {
+            Some(AppJob::ApplyCarrierEvents { order_id }.to_new_job(now, &app.settings)?)
+        }
         None => None,
     };
     Ok((row, job))
@@ -152,7 +154,7 @@ pub async fn apply_carrier_events(app: &App, order_id: &OrderId) -> anyhow::Resu
             order_id: order_id.clone(),
         };
         tx.enqueue_job(
-            &job.to_new_job(now + app.settings.carrier_gap_wait, 5)?,
+            &job.to_new_job(now + app.settings.carrier_gap_wait, &app.settings)?,
             now,
         )
         .await?;

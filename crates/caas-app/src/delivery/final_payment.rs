@@ -48,13 +48,14 @@ pub async fn schedule_in(tx: &mut dyn Tx, app: &App, order: &Order) -> AppResult
                 order_id: order.id.clone(),
                 days_before: before.num_days(),
             };
-            tx.enqueue_job(&job.to_new_job(at, 5)?, now).await?;
+            tx.enqueue_job(&job.to_new_job(at, &app.settings)?, now)
+                .await?;
         }
     }
     let job = AppJob::FinalPaymentDeadline {
         order_id: order.id.clone(),
     };
-    tx.enqueue_job(&job.to_new_job(terms.deadline, 10)?, now)
+    tx.enqueue_job(&job.to_new_job(terms.deadline, &app.settings)?, now)
         .await?;
     Ok(())
 }
@@ -240,7 +241,7 @@ pub async fn deadline(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         let job = AppJob::FinalPaymentDeadline {
             order_id: order.id.clone(),
         };
-        tx.enqueue_job(&job.to_new_job(terms.deadline, 10)?, now)
+        tx.enqueue_job(&job.to_new_job(terms.deadline, &app.settings)?, now)
             .await?;
         tx.commit().await?;
         return Ok(());
@@ -249,8 +250,11 @@ pub async fn deadline(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         let job = AppJob::FinalPaymentDeadline {
             order_id: order.id.clone(),
         };
-        tx.enqueue_job(&job.to_new_job(now + chrono::Duration::days(1), 10)?, now)
-            .await?;
+        tx.enqueue_job(
+            &job.to_new_job(now + chrono::Duration::days(1), &app.settings)?,
+            now,
+        )
+        .await?;
         tx.commit().await?;
         return Ok(());
     }

@@ -42,7 +42,8 @@ pub async fn refund_in(tx: &mut dyn Tx, app: &App, order: &Order) -> AppResult<(
     let job = AppJob::RefundSenal {
         order_id: order.id.clone(),
     };
-    tx.enqueue_job(&job.to_new_job(now, 10)?, now).await?;
+    tx.enqueue_job(&job.to_new_job(now, &app.settings)?, now)
+        .await?;
     Ok(())
 }
 

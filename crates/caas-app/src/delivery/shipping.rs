@@ -274,7 +274,6 @@ async fn booked(app: &App, order_id: &OrderId, s: Shipment) -> anyhow::Result<()
         crate::jobs::AppJob::ApplyCarrierEvents {
             order_id: order.id.clone(),
         },
-        10,
     )
     .await?;
     tx.commit().await?;

@@ -179,7 +179,7 @@ pub async fn release_vehicle_in(tx: &mut dyn Tx, app: &App, order: &Order) -> Ap
             vehicle_id: v.id.clone(),
             key_id,
         };
-        tx.enqueue_job(&job.to_new_job(now, app.settings.fleet_max_attempts)?, now)
+        tx.enqueue_job(&job.to_new_job(now, &app.settings)?, now)
             .await?;
     }
     Ok(())

@@ -74,7 +74,7 @@ pub async fn apply_factory_events(app: &App, order_id: &OrderId) -> anyhow::Resu
         let job = AppJob::ReconcileFactoryOrder {
             order_id: order_id.clone(),
         }
-        .to_new_job(now + app.settings.factory_gap_wait, 5)?;
+        .to_new_job(now + app.settings.factory_gap_wait, &app.settings)?;
         tx.enqueue_job(&job, now).await?;
     }
     tx.commit().await?;

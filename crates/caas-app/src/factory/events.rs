@@ -44,7 +44,9 @@ fn stored_form(
         state: InboundState::Pending,
     };
     let job = match OrderId::parse(&ev.order_reference) {
-        Ok(order_id) => Some(AppJob::ApplyFactoryEvents { order_id }.to_new_job(now, 10)?),
+        Ok(order_id) => {
+            Some(AppJob::ApplyFactoryEvents { order_id }.to_new_job(now, &app.settings)?)
+        }
         Err(_) => None,
     };
     Ok((row, job))

@@ -135,7 +135,7 @@ async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Re
     let job = AppJob::ApplyFactoryEvents {
         order_id: order.id.clone(),
     }
-    .to_new_job(now, 10)?;
+    .to_new_job(now, &app.settings)?;
     tx.enqueue_job(&job, now).await?;
     tx.commit().await?;
     app.wake_jobs();

@@ -28,7 +28,7 @@ pub async fn check_silent_orders(app: &App) -> anyhow::Result<usize> {
             let job = AppJob::ReconcileFactoryOrder {
                 order_id: order.id.clone(),
             }
-            .to_new_job(now, 5)?;
+            .to_new_job(now, &app.settings)?;
             tx.enqueue_job(&job, now).await?;
             raised += 1;
         }

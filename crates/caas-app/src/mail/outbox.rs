@@ -39,7 +39,7 @@ pub async fn queue_email(
     let job = AppJob::SendEmail {
         email_id: email.id.clone(),
     }
-    .to_new_job(now, app.settings.mail_max_attempts)?;
+    .to_new_job(now, &app.settings)?;
     tx.enqueue_job(&job, now).await?;
     Ok(email.id)
 }

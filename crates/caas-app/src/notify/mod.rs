@@ -92,7 +92,7 @@ pub async fn notify_in(
                 notification_id: n.id.clone(),
                 channel,
             }
-            .to_new_job(now, app.settings.notify_max_attempts)?;
+            .to_new_job(now, &app.settings)?;
             tx.enqueue_job(&job, now).await?;
         }
         d.record(now, DeliveryState::Pending, "queued");
@@ -141,7 +141,7 @@ async fn queue_notification_email(
     let job = AppJob::SendEmail {
         email_id: email.id.clone(),
     }
-    .to_new_job(now, app.settings.mail_max_attempts)?;
+    .to_new_job(now, &app.settings)?;
     tx.enqueue_job(&job, now).await?;
     Ok(email.id)
 }

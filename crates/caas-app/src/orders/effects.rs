@@ -107,7 +107,7 @@ async fn carry_out(
             let job = AppJob::PlaceFactoryOrder {
                 order_id: order.id.clone(),
             }
-            .to_new_job(now, app.settings.factory_max_attempts)?;
+            .to_new_job(now, &app.settings)?;
             tx.enqueue_job(&job, now).await?;
         }
         OrderEffect::Notify(kind) => {
@@ -139,19 +139,19 @@ async fn carry_out(
             let job = AppJob::RegisterVehicle {
                 order_id: order.id.clone(),
             };
-            enqueue(tx, app, job, app.settings.registration_max_attempts).await?;
+            enqueue(tx, app, job).await?;
         }
         OrderEffect::BookDelivery => {
             let job = AppJob::BookDelivery {
                 order_id: order.id.clone(),
             };
-            enqueue(tx, app, job, app.settings.booking_max_attempts).await?;
+            enqueue(tx, app, job).await?;
         }
         OrderEffect::HandoverCheck => {
             let job = AppJob::HandoverCheck {
                 order_id: order.id.clone(),
             };
-            enqueue(tx, app, job, app.settings.fleet_max_attempts).await?;
+            enqueue(tx, app, job).await?;
         }
         OrderEffect::ReleaseVehicle => {
             crate::delivery::stock::release_vehicle_in(tx, app, order).await?;
@@ -173,9 +173,9 @@ pub fn notification_key(order: &Order, kind: NotificationKind, rec: &EventRecord
 }
 
 /// Enqueues `job` due now.
-pub async fn enqueue(tx: &mut dyn Tx, app: &App, job: AppJob, max_attempts: i32) -> AppResult<()> {
+pub async fn enqueue(tx: &mut dyn Tx, app: &App, job: AppJob) -> AppResult<()> {
     let now = app.clock.now();
-    tx.enqueue_job(&job.to_new_job(now, max_attempts)?, now)
+    tx.enqueue_job(&job.to_new_job(now, &app.settings)?, now)
         .await?;
     Ok(())
 }

@@ -56,7 +56,7 @@ pub async fn ingest_payment_event(app: &App, body: &str) -> AppResult<bool> {
     let job = AppJob::ApplyPaymentEvents {
         intent_id: e.data.payment_intent.clone(),
     }
-    .to_new_job(now, 10)?;
+    .to_new_job(now, &app.settings)?;
     app.ingest.store(row, Some(job)).await
 }
 

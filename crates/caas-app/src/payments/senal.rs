@@ -269,7 +269,7 @@ async fn finish(app: &App, id: &PaymentId, outcome: CallOutcome) -> AppResult<Pa
             let job = AppJob::ResolvePayment {
                 payment_id: id.clone(),
             }
-            .to_new_job(now, 10)?;
+            .to_new_job(now, &app.settings)?;
             tx.enqueue_job(&job, now).await?;
             tx.commit().await?;
             app.wake_jobs();
