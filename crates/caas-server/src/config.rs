@@ -153,6 +153,9 @@ pub struct Config {
     /// Delivery half: final payment, registration, carrier, fleet.
     #[serde(flatten)]
     pub delivery: crate::config_delivery::DeliveryConfig,
+    /// The listener: metrics access and HTTPS.
+    #[serde(flatten)]
+    pub listener: crate::config_listener::ListenerConfig,
 }
 
 /// Whether the partner simulators run inside `caas serve`.
@@ -219,6 +222,7 @@ impl Default for Config {
             factory_silence_alert_minutes: 7 * 24 * 60,
             silence_check_secs: 3600,
             delivery: Default::default(),
+            listener: Default::default(),
         }
     }
 }
@@ -308,6 +312,7 @@ impl Config {
             }
         }
         self.delivery.validate()?;
+        self.listener.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {
             return err("vapid_subject", "must start with mailto: or https:");

@@ -187,6 +187,7 @@ impl Application {
                 .unwrap_or_else(|| config.public_url(address).starts_with("https://")),
             trust_forwarded_for: config.trust_forwarded_for,
             webhook_secrets: wiring.secrets,
+            metrics_token: config.listener.metrics_token.clone(),
             metrics: Arc::new(metrics::Metrics::for_routes(
                 routes::table().into_iter().map(|r| (r.method, r.path)),
             )),

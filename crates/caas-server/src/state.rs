@@ -19,4 +19,6 @@ pub struct AppState {
     pub trust_forwarded_for: bool,
     /// Secrets the webhook receivers verify signatures with.
     pub webhook_secrets: crate::partners_setup::WebhookSecrets,
+    /// Bearer token `/metrics` requires; `None`: loopback clients only.
+    pub metrics_token: Option<crate::config::Secret>,
 }
