@@ -185,6 +185,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             println!("    fleet    {fleet}/_sim/vehicles/{{VIN}}");
         }
     }
+    if config.listener.tls_files().is_some() {
+        println!("  HTTPS:           served here with tls_cert/tls_key (HSTS on)");
+    }
     if config.smtp_url.is_none() {
         println!("  Mail: no SMTP configured; emails are kept in the outbox at {url}/ops/mail");
     }

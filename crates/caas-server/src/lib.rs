@@ -19,6 +19,7 @@ pub mod startup;
 pub mod state;
 pub mod system;
 pub mod telemetry;
+pub mod tls;
 pub mod web;
 pub mod webhooks;
 
