@@ -49,8 +49,11 @@ impl From<&str> for Secret {
 /// username/password, fixed client id `caas-platform-<n>`, persistent session).
 #[derive(Debug, Clone)]
 pub struct FleetLinkConfig {
-    /// `mqtt://host:port` (or `tcp://`; port defaults to 1883).
+    /// `mqtt://host:port` (or `tcp://`; port defaults to 1883), or
+    /// `mqtts://host:port` (or `ssl://`; port defaults to 8883), which needs [`Self::tls`].
     pub broker_url: String,
+    /// The CA to trust (and client certificate) for `mqtts://`.
+    pub tls: Option<crate::tls::FleetTls>,
     /// Fixed client id, e.g. `caas-platform-1`: the persistent session is keyed by it.
     pub client_id: String,
     /// Broker username, if the broker wants one.
@@ -70,6 +73,7 @@ impl FleetLinkConfig {
             username: None,
             password: None,
             keep_alive: Duration::from_secs(30),
+            tls: None,
         }
     }
 }
@@ -93,22 +97,32 @@ pub enum FleetStartError {
     NoRuntime,
 }
 
-/// Splits `mqtt://host[:port]` (also `tcp://`) into host and port (1883 by
-/// default). TLS schemes (`mqtts://`, `ssl://`) are refused: this build has
-/// no TLS transport.
-pub fn parse_broker_url(url: &str) -> Result<(String, u16), FleetStartError> {
+/// Where the broker is and whether the link speaks TLS to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BrokerAddress {
+    /// Host name or IP address (the name the broker's certificate must carry).
+    pub host: String,
+    /// Port (1883 plain, 8883 TLS by default).
+    pub port: u16,
+    /// `mqtts://` / `ssl://`.
+    pub tls: bool,
+}
+
+/// Parses `mqtt://host[:port]` (also `tcp://`, port 1883 by default) and
+/// `mqtts://host[:port]` (also `ssl://`, port 8883 by default).
+pub fn parse_broker(url: &str) -> Result<BrokerAddress, FleetStartError> {
     let invalid = |reason: &str| FleetStartError::InvalidUrl {
         url: url.to_owned(),
         reason: reason.to_owned(),
     };
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| invalid("missing scheme (expected mqtt://host:port)"))?;
-    match scheme.to_ascii_lowercase().as_str() {
-        "mqtt" | "tcp" => {}
-        "mqtts" | "ssl" => return Err(invalid("TLS is not supported by this build")),
-        _ => return Err(invalid("unsupported scheme (expected mqtt://)")),
-    }
+        .ok_or_else(|| invalid("missing scheme (expected mqtt:// or mqtts://)"))?;
+    let tls = match scheme.to_ascii_lowercase().as_str() {
+        "mqtt" | "tcp" => false,
+        "mqtts" | "ssl" => true,
+        _ => return Err(invalid("unsupported scheme (expected mqtt:// or mqtts://)")),
+    };
     let authority = rest.trim_end_matches('/');
     if authority.is_empty() || authority.contains(['/', '?', '@']) {
         return Err(invalid("expected host[:port] with nothing after it"));
@@ -129,9 +143,28 @@ pub fn parse_broker_url(url: &str) -> Result<(String, u16), FleetStartError> {
     }
     let port = match port {
         Some(p) => p.parse::<u16>().map_err(|_| invalid("invalid port"))?,
+        None if tls => 8883,
         None => 1883,
     };
-    Ok((host.to_owned(), port))
+    Ok(BrokerAddress {
+        host: host.to_owned(),
+        port,
+        tls,
+    })
+}
+
+/// Splits a plain `mqtt://host[:port]` (also `tcp://`) into host and port,
+/// for clients without TLS (the simulated cars, test clients); `mqtts://`
+/// is refused here — [`parse_broker`] accepts it.
+pub fn parse_broker_url(url: &str) -> Result<(String, u16), FleetStartError> {
+    let address = parse_broker(url)?;
+    if address.tls {
+        return Err(FleetStartError::InvalidUrl {
+            url: url.to_owned(),
+            reason: "this client has no TLS transport (expected mqtt://)".to_owned(),
+        });
+    }
+    Ok((address.host, address.port))
 }
 
 #[cfg(test)]
@@ -154,6 +187,16 @@ mod tests {
             ("::1".to_owned(), 1884)
         );
         assert!(parse_broker_url("mqtts://x:8883").is_err());
+        assert_eq!(
+            parse_broker("mqtts://broker.local").unwrap(),
+            BrokerAddress {
+                host: "broker.local".to_owned(),
+                port: 8883,
+                tls: true
+            }
+        );
+        assert!(parse_broker("ssl://127.0.0.1:8884").unwrap().tls);
+        assert!(!parse_broker("mqtt://127.0.0.1").unwrap().tls);
         assert!(parse_broker_url("http://x").is_err());
         assert!(parse_broker_url("127.0.0.1:1883").is_err());
         assert!(parse_broker_url("mqtt://:1883").is_err());

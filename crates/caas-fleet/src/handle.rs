@@ -20,6 +20,9 @@ use tokio::task::JoinHandle;
 pub struct FleetLinkStats {
     /// Successful connections (ConnAck received).
     pub connects: u64,
+    /// Failed connection attempts and lost connections (refused TLS
+    /// handshakes included).
+    pub connection_errors: u64,
     /// Publishes received from the broker (including redeliveries).
     pub received: u64,
     /// Publishes acknowledged to the broker.
@@ -38,6 +41,7 @@ pub struct FleetLinkStats {
 #[derive(Default)]
 pub(crate) struct Counters {
     pub(crate) connects: AtomicU64,
+    pub(crate) connection_errors: AtomicU64,
     pub(crate) received: AtomicU64,
     pub(crate) acked: AtomicU64,
     pub(crate) discarded: AtomicU64,
@@ -145,6 +149,7 @@ impl FleetHandle {
         let get = |a: &AtomicU64| a.load(Ordering::Relaxed);
         FleetLinkStats {
             connects: get(&c.connects),
+            connection_errors: get(&c.connection_errors),
             received: get(&c.received),
             acked: get(&c.acked),
             discarded: get(&c.discarded),

@@ -25,12 +25,16 @@ mod link;
 pub mod mosquitto;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod tls;
 pub mod topics;
 mod waiters;
 
-pub use config::{parse_broker_url, FleetLinkConfig, FleetStartError, Secret};
+pub use config::{
+    parse_broker, parse_broker_url, BrokerAddress, FleetLinkConfig, FleetStartError, Secret,
+};
 pub use handle::{FleetHandle, FleetLinkStats};
 pub use link::{FleetLink, RESYNC_AFTER};
+pub use tls::FleetTls;
 
 use caas_domain::fleet::FleetCommand;
 use chrono::{DateTime, Utc};

@@ -7,14 +7,14 @@
 //!   After a sink failure the driver reconnects (after [`RESYNC_AFTER`]) so
 //!   the broker redelivers what was left unacknowledged.
 
-use crate::config::{parse_broker_url, FleetLinkConfig, FleetStartError};
+use crate::config::{parse_broker, FleetLinkConfig, FleetStartError};
 use crate::handle::{bump, lock, FleetHandle, Shared};
 use crate::inbound::{Disposition, Inbound};
 use crate::topics::PLATFORM_FILTERS;
 use caas_domain::fleet::FleetEventSink;
 use rumqttc::{
     AsyncClient, Event, EventLoop, MqttOptions, NetworkOptions, Outgoing, Packet, Publish, QoS,
-    SubscribeFilter, SubscribeReasonCode,
+    SubscribeFilter, SubscribeReasonCode, TlsConfiguration, Transport,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -46,7 +46,18 @@ impl FleetLink {
     ) -> Result<FleetHandle, FleetStartError> {
         let runtime =
             tokio::runtime::Handle::try_current().map_err(|_| FleetStartError::NoRuntime)?;
-        let (host, port) = parse_broker_url(&config.broker_url)?;
+        let broker = parse_broker(&config.broker_url)?;
+        let transport = match (broker.tls, &config.tls) {
+            (false, _) => Transport::tcp(),
+            (true, Some(tls)) => {
+                Transport::tls_with_config(TlsConfiguration::Rustls(tls.client_config()?))
+            }
+            (true, None) => {
+                return Err(FleetStartError::InvalidConfig(
+                    "an mqtts:// broker needs a CA file to trust (fleet_ca_file)".to_owned(),
+                ))
+            }
+        };
         if config.client_id.is_empty() || config.client_id.len() > 128 {
             return Err(FleetStartError::InvalidConfig(
                 "client_id must be 1–128 characters".to_owned(),
@@ -58,8 +69,9 @@ impl FleetLink {
                 "keep_alive must be between 1 s and 65 535 s".to_owned(),
             ));
         }
-        let mut options = MqttOptions::new(config.client_id.clone(), host, port);
+        let mut options = MqttOptions::new(config.client_id.clone(), broker.host, broker.port);
         options
+            .set_transport(transport)
             .set_clean_session(false)
             .set_keep_alive(keep_alive)
             .set_manual_acks(true)
@@ -132,6 +144,7 @@ async fn drive(mut eventloop: EventLoop, shared: Arc<Shared>, to_processor: Tx) 
                 if shared.is_stopping() {
                     break;
                 }
+                bump(&shared.counters.connection_errors);
                 tracing::warn!(%err, retry_in_ms = backoff.as_millis() as u64, "fleet broker connection lost");
                 tokio::select! {
                     () = tokio::time::sleep(backoff) => {}

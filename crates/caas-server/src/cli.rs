@@ -159,7 +159,14 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     println!("  Operations:      {url}/ops   (jobs {url}/ops/jobs, mail outbox {url}/ops/mail)");
     println!("  Intranet:        {url}/intranet");
     println!("  API docs:        {url}/api/docs/");
-    println!("  Health:          {url}/healthz  {url}/readyz  {url}/metrics");
+    println!("  Health:          {url}/healthz  {url}/readyz");
+    if config.listener.metrics_token.is_some() {
+        println!(
+            "  Metrics:         curl -H \"Authorization: Bearer $CAAS_METRICS_TOKEN\" {url}/metrics"
+        );
+    } else {
+        println!("  Metrics:         {url}/metrics   (loopback clients only; set metrics_token to scrape from elsewhere)");
+    }
     if let Some(s) = app.simulators() {
         println!("  Simulators (embedded; a sale progresses through manufacturing on its own):");
         println!(
@@ -177,6 +184,9 @@ async fn serve(config: Config) -> anyhow::Result<()> {
         if let Some(fleet) = app.fleet().and_then(|f| f.sim_url.clone()) {
             println!("    fleet    {fleet}/_sim/vehicles/{{VIN}}");
         }
+    }
+    if config.listener.tls_files().is_some() {
+        println!("  HTTPS:           served here with tls_cert/tls_key (HSTS on)");
     }
     if config.smtp_url.is_none() {
         println!("  Mail: no SMTP configured; emails are kept in the outbox at {url}/ops/mail");

@@ -48,7 +48,7 @@ pub enum LogFormat {
 pub struct Config {
     /// Address to listen on.
     pub bind: String,
-    /// Public base URL used in emailed links; defaults to `http://{bind}`.
+    /// Public base URL used in emailed links; defaults to `http(s)://{bind}`.
     pub public_url: Option<String>,
     /// `sqlite://path` (default) or `postgres://…`.
     pub database_url: Secret,
@@ -153,6 +153,9 @@ pub struct Config {
     /// Delivery half: final payment, registration, carrier, fleet.
     #[serde(flatten)]
     pub delivery: crate::config_delivery::DeliveryConfig,
+    /// The listener: metrics access and HTTPS.
+    #[serde(flatten)]
+    pub listener: crate::config_listener::ListenerConfig,
 }
 
 /// Whether the partner simulators run inside `caas serve`.
@@ -219,6 +222,7 @@ impl Default for Config {
             factory_silence_alert_minutes: 7 * 24 * 60,
             silence_check_secs: 3600,
             delivery: Default::default(),
+            listener: Default::default(),
         }
     }
 }
@@ -308,6 +312,7 @@ impl Config {
             }
         }
         self.delivery.validate()?;
+        self.listener.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {
             return err("vapid_subject", "must start with mailto: or https:");
@@ -366,55 +371,12 @@ impl Config {
     pub fn public_url(&self, bound: SocketAddr) -> String {
         self.public_url
             .clone()
-            .unwrap_or_else(|| format!("http://{bound}"))
+            .unwrap_or_else(|| format!("{}://{bound}", self.listener.scheme()))
             .trim_end_matches('/')
             .to_owned()
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn secrets_never_print() {
-        let c = Config {
-            smtp_url: Some(Secret::new("smtp://user:hunter2@mail:25")),
-            ..Config::default()
-        };
-        assert!(!format!("{c:?}").contains("hunter2"));
-    }
-
-    #[test]
-    fn invalid_values_are_named_in_the_error() {
-        let c = Config {
-            database_url: Secret::new("mysql://x"),
-            ..Config::default()
-        };
-        assert!(c
-            .validate()
-            .unwrap_err()
-            .to_string()
-            .contains("database_url"));
-        let c = Config {
-            bind: "nowhere".into(),
-            ..Config::default()
-        };
-        assert!(c.validate().unwrap_err().to_string().contains("bind"));
-        assert!(Config::default().validate().is_ok());
-    }
-
-    #[test]
-    #[allow(clippy::result_large_err)]
-    fn environment_overrides_the_file_which_overrides_defaults() {
-        figment::Jail::expect_with(|jail| {
-            jail.create_file("caas.toml", "bind = \"127.0.0.1:9000\"\njob_workers = 3\n")?;
-            jail.set_env("CAAS_JOB_WORKERS", "5");
-            let c = Config::load(Path::new("caas.toml")).map_err(|e| e.to_string())?;
-            assert_eq!(c.bind, "127.0.0.1:9000");
-            assert_eq!(c.job_workers, 5);
-            assert_eq!(c.log_level, "info");
-            Ok(())
-        });
-    }
-}
+#[path = "config_tests.rs"]
+mod tests;

@@ -6,6 +6,7 @@
 use crate::config::{ConfigError, Secret};
 use caas_app::settings::SenalPolicy;
 use serde::Deserialize;
+use std::path::PathBuf;
 
 /// Delivery settings.
 #[derive(Debug, Clone, Deserialize)]
@@ -39,8 +40,15 @@ pub struct DeliveryConfig {
     pub carrier_api_key: Option<Secret>,
     /// Carrier webhook signing secret.
     pub carrier_webhook_secret: Option<Secret>,
-    /// Fleet broker (`mqtt://host:port`); embedded broker when unset in embedded mode.
+    /// Fleet broker (`mqtt://host:port`, or `mqtts://host:port` with
+    /// `fleet_ca_file`); embedded broker when unset in embedded mode.
     pub fleet_broker_url: Option<String>,
+    /// PEM file of the CA(s) an `mqtts://` broker's certificate must chain to (SEC-1).
+    pub fleet_ca_file: Option<PathBuf>,
+    /// PEM client certificate chain shown to an `mqtts://` broker that asks for one.
+    pub fleet_client_cert: Option<PathBuf>,
+    /// PEM private key of `fleet_client_cert`.
+    pub fleet_client_key: Option<PathBuf>,
     /// Fleet broker username.
     pub fleet_username: Option<String>,
     /// Fleet broker password.
@@ -76,6 +84,9 @@ impl Default for DeliveryConfig {
             carrier_api_key: None,
             carrier_webhook_secret: None,
             fleet_broker_url: None,
+            fleet_ca_file: None,
+            fleet_client_cert: None,
+            fleet_client_key: None,
             fleet_username: None,
             fleet_password: None,
             fleet_vehicle_key: None,
@@ -95,6 +106,18 @@ impl DeliveryConfig {
         } else {
             SenalPolicy::Retained
         }
+    }
+
+    /// The TLS settings of the fleet link, when a CA file is configured.
+    pub fn fleet_tls(&self) -> Option<caas_fleet::FleetTls> {
+        let ca = self.fleet_ca_file.clone()?;
+        Some(caas_fleet::FleetTls {
+            ca_file: ca,
+            client_auth: self
+                .fleet_client_cert
+                .clone()
+                .zip(self.fleet_client_key.clone()),
+        })
     }
 
     /// `ES=url,PT=url` as pairs.
@@ -141,9 +164,27 @@ impl DeliveryConfig {
             }
         }
         if let Some(u) = &self.fleet_broker_url {
-            if !u.starts_with("mqtt://") {
-                return err("fleet_broker_url", "must start with mqtt://");
+            match caas_fleet::parse_broker(u) {
+                Err(_) => {
+                    return err(
+                        "fleet_broker_url",
+                        "must be mqtt://host:port or mqtts://host:port",
+                    )
+                }
+                Ok(b) if b.tls && self.fleet_ca_file.is_none() => {
+                    return err(
+                        "fleet_ca_file",
+                        "an mqtts:// broker needs the CA to trust (PEM file)",
+                    )
+                }
+                Ok(_) => {}
             }
+        }
+        if self.fleet_client_cert.is_some() != self.fleet_client_key.is_some() {
+            return err(
+                "fleet_client_key",
+                "set both fleet_client_cert and fleet_client_key or neither",
+            );
         }
         if let Some(s) = &self.carrier_webhook_secret {
             if caas_partners::webhooks::WebhookSecret::parse(s.expose()).is_err() {
@@ -154,5 +195,34 @@ impl DeliveryConfig {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_mqtts_broker_needs_a_ca_file_and_client_cert_and_key_go_together() {
+        let error = |d: &DeliveryConfig| d.validate().err().map(|e| e.to_string());
+        let mut d = DeliveryConfig {
+            fleet_broker_url: Some("mqtts://broker.example:8883".into()),
+            ..DeliveryConfig::default()
+        };
+        let e = error(&d).unwrap_or_default();
+        assert!(e.contains("fleet_ca_file"), "{e}");
+        d.fleet_ca_file = Some("/etc/caas/fleet-ca.pem".into());
+        assert!(d.validate().is_ok());
+        assert_eq!(
+            d.fleet_tls().map(|t| t.ca_file),
+            Some(PathBuf::from("/etc/caas/fleet-ca.pem"))
+        );
+        d.fleet_client_cert = Some("/etc/caas/platform.pem".into());
+        let e = error(&d).unwrap_or_default();
+        assert!(e.contains("fleet_client_key"), "{e}");
+        d.fleet_broker_url = Some("http://broker".into());
+        d.fleet_client_key = Some("/etc/caas/platform.key".into());
+        let e = error(&d).unwrap_or_default();
+        assert!(e.contains("fleet_broker_url"), "{e}");
     }
 }

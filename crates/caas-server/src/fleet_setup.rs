@@ -1,7 +1,9 @@
 //! Wiring of the fleet link (`iot-api.md`): in the embedded default an
 //! in-process MQTT broker (rumqttd) and the simulated fleet start on
 //! loopback, and the factory simulator adds each car it completes to that
-//! fleet; otherwise the link connects to `fleet_broker_url`. The link's
+//! fleet; otherwise the link connects to `fleet_broker_url` (over TLS for
+//! `mqtts://`, trusting `fleet_ca_file`; the simulated cars speak plain
+//! MQTT only, so an `mqtts://` broker goes with `simulators = "off"`). The link's
 //! messages are made durable by the application's sink.
 //!
 //! The embedded broker authenticates (`caas_fleet::auth`): the platform
@@ -136,6 +138,7 @@ pub fn start_link(
         .as_ref()
         .map(|p| caas_fleet::Secret::new(p.expose()));
     cfg.keep_alive = Duration::from_secs(30);
+    cfg.tls = d.fleet_tls();
     let handle = FleetLink::start(cfg, Arc::new(AppFleetSink::new(app.clone())))?;
     tracing::info!(broker = %url, client_id = %d.fleet_client_id, "fleet link started");
     Ok(FleetRuntime {

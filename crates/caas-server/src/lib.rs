@@ -8,6 +8,7 @@ pub mod cli_fleet;
 pub mod cli_sim;
 pub mod config;
 pub mod config_delivery;
+pub mod config_listener;
 pub mod error;
 pub mod extract;
 pub mod fleet_setup;
@@ -18,6 +19,7 @@ pub mod startup;
 pub mod state;
 pub mod system;
 pub mod telemetry;
+pub mod tls;
 pub mod web;
 pub mod webhooks;
 

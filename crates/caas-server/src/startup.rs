@@ -12,6 +12,7 @@ use anyhow::Context;
 use axum::extract::Request;
 use axum::http::{HeaderName, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::serve::ListenerExt;
 use axum::Router;
 use caas_app::auth::bootstrap::{ensure_first_admin, InitialAdmin};
 use caas_app::jobs::AppJobHandler;
@@ -100,6 +101,7 @@ pub fn build_app(
 /// A built, not yet running, application.
 pub struct Application {
     listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     address: SocketAddr,
     router: Router,
     state: AppState,
@@ -129,6 +131,10 @@ impl Application {
         let mut config = config;
         crate::fleet_setup::ensure_embedded_credentials(&mut config);
         let address = listener.local_addr()?;
+        let tls = match config.listener.tls_files() {
+            Some((cert, key)) => Some(crate::tls::acceptor(cert, key)?),
+            None => None,
+        };
         let store = open_store(&config).await?;
         let public_url = config.public_url(address);
         let (broker_url, broker) = crate::fleet_setup::embedded_broker(&config)?;
@@ -186,7 +192,9 @@ impl Application {
                 .secure_cookies
                 .unwrap_or_else(|| config.public_url(address).starts_with("https://")),
             trust_forwarded_for: config.trust_forwarded_for,
+            hsts: tls.is_some() || config.public_url(address).starts_with("https://"),
             webhook_secrets: wiring.secrets,
+            metrics_token: config.listener.metrics_token.clone(),
             metrics: Arc::new(metrics::Metrics::for_routes(
                 routes::table().into_iter().map(|r| (r.method, r.path)),
             )),
@@ -199,6 +207,7 @@ impl Application {
         let router = build_router(state.clone());
         Ok(Self {
             listener,
+            tls,
             address,
             router,
             state,
@@ -231,7 +240,7 @@ impl Application {
         &self.state
     }
 
-    /// Serves HTTP and runs the job workers until `shutdown` resolves, then
+    /// Serves HTTP (HTTPS with `tls_cert`/`tls_key`) and runs the job workers until `shutdown` resolves, then
     /// stops accepting, drains requests and lets workers finish their job.
     pub async fn run_until(
         self,
@@ -244,10 +253,21 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await
-            .context("serving HTTP")?;
+        match self.tls {
+            None => axum::serve(self.listener, service)
+                .with_graceful_shutdown(shutdown)
+                .await
+                .context("serving HTTP")?,
+            Some(acceptor) => {
+                // `tap_io` gives the TLS listener axum's `ConnectInfo<SocketAddr>`.
+                let listener =
+                    crate::tls::TlsListener::new(self.listener, acceptor)?.tap_io(|_| {});
+                axum::serve(listener, service)
+                    .with_graceful_shutdown(shutdown)
+                    .await
+                    .context("serving HTTPS")?
+            }
+        }
         let _ = stop_tx.send(true);
         while workers.join_next().await.is_some() {}
         let _ = silence.await;
@@ -302,7 +322,10 @@ pub fn build_router(state: AppState) -> Router {
             state.metrics.clone(),
             metrics::track,
         ))
-        .layer(axum::middleware::from_fn(security_headers::add))
+        .layer(axum::middleware::from_fn_with_state(
+            state.hsts,
+            security_headers::add,
+        ))
         .layer(axum::middleware::from_fn(trace::span))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(SetRequestIdLayer::new(

@@ -15,8 +15,12 @@ pub struct AppState {
     pub admission: Arc<crate::middleware::admission::Admission>,
     /// Whether cookies carry `Secure`.
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (HTTPS served here or `public_url` https).
+    pub hsts: bool,
     /// Take the client address from `X-Forwarded-For`.
     pub trust_forwarded_for: bool,
     /// Secrets the webhook receivers verify signatures with.
     pub webhook_secrets: crate::partners_setup::WebhookSecrets,
+    /// Bearer token `/metrics` requires; `None`: loopback clients only.
+    pub metrics_token: Option<crate::config::Secret>,
 }

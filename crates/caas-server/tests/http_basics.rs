@@ -5,10 +5,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+use caas_domain::clock::SystemClock;
+use caas_server::config::Secret;
 use caas_server::routes::{table, Surface};
 use common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 const PW: &str = "una-clave-larga-1";
 
@@ -230,12 +233,21 @@ fn sample(metrics: &str, series: &str) -> Option<f64> {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_and_expose_latency_and_jobs() {
-    let t = spawn_app().await;
+    let t = spawn_app_with(
+        |c| c.listener.metrics_token = Some(Secret::new(METRICS_TOKEN)),
+        Arc::new(SystemClock),
+    )
+    .await;
     let c = client();
     for _ in 0..3 {
         assert_eq!(c.get(t.url("/healthz")).send().await.unwrap().status(), 200);
     }
-    let resp = c.get(t.url("/metrics")).send().await.unwrap();
+    let resp = c
+        .get(t.url("/metrics"))
+        .bearer_auth(METRICS_TOKEN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(header(&resp, "content-type").starts_with("text/plain"));
     let text = resp.text().await.unwrap();
@@ -255,6 +267,46 @@ async fn metrics_count_requests_by_route_and_expose_latency_and_jobs() {
         sample(&text, r#"caas_jobs{state="queued"}"#).is_some(),
         "job gauge:\n{text}"
     );
+}
+
+const METRICS_TOKEN: &str = "scrape-token-0123456789";
+
+#[tokio::test]
+async fn an_anonymous_or_wrong_token_scrape_of_metrics_is_refused_when_a_token_is_set() {
+    let t = spawn_app_with(
+        |c| c.listener.metrics_token = Some(Secret::new(METRICS_TOKEN)),
+        Arc::new(SystemClock),
+    )
+    .await;
+    let c = client();
+    let anonymous = c.get(t.url("/metrics")).send().await.unwrap();
+    assert_eq!(
+        header(&anonymous, "www-authenticate"),
+        "Bearer realm=\"caas-metrics\""
+    );
+    problem(anonymous, 401).await;
+    let wrong = c
+        .get(t.url("/metrics"))
+        .bearer_auth("scrape-token-0123456780")
+        .send()
+        .await
+        .unwrap();
+    problem(wrong, 401).await;
+}
+
+#[tokio::test]
+async fn without_a_token_metrics_answer_loopback_clients_only() {
+    let t = spawn_app_with(|c| c.trust_forwarded_for = true, Arc::new(SystemClock)).await;
+    let c = client();
+    let local = c.get(t.url("/metrics")).send().await.unwrap();
+    assert_eq!(local.status(), 200);
+    let remote = c
+        .get(t.url("/metrics"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .send()
+        .await
+        .unwrap();
+    problem(remote, 403).await;
 }
 
 #[tokio::test]

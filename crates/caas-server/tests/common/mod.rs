@@ -141,11 +141,12 @@ async fn start(
 ) -> TestApp {
     let mut config = test_config(&db_url);
     tweak(&mut config);
+    let scheme = config.listener.scheme();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let application = Application::build_with_clock(config, listener, clock)
         .await
         .expect("app builds");
-    let address = format!("http://{}", application.address());
+    let address = format!("{scheme}://{}", application.address());
     let app = application.state().app.clone();
     let sims = application.simulators().map(|s| SimUrls {
         factory: s.factory_url.clone(),
