@@ -18,12 +18,12 @@ use caas_domain::email::EmailAddress;
 use caas_domain::ids::OrderId;
 use caas_domain::money::{Currency, Money};
 use caas_domain::order::{CustomerSnapshot, FactoryLink, Order, OrderState, PlanComercial};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 /// A sale as entered in the intranet form or the API (all text, validated
 /// here; its OpenAPI schema is derived from this definition).
-#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct SaleIn {
     /// Full name.

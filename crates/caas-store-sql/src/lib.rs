@@ -7,6 +7,7 @@
 pub mod batch;
 pub mod conn;
 pub mod doc;
+pub mod documents;
 pub mod inbound;
 pub mod jobs;
 pub mod rows;

@@ -1,6 +1,5 @@
 //! Row structs (one per table) and their conversion into domain values.
 
-use crate::doc::Doc;
 use caas_domain::account::{Account, AccountStatus, Language, Role};
 use caas_domain::audit::AuditEntry;
 use caas_domain::dealership::Dealership;
@@ -374,57 +373,4 @@ where
     rows.into_iter().map(T::try_from).collect()
 }
 
-/// Serialises an aggregate into its `doc` column.
-pub fn to_doc<T: serde::Serialize>(v: &T) -> Result<Doc, StoreError> {
-    serde_json::to_string(v)
-        .map(Doc)
-        .map_err(|e| corrupt("doc", e))
-}
-
-/// Reads an aggregate back from its `doc` column.
-pub fn from_doc<T: serde::de::DeserializeOwned>(d: &Doc) -> Result<T, StoreError> {
-    serde_json::from_str(d.as_str()).map_err(|e| corrupt("doc", e))
-}
-
-/// Reads every `doc` of a result set.
-pub fn from_docs<T: serde::de::DeserializeOwned>(rows: Vec<(Doc,)>) -> Result<Vec<T>, StoreError> {
-    rows.iter().map(|(d,)| from_doc(d)).collect()
-}
-
-/// Assembles an [`OrderFile`](caas_domain::records::OrderFile) from the
-/// `(part, position, doc)` rows of [`ORDER_FILE_SQL`]; `None` without the order row.
-pub fn order_file(
-    rows: Vec<(i64, i64, Doc)>,
-) -> Result<Option<caas_domain::records::OrderFile>, StoreError> {
-    let mut order = None;
-    let (mut timeline, mut estimates, mut payments, mut invoices) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for (part, _, doc) in rows {
-        match part {
-            0 => order = Some(from_doc(&doc)?),
-            1 => timeline.push(from_doc(&doc)?),
-            2 => estimates.push(from_doc(&doc)?),
-            3 => payments.push(from_doc(&doc)?),
-            4 => invoices.push(from_doc(&doc)?),
-            other => return Err(corrupt("order file part", other)),
-        }
-    }
-    Ok(order.map(|order| caas_domain::records::OrderFile {
-        order,
-        timeline,
-        estimates,
-        payments,
-        invoices,
-    }))
-}
-
-/// One statement for an order's file: `$1` order id, `$2` owner or NULL.
-/// Each part keeps the order of its own listing query. The children are read
-/// whoever the owner is and discarded when the order row is not the owner's.
-pub const ORDER_FILE_SQL: &str = "\
-SELECT CAST(0 AS BIGINT) AS part, CAST(0 AS BIGINT) AS pos, doc FROM orders WHERE id = $1 AND ($2 IS NULL OR customer_id = $2) \
-UNION ALL SELECT CAST(1 AS BIGINT), ROW_NUMBER() OVER (ORDER BY at, id), doc FROM timeline WHERE order_id = $1 \
-UNION ALL SELECT CAST(2 AS BIGINT), ROW_NUMBER() OVER (ORDER BY at, source), doc FROM estimate_revisions WHERE order_id = $1 \
-UNION ALL SELECT CAST(3 AS BIGINT), ROW_NUMBER() OVER (ORDER BY created_at, id), doc FROM payments WHERE order_id = $1 \
-UNION ALL SELECT CAST(4 AS BIGINT), ROW_NUMBER() OVER (ORDER BY issued_at, id), doc FROM invoices WHERE order_id = $1 \
-ORDER BY part, pos";
+pub use crate::documents::{from_doc, from_docs, order_file, to_doc, ORDER_FILE_SQL};

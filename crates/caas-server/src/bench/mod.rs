@@ -5,7 +5,9 @@
 //! hello-world axum server measured in the same run as the limit. It builds
 //! nothing and asserts nothing: it prints a table.
 
+mod backlog;
 mod load;
+mod probes;
 mod report;
 mod scenarios;
 mod seed;
@@ -119,7 +121,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
     }
     let workers = config.job_workers;
     let rss_start = rss_bytes();
-    let hello = scenarios::start_hello().await?;
+    let hello = probes::start_hello().await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let application = Application::build(config, listener)
         .await
@@ -140,7 +142,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
     let t0 = std::time::Instant::now();
     let seeded = seed::seed(&state.app, &seller, args.customers.max(1)).await?;
     let seeding = t0.elapsed();
-    let drained = scenarios::drain_jobs(&state.app, Duration::from_secs(120)).await;
+    let drained = backlog::drain_jobs(&state.app, Duration::from_secs(120)).await;
     println!(
         "caas bench — {backend}, {} customers seeded in {:.1} s (job queue drained in {:.1} s), {} cores, {} s per scenario, {} job workers",
         seeded.customers.len(),
@@ -195,7 +197,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         rows.push(ctx.login(c).await);
     }
     if wants("webhooks") {
-        let probe = scenarios::raw_insert_probe(&db.url, ctx.duration).await?;
+        let probe = probes::raw_insert_probe(&db.url, ctx.duration).await?;
         // Paced first, on a quiet queue: does applying keep up at this rate?
         if args.webhook_rate > 0.0 {
             let paced = scenarios::Ctx {
@@ -222,7 +224,7 @@ async fn run_on(args: &BenchArgs, db: &BenchDb) -> anyhow::Result<()> {
         println!();
         print!(
             "{}",
-            scenarios::claim_table(args.database_url.as_deref(), &args.claim_sizes).await?
+            probes::claim_table(args.database_url.as_deref(), &args.claim_sizes).await?
         );
     }
     println!();

@@ -1,12 +1,12 @@
 //! The scenarios of `caas bench`: each builds its requests, runs one second
 //! of warm-up and the measured run, and turns the result into a table row.
 
+use super::backlog::{drain_jobs, finished_jobs, queued_jobs};
 use super::load::{Load, LoadResult, MakeRequest};
 use super::report::{rss_bytes, Row};
 use super::seed::{sale_in, Seeded};
 use crate::state::AppState;
 use bytes::Bytes;
-use caas_domain::job::JobState;
 use http_body_util::Full;
 use hyper::Request;
 use std::fmt::Write;
@@ -35,17 +35,6 @@ pub struct Ctx {
     pub sequences: Arc<Vec<AtomicI64>>,
 }
 
-/// Starts the reference server: axum answering `Hello, World!` on `/`.
-pub async fn start_hello() -> anyhow::Result<SocketAddr> {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let app = axum::Router::new().route("/", axum::routing::get(|| async { "Hello, World!" }));
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    Ok(addr)
-}
-
 fn request(
     method: &str,
     path: &str,
@@ -66,56 +55,6 @@ fn request(
 /// scenario is distinct (event sequences, emails).
 fn counters(n: usize) -> Arc<Vec<AtomicU64>> {
     Arc::new((0..n).map(|_| AtomicU64::new(0)).collect())
-}
-
-/// Queued jobs: those applying factory events, and all.
-async fn queued_jobs(state: &AppState) -> (i64, i64) {
-    let by_kind = async {
-        let mut tx = state.app.store.read().await.ok()?;
-        tx.count_queued_jobs_by_kind().await.ok()
-    }
-    .await
-    .unwrap_or_default();
-    let apply = by_kind
-        .iter()
-        .filter(|(k, _)| k == "apply_factory_events")
-        .map(|(_, n)| n)
-        .sum();
-    (apply, by_kind.iter().map(|(_, n)| n).sum())
-}
-
-/// Waits until no job is queued or running (or `max`); returns the wait.
-pub async fn drain_jobs(app: &caas_app::App, max: Duration) -> Duration {
-    let started = Instant::now();
-    while started.elapsed() < max {
-        // Queued jobs only: counted through the partial index, cheap enough
-        // to ask twice a second without loading the database being measured.
-        let queued: i64 = async {
-            let mut tx = app.store.read().await.ok()?;
-            tx.count_queued_jobs_by_kind().await.ok()
-        }
-        .await
-        .map(|v| v.iter().map(|(_, n)| n).sum())
-        .unwrap_or(0);
-        if queued == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_secs(1)).await;
-    }
-    started.elapsed()
-}
-
-/// Jobs finished so far (succeeded or dead).
-async fn finished_jobs(app: &caas_app::App) -> i64 {
-    caas_app::ops::job_counts(app)
-        .await
-        .map(|v| {
-            v.into_iter()
-                .filter(|(s, _)| matches!(s, JobState::Succeeded | JobState::Dead))
-                .map(|(_, n)| n)
-                .sum()
-        })
-        .unwrap_or(0)
 }
 
 impl Ctx {
@@ -397,7 +336,7 @@ impl Ctx {
         let make: MakeRequest = Arc::new(move |conn, _| {
             let k = next[conn].fetch_add(1, Ordering::Relaxed);
             let sale = sale_in(&format!("sale-{run}-{conn}-{k}@bench.caas.local"));
-            let body = serde_json::to_string(&SaleJson(&sale)).unwrap_or_default();
+            let body = serde_json::to_string(&sale).unwrap_or_default();
             let auth = format!("Bearer {token}");
             request(
                 "POST",
@@ -423,105 +362,4 @@ impl Ctx {
     fn seller_password(&self) -> String {
         self.seeded.seller_password.clone()
     }
-}
-
-/// `SaleIn` as the API's JSON body.
-struct SaleJson<'a>(&'a caas_app::sales::SaleIn);
-
-impl serde::Serialize for SaleJson<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let v = self.0;
-        serde_json::json!({
-            "customer_name": v.customer_name, "document_type": v.document_type, "document_number": v.document_number,
-            "email": v.email, "phone": v.phone, "language": v.language,
-            "address_line1": v.address_line1, "address_postal_code": v.address_postal_code,
-            "address_locality": v.address_locality, "address_country": v.address_country,
-            "delivery_line1": v.delivery_line1, "delivery_postal_code": v.delivery_postal_code,
-            "delivery_locality": v.delivery_locality, "delivery_country": v.delivery_country,
-            "platform_code": v.platform_code, "option_codes": v.option_codes,
-            "vehicle_price": v.vehicle_price, "senal": v.senal, "currency": v.currency,
-            "maintenance_included": v.maintenance_included, "birth_date": v.birth_date,
-        })
-        .serialize(s)
-    }
-}
-
-/// The engine's single-row INSERT rate on the run's database.
-pub async fn raw_insert_probe(url: &str, duration: Duration) -> anyhow::Result<f64> {
-    Ok(if url.starts_with("postgres") {
-        let s = caas_store_postgres::PgStore::connect(url, 8).await?;
-        let r = s.raw_insert_probe(8, duration).await?;
-        caas_domain::ports::Store::close(&s).await;
-        r
-    } else {
-        let s = caas_store_sqlite::SqliteStore::connect(url).await?;
-        let r = s.raw_insert_probe(duration).await?;
-        caas_domain::ports::Store::close(&s).await;
-        r
-    })
-}
-
-/// Cost of one job claim with 10 … 100k due jobs, on a database of its own.
-pub async fn claim_table(base: Option<&str>, sizes: &[usize]) -> anyhow::Result<String> {
-    let db = super::bench_db(base).await?;
-    let result = claim_rows(&db.url, sizes).await;
-    db.drop_schema().await;
-    result
-}
-
-async fn claim_rows(url: &str, sizes: &[usize]) -> anyhow::Result<String> {
-    let store: Arc<dyn caas_domain::ports::Store> = if url.starts_with("postgres") {
-        Arc::new(caas_store_postgres::PgStore::connect(url, 4).await?)
-    } else {
-        Arc::new(caas_store_sqlite::SqliteStore::connect(url).await?)
-    };
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "| due jobs | claims timed | mean per claim | p99 per claim |"
-    );
-    let _ = writeln!(out, "|---:|---:|---:|---:|");
-    let mut due = 0usize;
-    let mut sizes = sizes.to_vec();
-    sizes.sort_unstable();
-    let base_time = chrono::Utc::now() - chrono::Duration::hours(1);
-    let mut seq = 0i64;
-    for size in sizes {
-        while due < size {
-            let mut tx = store.begin().await?;
-            for _ in 0..(size - due).min(1000) {
-                let job = caas_domain::job::NewJob {
-                    id: caas_domain::ids::JobId::new(),
-                    kind: "bench.noop".into(),
-                    payload: serde_json::json!({}),
-                    run_at: base_time + chrono::Duration::milliseconds(seq),
-                    max_attempts: 1,
-                    dedupe_key: None,
-                };
-                seq += 1;
-                tx.enqueue_job(&job, base_time).await?;
-                due += 1;
-            }
-            tx.commit().await?;
-        }
-        let claims = (size / 2).clamp(1, 300);
-        let mut hist = super::report::Histogram::default();
-        let t = Instant::now();
-        for _ in 0..claims {
-            let t1 = Instant::now();
-            store
-                .claim_job(chrono::Utc::now(), chrono::Duration::minutes(5))
-                .await?;
-            hist.record(t1.elapsed());
-        }
-        due -= claims;
-        let mean = t.elapsed().as_secs_f64() * 1e6 / claims as f64;
-        let _ = writeln!(
-            out,
-            "| {size} | {claims} | {mean:.0} µs | {} µs |",
-            hist.quantile(0.99).as_micros()
-        );
-    }
-    store.close().await;
-    Ok(out)
 }
