@@ -3,6 +3,8 @@
 //! together; on success one transaction provisions (or reuses) the customer,
 //! emails the activation link, stores the profile and creates the order.
 
+mod identity;
+
 use crate::auth::provisioning::{provision_customer_in, NewCustomer};
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult, Collect};
@@ -18,6 +20,7 @@ use caas_domain::email::EmailAddress;
 use caas_domain::ids::OrderId;
 use caas_domain::money::{Currency, Money};
 use caas_domain::order::{CustomerSnapshot, FactoryLink, Order, OrderState, PlanComercial};
+use identity::{identity_mismatch, refuse_identity_mismatch};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -233,47 +236,6 @@ async fn stock_vehicle(
         return Err(bad());
     }
     Ok(Some(v))
-}
-
-/// The existing customer of the sale's email when the identity differs:
-/// a customer is reused only when the document type and number match
-/// (an email alone never attaches a sale to somebody else's expediente).
-async fn identity_mismatch(
-    tx: &mut dyn caas_domain::ports::Tx,
-    v: &Valid,
-) -> AppResult<Option<caas_domain::ids::AccountId>> {
-    let Some(existing) = tx.find_account_by_email(&v.email).await? else {
-        return Ok(None);
-    };
-    if existing.role != Role::Customer {
-        return Ok(None);
-    }
-    match tx.find_customer_profile(&existing.id).await? {
-        Some(p) if p.document != v.document => Ok(Some(existing.id)),
-        _ => Ok(None),
-    }
-}
-
-/// Audits a sale refused because its email is another customer's (in a
-/// transaction of its own: the sale itself stores nothing).
-async fn refuse_identity_mismatch(
-    app: &App,
-    ctx: &RequestContext,
-    seller: &Account,
-    v: &Valid,
-    existing: &caas_domain::ids::AccountId,
-) -> AppResult<()> {
-    let mut tx = app.store.begin().await?;
-    tx.append_audit(
-        &AuditEntry::new(app.clock.now(), seller.id.as_str(), "sale.refused_identity_mismatch")
-            .subject(existing.to_string())
-            .details(json!({"email": v.email.as_str(), "document_type": v.document.kind, "dealership": seller.dealership_id}))
-            .context(ctx.request_id.clone(), ctx.ip.clone()),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::warn!(customer = %existing, "sale refused: the email belongs to a customer with another identity");
-    Ok(())
 }
 
 fn rename(e: caas_domain::DomainError, field: &'static str) -> caas_domain::DomainError {
