@@ -119,6 +119,17 @@ pub fn answer_for_path(path: &str, lang: Language, e: AppError) -> Response {
     }
 }
 
+tokio::task_local! {
+    /// Language of the page being served: set by the web guard around every
+    /// web handler, so an error converted with `?` renders in it.
+    static PAGE_LANGUAGE: Language;
+}
+
+/// Runs `page` with `lang` as the language its errors render in.
+pub async fn with_page_language<F: std::future::Future>(lang: Language, page: F) -> F::Output {
+    PAGE_LANGUAGE.scope(lang, page).await
+}
+
 /// A web error, rendered as a friendly page in the viewer's language.
 #[derive(Debug)]
 pub struct WebError {
@@ -134,6 +145,16 @@ impl WebError {
         Self {
             error: error.into(),
             lang,
+        }
+    }
+}
+
+/// `?` in a web handler: the page's language comes from the web guard.
+impl<E: Into<AppError>> From<E> for WebError {
+    fn from(e: E) -> Self {
+        Self {
+            error: e.into(),
+            lang: PAGE_LANGUAGE.try_with(|l| *l).unwrap_or_default(),
         }
     }
 }

@@ -641,3 +641,44 @@ async fn every_api_body_is_typed_and_every_error_is_problem_json() {
         problems.join("\n")
     );
 }
+
+#[tokio::test]
+async fn a_page_error_renders_in_the_language_of_whoever_asked() {
+    let t = spawn_app().await;
+    t.active_customer("idioma@example.com", PW).await;
+    let c = t.web_login("idioma@example.com", PW).await;
+    let missing = || {
+        c.get(t.url("/expediente/ord_00000000000000000000000000000000"))
+            .send()
+    };
+    let resp = missing().await.unwrap();
+    assert_eq!(resp.status(), 404);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("No encontramos lo que buscas."), "{html}");
+
+    // The customer switches to English: the same error now reads in English.
+    let page = c
+        .get(t.url("/customer"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let resp = c
+        .post(t.url("/language"))
+        .form(&[
+            ("_csrf", csrf_in(&page).as_str()),
+            ("lang", "en"),
+            ("next", "/customer"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success() || resp.status().is_redirection());
+    let html = missing().await.unwrap().text().await.unwrap();
+    assert!(
+        html.contains("We could not find what you are looking for."),
+        "{html}"
+    );
+}

@@ -247,7 +247,7 @@ async fn web_guard(
         None => Viewer::anonymous(lang, csrf.clone(), ctx),
     };
     req.extensions_mut().insert(viewer);
-    let mut resp = next.run(req).await;
+    let mut resp = crate::error::with_page_language(lang, next.run(req)).await;
     if new_csrf_cookie {
         cookies::append(&mut resp, cookies::csrf_cookie(&csrf, state.secure_cookies));
     }

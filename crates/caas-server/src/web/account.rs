@@ -68,9 +68,7 @@ async fn view_sessions_get(
     user: WebUser,
 ) -> Result<Response, WebError> {
     let m = Msg::for_lang(user.viewer.lang);
-    let list = sessions::list_sessions(&state.app, &user.account)
-        .await
-        .map_err(|e| WebError::new(e, user.viewer.lang))?;
+    let list = sessions::list_sessions(&state.app, &user.account).await?;
     let rows = list
         .into_iter()
         .map(|s| SessionRow {
@@ -96,11 +94,8 @@ async fn revoke_session_post(
     user: WebUser,
     Path(session_id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = SessionId::parse(&session_id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    sessions::revoke_session(&state.app, &user.viewer.ctx, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = SessionId::parse(&session_id).map_err(|_| AppError::NotFound)?;
+    sessions::revoke_session(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     if id == user.session.id {
         let mut resp = Redirect::to("/login").into_response();
         cookies::append(
@@ -125,11 +120,9 @@ async fn language_post(
     viewer: Viewer,
     Form(f): Form<LanguageForm>,
 ) -> Result<Response, WebError> {
-    let lang = Language::parse(&f.lang).map_err(|e| WebError::new(e, viewer.lang))?;
+    let lang = Language::parse(&f.lang)?;
     if let Some(account) = &viewer.account {
-        profile::set_language(&state.app, &viewer.ctx, account, lang)
-            .await
-            .map_err(|e| WebError::new(e, viewer.lang))?;
+        profile::set_language(&state.app, &viewer.ctx, account, lang).await?;
     }
     let mut resp = Redirect::to(safe_next(&f.next).unwrap_or("/")).into_response();
     cookies::append(

@@ -132,9 +132,7 @@ pub async fn show_link_form(
     purpose: TokenPurpose,
     token: String,
 ) -> Result<Response, WebError> {
-    let account = links::check_link(&state.app, &token, purpose)
-        .await
-        .map_err(|e| WebError::new(e, viewer.lang))?;
+    let account = links::check_link(&state.app, &token, purpose).await?;
     Ok(render(&page(
         viewer,
         purpose,
@@ -170,12 +168,10 @@ pub async fn submit_link_form(
                 }));
             }
             Err(AppError::Invalid { field, message }) => errors.add(&field, message),
-            Err(e) => return Err(WebError::new(e, viewer.lang)),
+            Err(e) => return Err(e.into()),
         }
     }
-    let account = links::check_link(&state.app, &f.token, purpose)
-        .await
-        .map_err(|e| WebError::new(e, viewer.lang))?;
+    let account = links::check_link(&state.app, &f.token, purpose).await?;
     Ok(render_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         &page(viewer, purpose, account.email.to_string(), f.token, errors),

@@ -72,7 +72,7 @@ async fn page(
     status: StatusCode,
     notice_key: Option<&str>,
     senal_error: Option<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let x = view_expediente(&state.app, &user.account, id).await?;
@@ -114,12 +114,8 @@ async fn view_expediente_get(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        page(&state, &user, &id, StatusCode::OK, q.n(), None).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
 async fn senal_post(
@@ -129,29 +125,26 @@ async fn senal_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        // Another customer's order is not found before anything is checked.
-        let x = view_expediente(&state.app, &user.account, &id).await?;
-        let r = pay_senal(
-            &state.app,
-            &user.viewer.ctx,
-            &user.account,
-            &senal_in(&x, &f),
-        )
-        .await;
-        match outcome(r, lang)? {
-            SenalOutcome::Done(n) => {
-                Ok(Redirect::to(&format!("/expediente/{id}?n={n}")).into_response())
-            }
-            SenalOutcome::Again(code, error) => {
-                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-                let kept = Some((f.get("payment_method"), error));
-                page(&state, &user, &id, status, None, kept).await
-            }
+    let id = order_id(&id)?;
+    // Another customer's order is not found before anything is checked.
+    let x = view_expediente(&state.app, &user.account, &id).await?;
+    let r = pay_senal(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &senal_in(&x, &f),
+    )
+    .await;
+    match outcome(r, lang)? {
+        SenalOutcome::Done(n) => {
+            Ok(Redirect::to(&format!("/expediente/{id}?n={n}")).into_response())
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+        SenalOutcome::Again(code, error) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            let kept = Some((f.get("payment_method"), error));
+            page(&state, &user, &id, status, None, kept).await
+        }
+    }
 }
 
 async fn invoice_get(
@@ -159,15 +152,11 @@ async fn invoice_get(
     user: WebUser,
     Path((order, invoice)): Path<(String, String)>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let order = order_id(&order)?;
-        let id = InvoiceId::parse(&invoice).map_err(|_| AppError::NotFound)?;
-        let (inv, pdf) = invoice_pdf_for_customer(&state.app, &user.account, &id).await?;
-        if inv.order_id != order {
-            return Err(AppError::NotFound);
-        }
-        Ok(pdf_response(&inv, pdf))
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let order = order_id(&order)?;
+    let id = InvoiceId::parse(&invoice).map_err(|_| AppError::NotFound)?;
+    let (inv, pdf) = invoice_pdf_for_customer(&state.app, &user.account, &id).await?;
+    if inv.order_id != order {
+        return Err(AppError::NotFound.into());
+    }
+    Ok(pdf_response(&inv, pdf))
 }

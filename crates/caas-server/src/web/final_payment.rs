@@ -24,7 +24,6 @@ use axum::routing::{get, post};
 use caas_app::notify::texts::money;
 use caas_app::orders::expediente::{view_expediente, Expediente};
 use caas_app::payments::senal::pay_final;
-use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::ids::OrderId;
 use caas_domain::payment::{Payment, PaymentState};
@@ -114,7 +113,7 @@ async fn page(
     status: StatusCode,
     notice_key: Option<&str>,
     kept: Option<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let x = view_expediente(&state.app, &user.account, id).await?;
@@ -187,12 +186,8 @@ async fn final_payment_get(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        page(&state, &user, &id, StatusCode::OK, q.n(), None).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
 async fn final_payment_post(
@@ -202,39 +197,36 @@ async fn final_payment_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        // Another customer's order is not found before anything is checked.
-        let x = view_expediente(&state.app, &user.account, &id).await?;
-        let r = pay_final(
-            &state.app,
-            &user.viewer.ctx,
-            &user.account,
-            &senal_in(&x, &f),
-        )
-        .await;
-        let r = match r {
-            Ok(p) if p.state == PaymentState::Declined => {
-                Ok(SenalOutcome::Again(200, declined(&p, lang)))
-            }
-            other => outcome(other, lang),
-        }?;
-        match r {
-            SenalOutcome::Done(n) => {
-                let key = if n == "senal_paid" {
-                    "final_captured"
-                } else {
-                    "final_processing"
-                };
-                let to = format!("/expediente/{id}/final-payment?n={key}");
-                Ok(Redirect::to(&to).into_response())
-            }
-            SenalOutcome::Again(code, error) => {
-                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-                let kept = Some((f.get("payment_method"), error));
-                page(&state, &user, &id, status, None, kept).await
-            }
+    let id = order_id(&id)?;
+    // Another customer's order is not found before anything is checked.
+    let x = view_expediente(&state.app, &user.account, &id).await?;
+    let r = pay_final(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &senal_in(&x, &f),
+    )
+    .await;
+    let r = match r {
+        Ok(p) if p.state == PaymentState::Declined => {
+            Ok(SenalOutcome::Again(200, declined(&p, lang)))
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+        other => outcome(other, lang),
+    }?;
+    match r {
+        SenalOutcome::Done(n) => {
+            let key = if n == "senal_paid" {
+                "final_captured"
+            } else {
+                "final_processing"
+            };
+            let to = format!("/expediente/{id}/final-payment?n={key}");
+            Ok(Redirect::to(&to).into_response())
+        }
+        SenalOutcome::Again(code, error) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            let kept = Some((f.get("payment_method"), error));
+            page(&state, &user, &id, status, None, kept).await
+        }
+    }
 }

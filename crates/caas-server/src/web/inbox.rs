@@ -66,9 +66,7 @@ async fn view_inbox_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let items = list_inbox(&state.app, &user.account, 200)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let items = list_inbox(&state.app, &user.account, 200).await?;
     let rows: Vec<InboxRow> = items
         .into_iter()
         .map(|i| {
@@ -115,9 +113,6 @@ async fn mark_read_post(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    mark_inbox_read(&state.app, &user.account)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    mark_inbox_read(&state.app, &user.account).await?;
     Ok(Redirect::to("/inbox").into_response())
 }

@@ -73,24 +73,21 @@ async fn senal_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let x = view_order_for_staff(&state.app, &user.account, &id).await?;
-        let input = senal_in(&x, &f);
-        let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await;
-        match outcome(r, lang)? {
-            SenalOutcome::Done(n) => Ok(back(id.as_str(), n)),
-            SenalOutcome::Again(code, error) => {
-                let extras = Extras {
-                    senal_method: f.get("payment_method"),
-                    senal_error: error,
-                    ..Extras::default()
-                };
-                order_page(&state, &user, &id, status(code), extras).await
-            }
+    let id = order_id(&id)?;
+    let x = view_order_for_staff(&state.app, &user.account, &id).await?;
+    let input = senal_in(&x, &f);
+    let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await;
+    match outcome(r, lang)? {
+        SenalOutcome::Done(n) => Ok(back(id.as_str(), n)),
+        SenalOutcome::Again(code, error) => {
+            let extras = Extras {
+                senal_method: f.get("payment_method"),
+                senal_error: error,
+                ..Extras::default()
+            };
+            order_page(&state, &user, &id, status(code), extras).await
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    }
 }
 
 async fn resubmit_post(
@@ -99,32 +96,28 @@ async fn resubmit_post(
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let codes = f.all("option_codes");
-        let r = resubmit_factory_order(
-            &state.app,
-            &user.viewer.ctx,
-            &user.account,
-            &id,
-            Some(codes.clone()),
-        )
-        .await;
-        let (code, message) = match r {
-            Ok(_) => return Ok(back(id.as_str(), "resubmitted")),
-            Err(AppError::Invalid { message, .. }) => (422, message),
-            Err(AppError::Conflict(message)) => (409, message),
-            Err(e) => return Err(e),
-        };
-        let extras = Extras {
-            action_error: message,
-            chosen: Some(codes),
-            ..Extras::default()
-        };
-        order_page(&state, &user, &id, status(code), extras).await
+    let id = order_id(&id)?;
+    let codes = f.all("option_codes");
+    let r = resubmit_factory_order(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &id,
+        Some(codes.clone()),
+    )
+    .await;
+    let (code, message) = match r {
+        Ok(_) => return Ok(back(id.as_str(), "resubmitted")),
+        Err(AppError::Invalid { message, .. }) => (422, message),
+        Err(AppError::Conflict(message)) => (409, message),
+        Err(e) => return Err(e.into()),
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let extras = Extras {
+        action_error: message,
+        chosen: Some(codes),
+        ..Extras::default()
+    };
+    order_page(&state, &user, &id, status(code), extras).await
 }
 
 async fn cancel_post(
@@ -132,22 +125,18 @@ async fn cancel_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        match cancel_sale(&state.app, &user.viewer.ctx, &user.account, &id).await {
-            Ok(_) => Ok(back(id.as_str(), "cancelled")),
-            Err(AppError::Conflict(message)) => {
-                let extras = Extras {
-                    action_error: message,
-                    ..Extras::default()
-                };
-                order_page(&state, &user, &id, StatusCode::CONFLICT, extras).await
-            }
-            Err(e) => Err(e),
+    let id = order_id(&id)?;
+    match cancel_sale(&state.app, &user.viewer.ctx, &user.account, &id).await {
+        Ok(_) => Ok(back(id.as_str(), "cancelled")),
+        Err(AppError::Conflict(message)) => {
+            let extras = Extras {
+                action_error: message,
+                ..Extras::default()
+            };
+            order_page(&state, &user, &id, StatusCode::CONFLICT, extras).await
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// An invoice PDF as a download.
@@ -178,10 +167,7 @@ async fn invoice_get(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = InvoiceId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    let (inv, pdf) = invoice_pdf_for_staff(&state.app, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = InvoiceId::parse(&id).map_err(|_| AppError::NotFound)?;
+    let (inv, pdf) = invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
     Ok(pdf_response(&inv, pdf))
 }

@@ -62,9 +62,7 @@ async fn view_alerts_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let alerts = list_alerts_for_staff(&state.app, &user.account)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let alerts = list_alerts_for_staff(&state.app, &user.account).await?;
     let rows = alerts
         .iter()
         .map(|a| AlertRow {
@@ -92,10 +90,7 @@ async fn resolve_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = AlertId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    resolve_alert(&state.app, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = AlertId::parse(&id).map_err(|_| AppError::NotFound)?;
+    resolve_alert(&state.app, &user.account, &id).await?;
     Ok(Redirect::to("/intranet/alerts").into_response())
 }

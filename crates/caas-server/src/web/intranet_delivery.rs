@@ -91,7 +91,7 @@ pub(crate) async fn again(
     id: &OrderId,
     e: AppError,
     entered: FormData,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let (status, error, errors) = match &e {
         AppError::Invalid { .. } | AppError::InvalidFields(_) => {
             let errors = field_errors(&e).unwrap_or_default();
@@ -105,7 +105,7 @@ pub(crate) async fn again(
         }
         AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone(), FormErrors::default()),
         AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), FormErrors::default()),
-        _ => return Err(e),
+        _ => return Err(e.into()),
     };
     refused(state, user, id, status, error, errors, entered).await
 }
@@ -119,7 +119,7 @@ async fn refused(
     error: String,
     errors: FormErrors,
     entered: FormData,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let delivery = DeliveryExtras {
         error,
         errors,
@@ -140,7 +140,7 @@ pub(crate) async fn answer(
     r: Result<Order, AppError>,
     key: &str,
     f: FormData,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     match r {
         Ok(_) => Ok(back(id, key)),
         Err(e) => again(state, user, id, e, f).await,
@@ -153,20 +153,16 @@ async fn reception_post(
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let r = record_reception(
-            &state.app,
-            &user.viewer.ctx,
-            &user.account,
-            &id,
-            optional(&f, "notes"),
-        )
-        .await;
-        answer(&state, &user, &id, r, "received", f).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    let r = record_reception(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &id,
+        optional(&f, "notes"),
+    )
+    .await;
+    answer(&state, &user, &id, r, "received", f).await
 }
 
 async fn final_payment_post(
@@ -176,28 +172,25 @@ async fn final_payment_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let mut method = f.get("payment_method");
-        if method.trim().is_empty() {
-            method = f.get("test_token");
-        }
-        let input = SenalIn {
-            order_id: id.clone(),
-            payment_method: method,
-            attempt_key: f.get("attempt_key"),
-        };
-        let r = pay_final(&state.app, &user.viewer.ctx, &user.account, &input).await;
-        match outcome(r, lang)? {
-            SenalOutcome::Done("senal_paid") => Ok(back(&id, "final_paid")),
-            SenalOutcome::Done(_) => Ok(back(&id, "final_processing")),
-            SenalOutcome::Again(code, error) => {
-                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-                refused(&state, &user, &id, status, error, FormErrors::default(), f).await
-            }
-        }
+    let id = order_id(&id)?;
+    let mut method = f.get("payment_method");
+    if method.trim().is_empty() {
+        method = f.get("test_token");
+    }
+    let input = SenalIn {
+        order_id: id.clone(),
+        payment_method: method,
+        attempt_key: f.get("attempt_key"),
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let r = pay_final(&state.app, &user.viewer.ctx, &user.account, &input).await;
+    match outcome(r, lang)? {
+        SenalOutcome::Done("senal_paid") => Ok(back(&id, "final_paid")),
+        SenalOutcome::Done(_) => Ok(back(&id, "final_processing")),
+        SenalOutcome::Again(code, error) => {
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            refused(&state, &user, &id, status, error, FormErrors::default(), f).await
+        }
+    }
 }
 
 async fn cannot_pay_post(
@@ -207,17 +200,14 @@ async fn cannot_pay_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        if !f.checked("confirm") {
-            let e = invalid("confirm", Msg::for_lang(lang).d.confirm_required);
-            return again(&state, &user, &id, e, f).await;
-        }
-        let reason = f.get("reason");
-        let r = record_cannot_pay(&state.app, &user.viewer.ctx, &user.account, &id, &reason).await;
-        answer(&state, &user, &id, r, "cannot_pay", f).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    if !f.checked("confirm") {
+        let e = invalid("confirm", Msg::for_lang(lang).d.confirm_required);
+        return again(&state, &user, &id, e, f).await;
+    }
+    let reason = f.get("reason");
+    let r = record_cannot_pay(&state.app, &user.viewer.ctx, &user.account, &id, &reason).await;
+    answer(&state, &user, &id, r, "cannot_pay", f).await
 }
 
 async fn registration_post(
@@ -226,18 +216,14 @@ async fn registration_post(
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let fix = RegistrationFix {
-            birth_date: optional(&f, "birth_date"),
-            customer_name: optional(&f, "customer_name"),
-            document_number: optional(&f, "document_number"),
-        };
-        let r = resubmit_registration(&state.app, &user.viewer.ctx, &user.account, &id, &fix).await;
-        answer(&state, &user, &id, r, "registration_resubmitted", f).await
+    let id = order_id(&id)?;
+    let fix = RegistrationFix {
+        birth_date: optional(&f, "birth_date"),
+        customer_name: optional(&f, "customer_name"),
+        document_number: optional(&f, "document_number"),
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let r = resubmit_registration(&state.app, &user.viewer.ctx, &user.account, &id, &fix).await;
+    answer(&state, &user, &id, r, "registration_resubmitted", f).await
 }
 
 async fn return_reception_post(
@@ -246,14 +232,10 @@ async fn return_reception_post(
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let (ctx, staff) = (&user.viewer.ctx, &user.account);
-        let r = record_return_reception(&state.app, ctx, staff, &id, optional(&f, "notes")).await;
-        answer(&state, &user, &id, r, "return_received", f).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    let (ctx, staff) = (&user.viewer.ctx, &user.account);
+    let r = record_return_reception(&state.app, ctx, staff, &id, optional(&f, "notes")).await;
+    answer(&state, &user, &id, r, "return_received", f).await
 }
 
 async fn pickup_post(
@@ -263,20 +245,17 @@ async fn pickup_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let input = PickupIn {
-            receiver_name: f.get("receiver_name"),
-            document_number: f.get("document_number"),
-        };
-        if input.receiver_name.trim().is_empty() {
-            let e = invalid("receiver_name", Msg::for_lang(lang).d.receiver_required);
-            return again(&state, &user, &id, e, f).await;
-        }
-        let r = record_pickup(&state.app, &user.viewer.ctx, &user.account, &id, &input).await;
-        answer(&state, &user, &id, r, "picked_up", f).await
+    let id = order_id(&id)?;
+    let input = PickupIn {
+        receiver_name: f.get("receiver_name"),
+        document_number: f.get("document_number"),
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    if input.receiver_name.trim().is_empty() {
+        let e = invalid("receiver_name", Msg::for_lang(lang).d.receiver_required);
+        return again(&state, &user, &id, e, f).await;
+    }
+    let r = record_pickup(&state.app, &user.viewer.ctx, &user.account, &id, &input).await;
+    answer(&state, &user, &id, r, "picked_up", f).await
 }
 
 async fn redelivery_post(
@@ -284,11 +263,7 @@ async fn redelivery_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let r = request_redelivery(&state.app, &user.viewer.ctx, &user.account, &id).await;
-        answer(&state, &user, &id, r, "redelivery", FormData::default()).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    let r = request_redelivery(&state.app, &user.viewer.ctx, &user.account, &id).await;
+    answer(&state, &user, &id, r, "redelivery", FormData::default()).await
 }

@@ -134,17 +134,12 @@ async fn delivery_entry_post(
     Path(id): Path<String>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let r = match entry_of(&f) {
-            Ok(entry) => {
-                record_delivery_entry(&state.app, &user.viewer.ctx, &user.account, &id, &entry)
-                    .await
-            }
-            Err(e) => Err(e),
-        };
-        answer(&state, &user, &id, r, "entry_recorded", f).await
+    let id = order_id(&id)?;
+    let r = match entry_of(&f) {
+        Ok(entry) => {
+            record_delivery_entry(&state.app, &user.viewer.ctx, &user.account, &id, &entry).await
+        }
+        Err(e) => Err(e),
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    answer(&state, &user, &id, r, "entry_recorded", f).await
 }

@@ -69,11 +69,8 @@ async fn view_orders_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let err = |e| WebError::new(e, lang);
-    let orders = list_orders_for_staff(&state.app, &user.account, 500)
-        .await
-        .map_err(err)?;
-    let catalogue = load_catalogue(&state.app).await.map_err(err)?;
+    let orders = list_orders_for_staff(&state.app, &user.account, 500).await?;
+    let catalogue = load_catalogue(&state.app).await?;
     let rows = orders
         .iter()
         .map(|o| OrderRow {
@@ -157,7 +154,7 @@ pub async fn order_page(
     id: &OrderId,
     status: StatusCode,
     extras: Extras,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let x = view_order_for_staff(&state.app, &user.account, id).await?;
@@ -282,14 +279,10 @@ async fn view_order_get(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let extras = Extras {
-            notice: q.n,
-            ..Extras::default()
-        };
-        order_page(&state, &user, &id, StatusCode::OK, extras).await
+    let id = order_id(&id)?;
+    let extras = Extras {
+        notice: q.n,
+        ..Extras::default()
     };
-    run.await.map_err(|e| WebError::new(e, lang))
+    order_page(&state, &user, &id, StatusCode::OK, extras).await
 }

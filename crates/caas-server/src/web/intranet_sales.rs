@@ -21,7 +21,6 @@ use axum::routing::{get, post};
 use caas_app::catalogue::load_catalogue;
 use caas_app::notify::texts::money;
 use caas_app::sales::{register_sale, SaleIn};
-use caas_app::AppError;
 use caas_domain::account::Role;
 use caas_domain::customer::DocumentType;
 use caas_domain::dealership::COUNTRIES;
@@ -93,7 +92,7 @@ async fn page(
     ticked: Vec<String>,
     errors: FormErrors,
     status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let catalogue = load_catalogue(&state.app).await?;
@@ -203,7 +202,6 @@ async fn new_sale_get(
         StatusCode::OK,
     )
     .await
-    .map_err(|e| WebError::new(e, lang))
 }
 
 /// The sale as typed in the form; option boxes are `PLATFORM:CODE` and a
@@ -249,31 +247,26 @@ async fn new_sale_post(
     user: WebUser,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let (input, ticked) = sale_in(&f);
-    let run = async {
-        match register_sale(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(order) => Ok(
-                Redirect::to(&format!("/intranet/orders/{}?n=registered", order.id))
-                    .into_response(),
-            ),
-            Err(e) => match field_errors(&e) {
-                Some(errors) => {
-                    page(
-                        &state,
-                        &user,
-                        input.clone(),
-                        ticked,
-                        errors,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e),
-            },
-        }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    match register_sale(&state.app, &user.viewer.ctx, &user.account, &input).await {
+        Ok(order) => Ok(
+            Redirect::to(&format!("/intranet/orders/{}?n=registered", order.id)).into_response(),
+        ),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => {
+                page(
+                    &state,
+                    &user,
+                    input.clone(),
+                    ticked,
+                    errors,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            None => Err(e.into()),
+        },
+    }
 }
 
 #[cfg(test)]

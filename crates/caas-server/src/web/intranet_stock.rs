@@ -114,9 +114,8 @@ struct StockPage {
 async fn stock_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let err = |e| WebError::new(e, lang);
-    let vehicles = list_stock(&state.app, &user.account).await.map_err(err)?;
-    let catalogue = load_catalogue(&state.app).await.map_err(err)?;
+    let vehicles = list_stock(&state.app, &user.account).await?;
+    let catalogue = load_catalogue(&state.app).await?;
     let rows = vehicles
         .iter()
         .map(|v| StockRow {
@@ -215,11 +214,8 @@ fn detail(o: &Order, lang: Language) -> String {
 async fn queues_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let err = |e| WebError::new(e, lang);
-    let orders = list_orders_for_staff(&state.app, &user.account, 1000)
-        .await
-        .map_err(err)?;
-    let catalogue = load_catalogue(&state.app).await.map_err(err)?;
+    let orders = list_orders_for_staff(&state.app, &user.account, 1000).await?;
+    let catalogue = load_catalogue(&state.app).await?;
     let groups: [(&'static str, &'static str, &[OrderState]); 5] = [
         (
             "receptions",

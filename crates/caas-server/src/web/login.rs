@@ -121,14 +121,12 @@ async fn login_post(
                 },
             ))
         }
-        Err(e) => Err(WebError::new(e, viewer.lang)),
+        Err(e) => Err(e.into()),
     }
 }
 
 async fn logout_post(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
-    sessions::logout(&state.app, &user.viewer.ctx, &user.account, &user.session)
-        .await
-        .map_err(|e| WebError::new(e, user.viewer.lang))?;
+    sessions::logout(&state.app, &user.viewer.ctx, &user.account, &user.session).await?;
     let mut resp = Redirect::to("/login").into_response();
     cookies::append(
         &mut resp,

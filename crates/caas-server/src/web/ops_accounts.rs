@@ -150,7 +150,6 @@ async fn view_accounts_get(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let p = page(
         &state,
         &user,
@@ -158,8 +157,7 @@ async fn view_accounts_get(
         StaffForm::default(),
         None,
     )
-    .await
-    .map_err(|e| WebError::new(e, lang))?;
+    .await?;
     Ok(render(&p))
 }
 
@@ -208,24 +206,21 @@ async fn create_staff_post(
                 StaffForm::default(),
                 Some(m.staff_created),
             )
-            .await
-            .map_err(|e| WebError::new(e, lang))?;
+            .await?;
             Ok(render(&p))
         }
         Err(AppError::Invalid { field, message }) => {
             let mut errors = FormErrors::default();
             errors.add(&field, message);
-            let p = page(&state, &user, errors, f, None)
-                .await
-                .map_err(|e| WebError::new(e, lang))?;
+            let p = page(&state, &user, errors, f, None).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(e) => Err(WebError::new(e, lang)),
+        Err(e) => Err(e.into()),
     }
 }
 
-fn account_id(s: &str, lang: Language) -> Result<AccountId, WebError> {
-    AccountId::parse(s).map_err(|_| WebError::new(AppError::NotFound, lang))
+fn account_id(s: &str) -> Result<AccountId, AppError> {
+    AccountId::parse(s).map_err(|_| AppError::NotFound)
 }
 
 async fn disable_post(
@@ -233,11 +228,8 @@ async fn disable_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = account_id(&id, lang)?;
-    staff::disable_account(&state.app, &user.viewer.ctx, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = account_id(&id)?;
+    staff::disable_account(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     Ok(Redirect::to("/ops/accounts").into_response())
 }
 
@@ -246,11 +238,8 @@ async fn enable_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = account_id(&id, lang)?;
-    staff::enable_account(&state.app, &user.viewer.ctx, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = account_id(&id)?;
+    staff::enable_account(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     Ok(Redirect::to("/ops/accounts").into_response())
 }
 
@@ -268,10 +257,9 @@ async fn change_role_post(
     Path(id): Path<String>,
     Form(f): Form<RoleForm>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = account_id(&id, lang)?;
-    let role = Role::parse(&f.role).map_err(|e| WebError::new(e, lang))?;
-    let dealership = parse_dealership(&f.dealership_id).map_err(|e| WebError::new(e, lang))?;
+    let id = account_id(&id)?;
+    let role = Role::parse(&f.role)?;
+    let dealership = parse_dealership(&f.dealership_id)?;
     staff::change_role(
         &state.app,
         &user.viewer.ctx,
@@ -280,7 +268,6 @@ async fn change_role_post(
         role,
         dealership,
     )
-    .await
-    .map_err(|e| WebError::new(e, lang))?;
+    .await?;
     Ok(Redirect::to("/ops/accounts").into_response())
 }

@@ -55,9 +55,8 @@ async fn view_audit_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let entries = ops::list_audit(&state.app, q.subject.as_deref().filter(|s| !s.is_empty()))
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let entries =
+        ops::list_audit(&state.app, q.subject.as_deref().filter(|s| !s.is_empty())).await?;
     Ok(render(&AuditPage {
         p: Page::new(&user.viewer, m.audit_title, "/ops/audit"),
         rows: entries

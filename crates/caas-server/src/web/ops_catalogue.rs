@@ -17,7 +17,6 @@ use axum::response::Response;
 use axum::routing::get;
 use caas_app::catalogue::{load_catalogue, OptionIn, PlatformIn};
 use caas_app::notify::texts::money;
-use caas_app::AppError;
 use caas_domain::catalogue::OptionCategory;
 use caas_domain::money::Money;
 use serde::Deserialize;
@@ -97,7 +96,7 @@ pub(crate) async fn page(
     q: &EditQuery,
     forms: Forms,
     status: StatusCode,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let cat = load_catalogue(&state.app).await?;
@@ -220,12 +219,9 @@ async fn view_catalogue_get(
     user: WebUser,
     Query(q): Query<EditQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let forms = Forms {
         notice: q.saved.is_some(),
         ..Forms::default()
     };
-    page(&state, &user, &q, forms, StatusCode::OK)
-        .await
-        .map_err(|e| WebError::new(e, lang))
+    page(&state, &user, &q, forms, StatusCode::OK).await
 }

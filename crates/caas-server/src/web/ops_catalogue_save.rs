@@ -38,7 +38,6 @@ async fn platform_post(
     user: WebUser,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let input = PlatformIn {
         code: f.get("code"),
         name_es: f.get("name_es"),
@@ -49,33 +48,29 @@ async fn platform_post(
         currency: f.get("currency"),
         active: f.checked("active"),
     };
-    let run = async {
-        match save_platform(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(p) => Ok(
-                Redirect::to(&format!("/ops/catalogue?saved=1&platform={}", p.code))
-                    .into_response(),
-            ),
-            Err(e) => match field_errors(&e) {
-                Some(errors) => {
-                    let forms = Forms {
-                        pf: Some(input.clone()),
-                        pf_errors: errors,
-                        ..Forms::default()
-                    };
-                    page(
-                        &state,
-                        &user,
-                        &EditQuery::default(),
-                        forms,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e),
-            },
-        }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    match save_platform(&state.app, &user.viewer.ctx, &user.account, &input).await {
+        Ok(p) => Ok(
+            Redirect::to(&format!("/ops/catalogue?saved=1&platform={}", p.code)).into_response(),
+        ),
+        Err(e) => match field_errors(&e) {
+            Some(errors) => {
+                let forms = Forms {
+                    pf: Some(input.clone()),
+                    pf_errors: errors,
+                    ..Forms::default()
+                };
+                page(
+                    &state,
+                    &user,
+                    &EditQuery::default(),
+                    forms,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            None => Err(e.into()),
+        },
+    }
 }
 
 async fn option_post(
@@ -83,7 +78,6 @@ async fn option_post(
     user: WebUser,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let input = OptionIn {
         code: f.get("code"),
         name_es: f.get("name_es"),
@@ -93,30 +87,27 @@ async fn option_post(
         category: f.get("category"),
         platforms: f.all("platforms"),
     };
-    let run = async {
-        match save_option(&state.app, &user.viewer.ctx, &user.account, &input).await {
-            Ok(o) => Ok(
-                Redirect::to(&format!("/ops/catalogue?saved=1&option={}", o.code)).into_response(),
-            ),
-            Err(e) => match field_errors(&e) {
-                Some(errors) => {
-                    let forms = Forms {
-                        of: Some(input.clone()),
-                        of_errors: errors,
-                        ..Forms::default()
-                    };
-                    page(
-                        &state,
-                        &user,
-                        &EditQuery::default(),
-                        forms,
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                    )
-                    .await
-                }
-                None => Err(e),
-            },
+    match save_option(&state.app, &user.viewer.ctx, &user.account, &input).await {
+        Ok(o) => {
+            Ok(Redirect::to(&format!("/ops/catalogue?saved=1&option={}", o.code)).into_response())
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+        Err(e) => match field_errors(&e) {
+            Some(errors) => {
+                let forms = Forms {
+                    of: Some(input.clone()),
+                    of_errors: errors,
+                    ..Forms::default()
+                };
+                page(
+                    &state,
+                    &user,
+                    &EditQuery::default(),
+                    forms,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await
+            }
+            None => Err(e.into()),
+        },
+    }
 }

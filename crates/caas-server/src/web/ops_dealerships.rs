@@ -93,12 +93,7 @@ async fn view_dealerships_get(
     State(state): State<AppState>,
     user: WebUser,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    Ok(render(
-        &page(&state, &user, FormErrors::default())
-            .await
-            .map_err(|e| WebError::new(e, lang))?,
-    ))
+    Ok(render(&page(&state, &user, FormErrors::default()).await?))
 }
 
 /// Dealership form.
@@ -114,7 +109,6 @@ async fn create_dealership_post(
     user: WebUser,
     Form(f): Form<DealershipForm>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     match create_dealership(
         &state.app,
         &user.viewer.ctx,
@@ -129,12 +123,10 @@ async fn create_dealership_post(
         Err(AppError::Invalid { field, message }) => {
             let mut errors = FormErrors::default();
             errors.add(&field, message);
-            let p = page(&state, &user, errors)
-                .await
-                .map_err(|e| WebError::new(e, lang))?;
+            let p = page(&state, &user, errors).await?;
             Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
         }
-        Err(e) => Err(WebError::new(e, lang)),
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -153,8 +145,7 @@ async fn details_post(
     Path(id): Path<String>,
     Form(f): Form<DetailsForm>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = DealershipId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
+    let id = DealershipId::parse(&id).map_err(|_| AppError::NotFound)?;
     let r = update_dealership_details(
         &state.app,
         &user.viewer.ctx,
@@ -168,12 +159,10 @@ async fn details_post(
         Ok(_) => Ok(Redirect::to("/ops/dealerships").into_response()),
         Err(e) => match crate::web::forms::field_errors(&e) {
             Some(errors) => {
-                let p = page(&state, &user, errors)
-                    .await
-                    .map_err(|e| WebError::new(e, lang))?;
+                let p = page(&state, &user, errors).await?;
                 Ok(render_status(StatusCode::UNPROCESSABLE_ENTITY, &p))
             }
-            None => Err(WebError::new(e, lang)),
+            None => Err(e.into()),
         },
     }
 }

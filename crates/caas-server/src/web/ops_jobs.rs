@@ -69,12 +69,8 @@ async fn view_jobs_get(
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let filter = q.state.as_deref().and_then(JobState::parse);
-    let counts = ops::job_counts(&state.app)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
-    let jobs = ops::list_jobs(&state.app, filter)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let counts = ops::job_counts(&state.app).await?;
+    let jobs = ops::list_jobs(&state.app, filter).await?;
     let rows = jobs
         .into_iter()
         .map(|j| JobRow {
@@ -100,10 +96,7 @@ async fn retry_job_post(
     user: WebUser,
     Path(job_id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = JobId::parse(&job_id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    ops::retry_job(&state.app, &user.viewer.ctx, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = JobId::parse(&job_id).map_err(|_| AppError::NotFound)?;
+    ops::retry_job(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     Ok(Redirect::to("/ops/jobs").into_response())
 }

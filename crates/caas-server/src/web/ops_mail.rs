@@ -64,9 +64,7 @@ struct MessagePage {
 async fn view_mail_get(State(state): State<AppState>, user: WebUser) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let emails = ops::list_emails(&state.app)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let emails = ops::list_emails(&state.app).await?;
     let rows = emails
         .into_iter()
         .map(|e| MailRow {
@@ -91,10 +89,8 @@ async fn view_mail_message_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let id = EmailId::parse(&email_id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    let e = ops::find_email(&state.app, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = EmailId::parse(&email_id).map_err(|_| AppError::NotFound)?;
+    let e = ops::find_email(&state.app, &id).await?;
     Ok(render(&MessagePage {
         p: Page::new(&user.viewer, m.mail_title, "/ops/mail"),
         body_html: linkify(&e.body_text),

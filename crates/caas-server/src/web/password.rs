@@ -99,9 +99,7 @@ async fn forgot_post(
     viewer: Viewer,
     Form(f): Form<ForgotForm>,
 ) -> Result<Response, WebError> {
-    links::request_password_reset(&state.app, &viewer.ctx, &f.email)
-        .await
-        .map_err(|e| WebError::new(e, viewer.lang))?;
+    links::request_password_reset(&state.app, &viewer.ctx, &f.email).await?;
     let m = Msg::for_lang(viewer.lang);
     Ok(render(&MessagePage {
         p: Page::new(&viewer, m.forgot_title, "/password/forgot"),
@@ -171,7 +169,7 @@ async fn change_post(
                 }))
             }
             Err(AppError::Invalid { field, message }) => errors.add(&field, message),
-            Err(e) => return Err(WebError::new(e, user.viewer.lang)),
+            Err(e) => return Err(e.into()),
         }
     }
     Ok(render_status(

@@ -28,15 +28,9 @@ pub async fn view_dashboard_get(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let err = |e| WebError::new(e, lang);
     let mut orders = Vec::new();
-    for o in list_my_orders(&state.app, &user.account)
-        .await
-        .map_err(err)?
-    {
-        let x = view_expediente(&state.app, &user.account, &o.id)
-            .await
-            .map_err(err)?;
+    for o in list_my_orders(&state.app, &user.account).await? {
+        let x = view_expediente(&state.app, &user.account, &o.id).await?;
         let href = format!("/expediente/{}/invoices/", o.id);
         let mut view = order_view(&x, lang, &href, false);
         crate::web::tracker::delivery::add_collect_detail(
@@ -45,13 +39,11 @@ pub async fn view_dashboard_get(
             &x.order,
             lang,
         )
-        .await
-        .map_err(err)?;
+        .await?;
         orders.push(view);
     }
     let unread = list_inbox(&state.app, &user.account, 100)
-        .await
-        .map_err(err)?
+        .await?
         .iter()
         .filter(|i| i.notification.read_at.is_none())
         .count();

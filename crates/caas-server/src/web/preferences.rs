@@ -91,7 +91,7 @@ async fn page(
     status: StatusCode,
     saved: bool,
     error: String,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let cells = list_preferences(&state.app, &user.account).await?;
@@ -154,7 +154,6 @@ async fn view_preferences_get(
     user: WebUser,
     Query(q): Query<SavedQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     page(
         &state,
         &user,
@@ -163,7 +162,6 @@ async fn view_preferences_get(
         String::new(),
     )
     .await
-    .map_err(|e| WebError::new(e, lang))
 }
 
 /// The cells the form showed (`cell`) and those left ticked (`on`); cells
@@ -195,7 +193,6 @@ async fn save_preferences_post(
     user: WebUser,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
     let run = async {
         for (kind, channel, enabled) in submitted(&f)? {
             set_preference(&state.app, &user.account, kind, channel, enabled).await?;
@@ -204,16 +201,17 @@ async fn save_preferences_post(
     };
     match run.await {
         Ok(()) => Ok(Redirect::to("/preferences?saved=1").into_response()),
-        Err(AppError::Invalid { message, .. }) => page(
-            &state,
-            &user,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            false,
-            message,
-        )
-        .await
-        .map_err(|e| WebError::new(e, lang)),
-        Err(e) => Err(WebError::new(e, lang)),
+        Err(AppError::Invalid { message, .. }) => {
+            page(
+                &state,
+                &user,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                message,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
     }
 }
 
@@ -222,10 +220,7 @@ async fn remove_push_post(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let id = PushSubscriptionId::parse(&id).map_err(|_| WebError::new(AppError::NotFound, lang))?;
-    unsubscribe_push(&state.app, &user.account, &id)
-        .await
-        .map_err(|e| WebError::new(e, lang))?;
+    let id = PushSubscriptionId::parse(&id).map_err(|_| AppError::NotFound)?;
+    unsubscribe_push(&state.app, &user.account, &id).await?;
     Ok(Redirect::to("/preferences").into_response())
 }

@@ -83,7 +83,6 @@ async fn register_push_post(
         &f.auth,
         &ua,
     )
-    .await
-    .map_err(|e| WebError::new(e, user.viewer.lang))?;
+    .await?;
     Ok(Redirect::to("/preferences").into_response())
 }

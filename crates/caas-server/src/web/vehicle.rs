@@ -114,7 +114,7 @@ async fn page(
     status: StatusCode,
     notice_key: Option<&str>,
     kept: Option<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
     let (x, vehicle) = my_vehicle(&state.app, &user.account, id).await?;
@@ -141,12 +141,8 @@ async fn vehicle_get(
     Path(id): Path<String>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        page(&state, &user, &id, StatusCode::OK, q.n(), None).await
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
 /// A refused link in the customer's words, with its HTTP status.
@@ -173,30 +169,27 @@ async fn app_link_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        // Another customer's order is not found before anything is checked.
-        let x = view_expediente(&state.app, &user.account, &id).await?;
-        let label = f.get("label");
-        let r = start_app_link(
-            &state.app,
-            &user.viewer.ctx,
-            &user.account,
-            &id,
-            &f.get("public_key"),
-            &label,
-        )
-        .await;
-        match r {
-            Ok(_) => Ok(Redirect::to(&format!("/vehicle/{id}?n=link_requested")).into_response()),
-            Err(e) => {
-                let (code, error) = refusal(e, x.order.state, lang)?;
-                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-                page(&state, &user, &id, status, None, Some((label, error))).await
-            }
+    let id = order_id(&id)?;
+    // Another customer's order is not found before anything is checked.
+    let x = view_expediente(&state.app, &user.account, &id).await?;
+    let label = f.get("label");
+    let r = start_app_link(
+        &state.app,
+        &user.viewer.ctx,
+        &user.account,
+        &id,
+        &f.get("public_key"),
+        &label,
+    )
+    .await;
+    match r {
+        Ok(_) => Ok(Redirect::to(&format!("/vehicle/{id}?n=link_requested")).into_response()),
+        Err(e) => {
+            let (code, error) = refusal(e, x.order.state, lang)?;
+            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
+            page(&state, &user, &id, status, None, Some((label, error))).await
         }
-    };
-    run.await.map_err(|e| WebError::new(e, lang))
+    }
 }
 
 /// The registration record as a PDF (404 until the vehicle is registered).
@@ -206,22 +199,18 @@ async fn registration_pdf_get(
     Path(id): Path<String>,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let run = async {
-        let id = order_id(&id)?;
-        let x = view_expediente(&state.app, &user.account, &id).await?;
-        let pdf: Vec<u8> =
-            caas_app::documents::registration::render_registration_pdf(&x.order, lang)
-                .ok_or(AppError::NotFound)?;
-        let disposition = format!("attachment; filename=\"registration-{id}.pdf\"");
-        Ok((
-            [
-                (header::CONTENT_TYPE, "application/pdf".to_owned()),
-                (header::CONTENT_DISPOSITION, disposition),
-                (header::CACHE_CONTROL, "private, no-store".to_owned()),
-            ],
-            pdf,
-        )
-            .into_response())
-    };
-    run.await.map_err(|e: AppError| WebError::new(e, lang))
+    let id = order_id(&id)?;
+    let x = view_expediente(&state.app, &user.account, &id).await?;
+    let pdf: Vec<u8> = caas_app::documents::registration::render_registration_pdf(&x.order, lang)
+        .ok_or(AppError::NotFound)?;
+    let disposition = format!("attachment; filename=\"registration-{id}.pdf\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        pdf,
+    )
+        .into_response())
 }
