@@ -88,10 +88,7 @@ pub fn def(
 pub fn table() -> Vec<RouteDef> {
     [
         system::routes(),
-        webhooks::factory::routes(),
-        webhooks::payments::routes(),
-        webhooks::sms::routes(),
-        webhooks::transport::routes(),
+        webhooks::routes(),
         api::v1::auth::routes(),
         api::v1::me::routes(),
         api::v1::catalogue::routes(),

@@ -2,20 +2,97 @@
 //! is verified (Standard Webhooks, 5-minute tolerance) before anything is
 //! parsed, stored durably, and only then acknowledged with 2xx.
 
-pub mod factory;
-pub mod payments;
-pub mod sms;
-pub mod transport;
-
 use crate::error::ApiError;
+use crate::partners_setup::WebhookSecrets;
+use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::{HeaderMap, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::routing::post;
 use caas_app::error::AppResult;
-use caas_app::AppError;
+use caas_app::{App, AppError};
 use caas_partners::webhooks::WebhookSecret;
 use serde_json::json;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What storing one verified webhook body answers: whether it was new.
+type Ingested<'a> = Pin<Box<dyn Future<Output = AppResult<bool>> + Send + 'a>>;
+
+/// One partner that sends webhooks: where it posts, which secret signs its
+/// events, and the use case that stores them.
+struct Receiver {
+    path: &'static str,
+    source: &'static str,
+    secret: fn(&WebhookSecrets) -> Option<&WebhookSecret>,
+    ingest: for<'a> fn(&'a App, &'a str) -> Ingested<'a>,
+}
+
+fn factory<'a>(app: &'a App, text: &'a str) -> Ingested<'a> {
+    Box::pin(caas_app::factory::events::ingest_factory_event(app, text))
+}
+
+fn payments<'a>(app: &'a App, text: &'a str) -> Ingested<'a> {
+    Box::pin(caas_app::payments::events::ingest_payment_event(app, text))
+}
+
+fn sms<'a>(app: &'a App, text: &'a str) -> Ingested<'a> {
+    Box::pin(caas_app::notify::deliver::ingest_sms_receipt(app, text))
+}
+
+fn transport<'a>(app: &'a App, text: &'a str) -> Ingested<'a> {
+    Box::pin(caas_app::delivery::carrier_events::ingest_carrier_event(
+        app, text,
+    ))
+}
+
+/// Every receiver: factory order events, gateway payment events, SMS
+/// delivery receipts, carrier shipment events.
+static RECEIVERS: [Receiver; 4] = [
+    Receiver {
+        path: "/webhooks/factory",
+        source: "factory",
+        secret: |s| s.factory.as_ref(),
+        ingest: factory,
+    },
+    Receiver {
+        path: "/webhooks/payments",
+        source: "payments",
+        secret: |s| s.payments.as_ref(),
+        ingest: payments,
+    },
+    Receiver {
+        path: "/webhooks/sms",
+        source: "sms",
+        secret: |s| s.sms.as_ref(),
+        ingest: sms,
+    },
+    Receiver {
+        path: "/webhooks/transport",
+        source: "transport",
+        secret: |s| s.transport.as_ref(),
+        ingest: transport,
+    },
+];
+
+/// Routes of every receiver (public: the signature is the authentication).
+pub fn routes() -> Vec<RouteDef> {
+    RECEIVERS
+        .iter()
+        .map(|r| {
+            let handler = move |State(state): State<AppState>, headers: HeaderMap, body: Bytes| async move {
+                let app = state.app.clone();
+                receive(&state, (r.secret)(&state.webhook_secrets), r.source, &headers, &body, |text| async move {
+                    (r.ingest)(&app, &text).await
+                })
+                .await
+            };
+            def(Method::POST, r.path, Surface::System, Access::Public, post(handler))
+        })
+        .collect()
+}
 
 /// Largest accepted webhook body (contract: ≤ 64 KiB; the guard refuses
 /// larger ones before the body is read).
