@@ -682,3 +682,35 @@ async fn a_page_error_renders_in_the_language_of_whoever_asked() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_malformed_id_in_the_path_is_the_same_404_as_an_unknown_one() {
+    let t = spawn_app().await;
+    t.active_customer("ids@example.com", PW).await;
+    let token = t.api_token("ids@example.com", PW).await;
+    for path in [
+        "/api/v1/orders/not-an-id",
+        "/api/v1/orders/ord_00000000000000000000000000000000",
+    ] {
+        let resp = client()
+            .get(t.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        let body = problem(resp, 404).await;
+        assert_eq!(body["type"], "/problems/not_found", "{path}");
+    }
+    let c = t.web_login("ids@example.com", PW).await;
+    for path in ["/expediente/not-an-id", "/vehicle/acc_wrong_kind_of_id"] {
+        let resp = c.get(t.url(path)).send().await.unwrap();
+        assert_eq!(resp.status(), 404, "{path}");
+        assert!(
+            resp.text()
+                .await
+                .unwrap()
+                .contains("No encontramos lo que buscas."),
+            "{path}"
+        );
+    }
+}

@@ -1,3 +1,4 @@
 //! Request extractors.
 
+pub mod path_id;
 pub mod viewer;

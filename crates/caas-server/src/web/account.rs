@@ -1,6 +1,7 @@
 //! The owner's sessions and devices, and the language switch.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::{Viewer, WebUser};
 use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
@@ -8,13 +9,12 @@ use crate::web::i18n::Msg;
 use crate::web::render::{render, when, Page};
 use crate::web::{cookies, safe_next};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Form;
 use caas_app::auth::{profile, sessions};
-use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::ids::SessionId;
 use caas_domain::session::SessionKind;
@@ -92,9 +92,8 @@ async fn view_sessions_get(
 async fn revoke_session_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(session_id): Path<String>,
+    PathId(id): PathId<SessionId>,
 ) -> Result<Response, WebError> {
-    let id = SessionId::parse(&session_id).map_err(|_| AppError::NotFound)?;
     sessions::revoke_session(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     if id == user.session.id {
         let mut resp = Redirect::to("/login").into_response();

@@ -5,6 +5,7 @@
 //! payment and the vehicle page. Another customer's is 404.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
@@ -111,21 +112,19 @@ async fn page(
 async fn view_expediente_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
 async fn senal_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     // Another customer's order is not found before anything is checked.
     let x = view_expediente(&state.app, &user.account, &id).await?;
     let r = pay_senal(

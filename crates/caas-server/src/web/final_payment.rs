@@ -6,18 +6,19 @@
 //! reservation is lost. Another customer's order is 404.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::{order_id, NoticeQuery};
+use crate::web::intranet_orders::NoticeQuery;
 use crate::web::labels;
 use crate::web::render::{render_status, when, Page};
 use crate::web::senal::{outcome, senal_in, FormLabels, SenalForm, SenalOutcome};
 use crate::web::tracker::{order_view, OrderView};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -183,21 +184,19 @@ async fn page(
 async fn final_payment_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
 async fn final_payment_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     // Another customer's order is not found before anything is checked.
     let x = view_expediente(&state.app, &user.account, &id).await?;
     let r = pay_final(

@@ -3,13 +3,14 @@
 //! the invoice PDF download for staff.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::FormData;
-use crate::web::intranet_orders::{order_id, order_page, Extras};
+use crate::web::intranet_orders::{order_page, Extras};
 use crate::web::senal::{outcome, senal_in, SenalOutcome};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -19,6 +20,7 @@ use caas_app::payments::senal::pay_senal;
 use caas_app::AppError;
 use caas_domain::account::Role;
 use caas_domain::ids::InvoiceId;
+use caas_domain::ids::OrderId;
 use caas_domain::records::Invoice;
 
 /// SALES and ADMIN: the staff who act on orders.
@@ -69,11 +71,10 @@ fn status(code: u16) -> StatusCode {
 async fn senal_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     let x = view_order_for_staff(&state.app, &user.account, &id).await?;
     let input = senal_in(&x, &f);
     let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await;
@@ -93,10 +94,9 @@ async fn senal_post(
 async fn resubmit_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let codes = f.all("option_codes");
     let r = resubmit_factory_order(
         &state.app,
@@ -123,9 +123,8 @@ async fn resubmit_post(
 async fn cancel_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     match cancel_sale(&state.app, &user.viewer.ctx, &user.account, &id).await {
         Ok(_) => Ok(back(id.as_str(), "cancelled")),
         Err(AppError::Conflict(message)) => {
@@ -165,9 +164,8 @@ pub fn pdf_response(inv: &Invoice, pdf: Vec<u8>) -> Response {
 async fn invoice_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<InvoiceId>,
 ) -> Result<Response, WebError> {
-    let id = InvoiceId::parse(&id).map_err(|_| AppError::NotFound)?;
     let (inv, pdf) = invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
     Ok(pdf_response(&inv, pdf))
 }

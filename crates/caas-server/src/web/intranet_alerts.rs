@@ -2,6 +2,7 @@
 //! open first, with a resolve button for SALES and ADMIN (NOTIF-8).
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
@@ -10,12 +11,11 @@ use crate::web::intranet_actions::SELLERS;
 use crate::web::labels;
 use crate::web::render::{render, when, Page};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::orders::staff::{list_alerts_for_staff, resolve_alert};
-use caas_app::AppError;
 use caas_domain::account::Role;
 use caas_domain::ids::AlertId;
 
@@ -88,9 +88,8 @@ async fn view_alerts_get(
 async fn resolve_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<AlertId>,
 ) -> Result<Response, WebError> {
-    let id = AlertId::parse(&id).map_err(|_| AppError::NotFound)?;
     resolve_alert(&state.app, &user.account, &id).await?;
     Ok(Redirect::to("/intranet/alerts").into_response())
 }

@@ -10,15 +10,16 @@
 pub mod view;
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::{field_errors, FormData};
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::{order_id, order_page, Extras};
+use crate::web::intranet_orders::{order_page, Extras};
 use crate::web::render::FormErrors;
 use crate::web::senal::{outcome, SenalOutcome};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{post, MethodRouter};
@@ -150,10 +151,9 @@ pub(crate) async fn answer(
 async fn reception_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let r = record_reception(
         &state.app,
         &user.viewer.ctx,
@@ -168,11 +168,10 @@ async fn reception_post(
 async fn final_payment_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     let mut method = f.get("payment_method");
     if method.trim().is_empty() {
         method = f.get("test_token");
@@ -196,11 +195,10 @@ async fn final_payment_post(
 async fn cannot_pay_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     if !f.checked("confirm") {
         let e = invalid("confirm", Msg::for_lang(lang).d.confirm_required);
         return again(&state, &user, &id, e, f).await;
@@ -213,10 +211,9 @@ async fn cannot_pay_post(
 async fn registration_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let fix = RegistrationFix {
         birth_date: optional(&f, "birth_date"),
         customer_name: optional(&f, "customer_name"),
@@ -229,10 +226,9 @@ async fn registration_post(
 async fn return_reception_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let (ctx, staff) = (&user.viewer.ctx, &user.account);
     let r = record_return_reception(&state.app, ctx, staff, &id, optional(&f, "notes")).await;
     answer(&state, &user, &id, r, "return_received", f).await
@@ -241,11 +237,10 @@ async fn return_reception_post(
 async fn pickup_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     let input = PickupIn {
         receiver_name: f.get("receiver_name"),
         document_number: f.get("document_number"),
@@ -261,9 +256,8 @@ async fn pickup_post(
 async fn redelivery_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let r = request_redelivery(&state.app, &user.viewer.ctx, &user.account, &id).await;
     answer(&state, &user, &id, r, "redelivery", FormData::default()).await
 }

@@ -6,20 +6,21 @@
 //! applies them exactly as the carrier's webhooks would.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::intranet_delivery::answer;
 use crate::web::intranet_delivery::view::can_act;
-use crate::web::intranet_orders::order_id;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::post;
 use caas_app::delivery::staff_entries::{record_delivery_entry, DeliveryEntry};
 use caas_app::AppError;
 use caas_domain::account::Account;
+use caas_domain::ids::OrderId;
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_delivery::AttemptOutcome;
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -131,10 +132,9 @@ fn entry_of(f: &FormData) -> Result<DeliveryEntry, AppError> {
 async fn delivery_entry_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let r = match entry_of(&f) {
         Ok(entry) => {
             record_delivery_entry(&state.app, &user.viewer.ctx, &user.account, &id, &entry).await

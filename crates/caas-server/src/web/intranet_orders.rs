@@ -3,6 +3,7 @@
 //! state allows (señal, resubmission, cancellation) for SALES and ADMIN.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
@@ -13,7 +14,7 @@ use crate::web::render::{render, render_status, when, Page};
 use crate::web::senal::{notice, SenalForm};
 use crate::web::tracker::{day, order_view, OrderView};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -276,10 +277,9 @@ pub fn order_id(s: &str) -> Result<OrderId, AppError> {
 async fn view_order_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     let extras = Extras {
         notice: q.n,
         ..Extras::default()

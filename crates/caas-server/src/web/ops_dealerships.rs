@@ -2,13 +2,14 @@
 //! dealership's address and opening hours (shown to collecting customers).
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
 use crate::web::render::{render, render_status, FormErrors, Page};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -142,10 +143,9 @@ pub struct DetailsForm {
 async fn details_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<DealershipId>,
     Form(f): Form<DetailsForm>,
 ) -> Result<Response, WebError> {
-    let id = DealershipId::parse(&id).map_err(|_| AppError::NotFound)?;
     let r = update_dealership_details(
         &state.app,
         &user.viewer.ctx,

@@ -1,17 +1,18 @@
 //! `/ops/jobs`: job states, attempts, last errors, and "retry now".
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
 use crate::web::render::{render, when, Page};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::Method;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use caas_app::{ops, AppError};
+use caas_app::ops;
 use caas_domain::ids::JobId;
 use caas_domain::job::JobState;
 use serde::Deserialize;
@@ -94,9 +95,8 @@ async fn view_jobs_get(
 async fn retry_job_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(job_id): Path<String>,
+    PathId(id): PathId<JobId>,
 ) -> Result<Response, WebError> {
-    let id = JobId::parse(&job_id).map_err(|_| AppError::NotFound)?;
     ops::retry_job(&state.app, &user.viewer.ctx, &user.account, &id).await?;
     Ok(Redirect::to("/ops/jobs").into_response())
 }

@@ -2,18 +2,19 @@
 //! server is configured.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
 use crate::web::render::{render, when, Page};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
 use caas_app::mail::templates::escape;
-use caas_app::{ops, AppError};
+use caas_app::ops;
 use caas_domain::ids::EmailId;
 
 /// Routes of this page.
@@ -85,11 +86,10 @@ async fn view_mail_get(State(state): State<AppState>, user: WebUser) -> Result<R
 async fn view_mail_message_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(email_id): Path<String>,
+    PathId(id): PathId<EmailId>,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let id = EmailId::parse(&email_id).map_err(|_| AppError::NotFound)?;
     let e = ops::find_email(&state.app, &id).await?;
     Ok(render(&MessagePage {
         p: Page::new(&user.viewer, m.mail_title, "/ops/mail"),

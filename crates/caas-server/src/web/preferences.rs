@@ -4,6 +4,7 @@
 //! customer's devices, each removable.
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
@@ -12,7 +13,7 @@ use crate::web::i18n::Msg;
 use crate::web::labels_notify;
 use crate::web::render::{render_status, when, Page};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -218,9 +219,8 @@ async fn save_preferences_post(
 async fn remove_push_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<PushSubscriptionId>,
 ) -> Result<Response, WebError> {
-    let id = PushSubscriptionId::parse(&id).map_err(|_| AppError::NotFound)?;
     unsubscribe_push(&state.app, &user.account, &id).await?;
     Ok(Redirect::to("/preferences").into_response())
 }

@@ -10,16 +10,17 @@
 pub mod view;
 
 use crate::error::WebError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::{order_id, NoticeQuery};
+use crate::web::intranet_orders::NoticeQuery;
 use crate::web::render::{render_status, Page};
 use crate::web::tracker::{order_view, OrderView};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -138,10 +139,9 @@ async fn page(
 async fn vehicle_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
-    let id = order_id(&id)?;
     page(&state, &user, &id, StatusCode::OK, q.n(), None).await
 }
 
@@ -165,11 +165,10 @@ fn refusal(e: AppError, state: OrderState, lang: Language) -> Result<(u16, Strin
 async fn app_link_post(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     // Another customer's order is not found before anything is checked.
     let x = view_expediente(&state.app, &user.account, &id).await?;
     let label = f.get("label");
@@ -196,10 +195,9 @@ async fn app_link_post(
 async fn registration_pdf_get(
     State(state): State<AppState>,
     user: WebUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let id = order_id(&id)?;
     let x = view_expediente(&state.app, &user.account, &id).await?;
     let pdf: Vec<u8> = caas_app::documents::registration::render_registration_pdf(&x.order, lang)
         .ok_or(AppError::NotFound)?;

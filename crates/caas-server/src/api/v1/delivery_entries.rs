@@ -5,15 +5,15 @@
 
 use super::views::OrderOut;
 use crate::error::ApiError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::{ApiJson, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::routing::post;
 use axum::Json;
 use caas_app::delivery::staff_entries::{record_delivery_entry as record, DeliveryEntry};
-use caas_app::AppError;
 use caas_domain::ids::OrderId;
 
 /// Routes of this resource.
@@ -37,10 +37,9 @@ pub fn routes() -> Vec<RouteDef> {
 pub async fn record_delivery_entry(
     State(s): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     ApiJson(entry): ApiJson<DeliveryEntry>,
 ) -> Result<Json<OrderOut>, ApiError> {
-    let id = OrderId::parse(&id).map_err(|_| ApiError(AppError::NotFound))?;
     let o = record(&s.app, &user.ctx, &user.account, &id, &entry).await?;
     Ok(Json(OrderOut::from(&o)))
 }

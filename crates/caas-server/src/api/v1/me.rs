@@ -1,10 +1,11 @@
 //! `/api/v1/me`: the caller's account, sessions and password.
 
 use crate::error::ApiError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::{ApiJson, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{delete, get, post};
 use axum::Json;
@@ -136,9 +137,8 @@ pub async fn list_my_sessions(
 pub async fn revoke_my_session(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(session_id): Path<String>,
+    PathId(id): PathId<SessionId>,
 ) -> Result<StatusCode, ApiError> {
-    let id = SessionId::parse(&session_id).map_err(|_| AppError::NotFound)?;
     sessions::revoke_session(&state.app, &user.ctx, &user.account, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,10 +4,11 @@
 
 use super::views::NotificationOut;
 use crate::error::ApiError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::{ApiJson, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::routing::{delete, get, post, put};
 use axum::Json;
@@ -238,9 +239,8 @@ pub async fn list_push_subscriptions(
 pub async fn delete_push_subscription(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<PushSubscriptionId>,
 ) -> Result<StatusCode, ApiError> {
-    let id = PushSubscriptionId::parse(&id).map_err(|_| ApiError(AppError::NotFound))?;
     prefs::unsubscribe_push(&state.app, &user.account, &id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,10 +4,11 @@
 
 use super::views::{expediente_out, ExpedienteOut, OrderOut, PaymentOut};
 use crate::error::ApiError;
+use crate::extract::path_id::PathId;
 use crate::extract::viewer::{ApiJson, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -78,10 +79,6 @@ pub fn routes() -> Vec<RouteDef> {
     ]
 }
 
-fn order_id(s: &str) -> Result<OrderId, ApiError> {
-    OrderId::parse(s).map_err(|_| ApiError(caas_app::AppError::NotFound))
-}
-
 /// Registers a closed sale for the caller's dealership (SALES).
 #[utoipa::path(post, path = "/api/v1/sales", tag = "sales", security(("bearer" = [])),
     request_body(content = SaleIn, description = "Customer identity, addresses and plan comercial; every invalid field is listed in the 422 problem's errors[]"),
@@ -117,9 +114,9 @@ pub async fn list_sales(
 pub async fn view_sale(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
 ) -> Result<Json<ExpedienteOut>, ApiError> {
-    let e = staff::view_order_for_staff(&state.app, &user.account, &order_id(&id)?).await?;
+    let e = staff::view_order_for_staff(&state.app, &user.account, &id).await?;
     Ok(Json(expediente_out(&e, "/api/v1/sales/invoices")))
 }
 
@@ -139,11 +136,11 @@ pub struct SenalPayIn {
 pub async fn pay_senal_at_dealership(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     ApiJson(b): ApiJson<SenalPayIn>,
 ) -> Result<Json<PaymentOut>, ApiError> {
     let input = SenalIn {
-        order_id: order_id(&id)?,
+        order_id: id,
         payment_method: b.payment_method,
         attempt_key: b.attempt_key,
     };
@@ -165,17 +162,12 @@ pub struct ResubmitIn {
 pub async fn resubmit_sale(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
     ApiJson(b): ApiJson<ResubmitIn>,
 ) -> Result<Json<OrderOut>, ApiError> {
-    let o = staff::resubmit_factory_order(
-        &state.app,
-        &user.ctx,
-        &user.account,
-        &order_id(&id)?,
-        b.option_codes,
-    )
-    .await?;
+    let o =
+        staff::resubmit_factory_order(&state.app, &user.ctx, &user.account, &id, b.option_codes)
+            .await?;
     Ok(Json(OrderOut::from(&o)))
 }
 
@@ -185,9 +177,9 @@ pub async fn resubmit_sale(
 pub async fn cancel_sale(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<OrderId>,
 ) -> Result<Json<OrderOut>, ApiError> {
-    let o = staff::cancel_sale(&state.app, &user.ctx, &user.account, &order_id(&id)?).await?;
+    let o = staff::cancel_sale(&state.app, &user.ctx, &user.account, &id).await?;
     Ok(Json(OrderOut::from(&o)))
 }
 
@@ -197,9 +189,8 @@ pub async fn cancel_sale(
 pub async fn download_invoice_for_staff(
     State(state): State<AppState>,
     user: ApiUser,
-    Path(id): Path<String>,
+    PathId(id): PathId<InvoiceId>,
 ) -> Result<Response, ApiError> {
-    let id = InvoiceId::parse(&id).map_err(|_| ApiError(caas_app::AppError::NotFound))?;
     let (inv, pdf) =
         caas_app::payments::invoices::invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
     Ok(pdf_response(&inv.number, pdf))
