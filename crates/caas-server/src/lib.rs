@@ -7,8 +7,6 @@ pub mod cli;
 pub mod cli_fleet;
 pub mod cli_sim;
 pub mod config;
-pub mod config_delivery;
-pub mod config_listener;
 pub mod error;
 pub mod extract;
 pub mod fleet_setup;

@@ -284,5 +284,4 @@ pub fn authority(country: &str) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-#[path = "rules_tests.rs"]
 mod tests;

@@ -1,6 +1,9 @@
 //! Configuration: defaults → `caas.toml` → `CAAS_*` environment, validated at
 //! start. Secrets are wrapped so they never print.
 
+pub mod delivery;
+pub mod listener;
+
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use serde::Deserialize;
@@ -152,10 +155,10 @@ pub struct Config {
     pub silence_check_secs: u64,
     /// Delivery half: final payment, registration, carrier, fleet.
     #[serde(flatten)]
-    pub delivery: crate::config_delivery::DeliveryConfig,
+    pub delivery: delivery::DeliveryConfig,
     /// The listener: metrics access and HTTPS.
     #[serde(flatten)]
-    pub listener: crate::config_listener::ListenerConfig,
+    pub listener: listener::ListenerConfig,
 }
 
 /// Whether the partner simulators run inside `caas serve`.
@@ -378,5 +381,4 @@ impl Config {
 }
 
 #[cfg(test)]
-#[path = "config_tests.rs"]
 mod tests;

@@ -266,5 +266,4 @@ fn utf16_hex(text: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "pdf_tests.rs"]
 pub(crate) mod tests;

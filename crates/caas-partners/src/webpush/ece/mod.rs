@@ -246,5 +246,4 @@ impl UserAgentKeys {
 }
 
 #[cfg(test)]
-#[path = "ece_tests.rs"]
 mod tests;

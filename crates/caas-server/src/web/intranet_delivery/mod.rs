@@ -6,7 +6,6 @@
 //! role, the dealership and the state. A refusal re-renders the order page
 //! with a readable message; success redirects with a notice.
 
-#[path = "intranet_delivery_view.rs"]
 pub mod view;
 
 use crate::error::WebError;

@@ -14,7 +14,6 @@ use caas_domain::payment::PaymentState;
 pub use crate::web::timeline::day;
 use crate::web::timeline::timeline_detail;
 
-#[path = "vehicle_tracker.rs"]
 pub mod delivery;
 use delivery::{delivery_view, steps, DeliveryView};
 

@@ -293,5 +293,4 @@ pub fn render_invoice_pdf(doc: &InvoiceDocument) -> Vec<u8> {
 }
 
 #[cfg(test)]
-#[path = "invoice_tests.rs"]
 mod tests;

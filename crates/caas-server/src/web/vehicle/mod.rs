@@ -6,7 +6,6 @@
 //! IndexedDB, and the public half is posted with the page's own form to
 //! `POST /vehicle/{order_id}/app-link`. Another customer's order is 404.
 
-#[path = "vehicle_view.rs"]
 pub mod view;
 
 use crate::error::WebError;
@@ -74,7 +73,7 @@ async fn link_script() -> Response {
             (header::CONTENT_TYPE, "text/javascript"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../static/vehicle-link.js"),
+        include_str!("../../../static/vehicle-link.js"),
     )
         .into_response()
 }
