@@ -25,8 +25,6 @@ pub mod partners;
 pub mod partners_delivery;
 pub mod payment;
 pub mod ports;
-pub mod ports_delivery;
-pub mod ports_orders;
 pub mod records;
 pub mod session;
 pub mod vehicle;

@@ -22,9 +22,6 @@ pub mod __rt {
 }
 
 mod repos;
-mod repos_events;
-mod repos_orders;
-mod repos_vehicles;
 
 use caas_domain::ports::StoreError;
 

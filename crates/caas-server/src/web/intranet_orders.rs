@@ -214,7 +214,7 @@ pub async fn order_page(
                 &format!("/intranet/orders/{id}"),
             )
             .with_notice(extras.notice.as_deref().and_then(|n| {
-                notice(n, lang).or_else(|| crate::web::i18n_delivery::notice(n, lang))
+                notice(n, lang).or_else(|| crate::web::i18n::delivery::notice(n, lang))
             })),
             customer: vec![
                 (m.name, c.name.clone()),

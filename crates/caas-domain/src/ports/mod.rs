@@ -8,11 +8,14 @@ use crate::email::EmailAddress;
 use crate::ids::{AccountId, AccountTokenId, DealershipId, EmailId, JobId, OrderId, SessionId};
 use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
-pub use crate::ports_delivery::*;
-pub use crate::ports_orders::*;
+mod delivery;
+mod orders;
+
 use crate::session::{AccountToken, Session, TokenPurpose};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
+pub use delivery::*;
+pub use orders::*;
 use thiserror::Error;
 
 /// Failure of a storage operation.
@@ -129,7 +132,7 @@ pub trait Tx:
     + TimelineRepo
     + InboundRepo
     + NotificationRepo
-    + crate::ports_delivery::VehicleRepo
+    + delivery::VehicleRepo
     + Send
 {
     /// Commits every write of the transaction.

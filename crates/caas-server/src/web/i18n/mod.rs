@@ -1,6 +1,10 @@
 //! Every user-facing string of the web surface, in Spanish and English. A
 //! struct (not a key lookup) so a missing translation is a compile error.
 
+pub mod delivery;
+pub mod orders;
+pub mod vehicle;
+
 use caas_domain::account::Language;
 
 /// The messages of one language.
@@ -116,11 +120,11 @@ pub struct Msg {
     pub go_home: &'static str,
     pub saved: &'static str,
     /// Strings of the order pages.
-    pub o: &'static crate::web::i18n_orders::OrderMsg,
+    pub o: &'static crate::web::i18n::orders::OrderMsg,
     /// Strings of the intranet delivery pages.
-    pub d: &'static crate::web::i18n_delivery::DeliveryMsg,
+    pub d: &'static crate::web::i18n::delivery::DeliveryMsg,
     /// Strings of the customer delivery and vehicle pages.
-    pub v: &'static crate::web::i18n_vehicle::VehicleMsg,
+    pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
 }
 
 /// Spanish.
@@ -233,9 +237,9 @@ pub static ES: Msg = Msg {
     err_csrf: "El formulario ha caducado. Vuelve atrás, recarga la página e inténtalo de nuevo.",
     go_home: "Ir al inicio",
     saved: "Guardado.",
-    o: &crate::web::i18n_orders::ES,
-    d: &crate::web::i18n_delivery::ES,
-    v: &crate::web::i18n_vehicle::ES,
+    o: &crate::web::i18n::orders::ES,
+    d: &crate::web::i18n::delivery::ES,
+    v: &crate::web::i18n::vehicle::ES,
 };
 
 /// English.
@@ -348,9 +352,9 @@ pub static EN: Msg = Msg {
     err_csrf: "The form has expired. Go back, reload the page and try again.",
     go_home: "Go to the start page",
     saved: "Saved.",
-    o: &crate::web::i18n_orders::EN,
-    d: &crate::web::i18n_delivery::EN,
-    v: &crate::web::i18n_vehicle::EN,
+    o: &crate::web::i18n::orders::EN,
+    d: &crate::web::i18n::delivery::EN,
+    v: &crate::web::i18n::vehicle::EN,
 };
 
 impl Msg {

@@ -2,6 +2,10 @@
 //! `impl_repos!(MyTx)` expects `MyTx` to hold `tx: Conn<Db>` (see [`crate::conn`]) and
 //! `st: TxState`, where writes note what they change for the caches.
 
+mod events;
+mod orders;
+mod vehicles;
+
 /// Implements every repository port for a backend transaction type.
 #[macro_export]
 macro_rules! impl_repos {
