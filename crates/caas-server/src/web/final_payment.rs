@@ -12,7 +12,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::NoticeQuery;
+use crate::web::intranet::orders::NoticeQuery;
 use crate::web::labels;
 use crate::web::render::{render_status, when, Page};
 use crate::web::senal::{outcome, senal_in, FormLabels, SenalForm, SenalOutcome};

@@ -6,7 +6,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
-use crate::web::labels_notify;
+use crate::web::labels::notify;
 use crate::web::render::{render, when, Page};
 use askama::Template;
 use axum::extract::State;
@@ -75,8 +75,8 @@ async fn view_inbox_get(
                 .iter()
                 .filter_map(|c| i.deliveries.iter().find(|d| d.channel == *c))
                 .map(|d| DeliveryCell {
-                    channel: labels_notify::channel(d.channel, lang),
-                    state: labels_notify::delivery_state(d.state, lang),
+                    channel: notify::channel(d.channel, lang),
+                    state: notify::delivery_state(d.state, lang),
                     class: match d.state {
                         DeliveryState::Sent | DeliveryState::Delivered => "badge-ok",
                         DeliveryState::Failed => "badge-err",

@@ -10,7 +10,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::labels_notify;
+use crate::web::labels::notify;
 use crate::web::render::{render_status, when, Page};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -99,7 +99,7 @@ async fn page(
     let rows = NotificationKind::ALL
         .iter()
         .map(|kind| Row {
-            label: labels_notify::notification_kind(*kind, lang),
+            label: notify::notification_kind(*kind, lang),
             cells: cells
                 .iter()
                 .filter(|c| c.kind == *kind)
@@ -127,7 +127,7 @@ async fn page(
             .with_notice(saved.then_some(m.saved)),
         channels: Channel::ALL
             .iter()
-            .map(|c| labels_notify::channel(*c, lang))
+            .map(|c| notify::channel(*c, lang))
             .collect(),
         rows,
         push,

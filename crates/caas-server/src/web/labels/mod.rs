@@ -1,12 +1,13 @@
 //! Human texts, in Spanish and English, for the codes the pages show: order
 //! and payment states, timeline kinds, factory refusal violations, card
 //! decline codes, alert kinds, option categories and pricing models
-//! (notification rows and channels: [`crate::web::labels_notify`]).
+//! (notification rows and channels: [`notify`]).
 
 use caas_domain::account::Language;
 use caas_domain::catalogue::{OptionCategory, PricingModel};
 use caas_domain::order::OrderState;
 use caas_domain::partners::FactoryViolation;
+pub mod notify;
 mod payments;
 
 pub use payments::*;

@@ -15,7 +15,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::NoticeQuery;
+use crate::web::intranet::orders::NoticeQuery;
 use crate::web::render::{render_status, Page};
 use crate::web::tracker::{order_view, OrderView};
 use askama::Template;

@@ -15,7 +15,7 @@ use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::{field_errors, FormData};
 use crate::web::i18n::Msg;
-use crate::web::intranet_orders::{order_page, Extras};
+use crate::web::intranet::orders::{order_page, Extras};
 use crate::web::render::FormErrors;
 use crate::web::senal::{outcome, SenalOutcome};
 use axum::extract::State;

@@ -8,7 +8,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
-use crate::web::intranet_delivery::view::{delivery_view, DeliveryExtras, DeliveryView};
+use crate::web::intranet::delivery::view::{delivery_view, DeliveryExtras, DeliveryView};
 use crate::web::labels;
 use crate::web::render::{render, render_status, when, Page};
 use crate::web::senal::{notice, SenalForm};
@@ -124,7 +124,7 @@ struct OrderPage {
     can_cancel: bool,
     action_error: String,
     dlv: DeliveryView,
-    entries: crate::web::intranet_delivery_entries::EntryForms,
+    entries: crate::web::intranet::delivery_entries::EntryForms,
 }
 
 /// What a re-rendered order page carries besides the order.
@@ -205,7 +205,7 @@ pub async fn order_page(
     };
     let dev = !state.secure_cookies;
     let dlv = delivery_view(&x, &user.account, lang, dev, extras.delivery);
-    let entries = crate::web::intranet_delivery_entries::entry_forms(&x.order, &user.account);
+    let entries = crate::web::intranet::delivery_entries::entry_forms(&x.order, &user.account);
     let page =
         OrderPage {
             p: Page::new(

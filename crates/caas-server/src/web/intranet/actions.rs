@@ -8,7 +8,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::FormData;
-use crate::web::intranet_orders::{order_page, Extras};
+use crate::web::intranet::orders::{order_page, Extras};
 use crate::web::senal::{outcome, senal_in, SenalOutcome};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode};

@@ -10,7 +10,7 @@ use crate::routes::{def, Access, RouteDef, Surface};
 use crate::state::AppState;
 use crate::web::forms::{choices, field_errors, Choice, FormData};
 use crate::web::i18n::Msg;
-use crate::web::intranet_stock::stock_choices;
+use crate::web::intranet::stock::stock_choices;
 use crate::web::labels;
 use crate::web::render::{render_status, FormErrors, Page};
 use askama::Template;

@@ -7,7 +7,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::i18n::Msg;
-use crate::web::intranet_actions::SELLERS;
+use crate::web::intranet::actions::SELLERS;
 use crate::web::labels;
 use crate::web::render::{render, when, Page};
 use askama::Template;

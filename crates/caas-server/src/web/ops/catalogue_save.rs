@@ -6,7 +6,7 @@ use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, ADMIN};
 use crate::state::AppState;
 use crate::web::forms::{field_errors, FormData};
-use crate::web::ops_catalogue::{page, EditQuery, Forms};
+use crate::web::ops::catalogue::{page, EditQuery, Forms};
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
