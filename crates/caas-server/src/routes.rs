@@ -116,12 +116,12 @@ pub fn table() -> Vec<RouteDef> {
         web::intranet::delivery::routes(),
         web::intranet::delivery_entries::routes(),
         web::intranet::stock::routes(),
-        web::expediente::routes(),
-        web::final_payment::routes(),
-        web::vehicle::routes(),
-        web::inbox::routes(),
-        web::preferences::routes(),
-        web::push_device::routes(),
+        web::customer::expediente::routes(),
+        web::customer::final_payment::routes(),
+        web::customer::vehicle::routes(),
+        web::customer::inbox::routes(),
+        web::customer::preferences::routes(),
+        web::customer::push_device::routes(),
     ]
     .into_iter()
     .flatten()

@@ -29,7 +29,7 @@ pub fn routes() -> Vec<RouteDef> {
             "/customer",
             Surface::Web,
             Access::Roles(CUSTOMER),
-            get(crate::web::portal::view_dashboard_get),
+            get(crate::web::customer::portal::view_dashboard_get),
         ),
         def(
             Method::GET,

@@ -4,25 +4,18 @@
 pub mod account;
 pub mod activation;
 pub mod cookies;
-pub mod expediente;
-pub mod final_payment;
+pub mod customer;
 pub mod forms;
 pub mod home;
 pub mod i18n;
-pub mod inbox;
 pub mod intranet;
 pub mod labels;
 pub mod login;
 pub mod ops;
 pub mod password;
-pub mod portal;
-pub mod preferences;
-pub mod push_device;
 pub mod render;
 pub mod senal;
 pub mod timeline;
-pub mod tracker;
-pub mod vehicle;
 
 /// A redirect target is kept only if it is a local path (no open redirects).
 pub fn safe_next(next: &str) -> Option<&str> {

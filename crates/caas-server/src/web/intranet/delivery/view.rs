@@ -2,11 +2,11 @@
 //! vehicle identity, reception, final payment, registration, home delivery
 //! with its attempts and handover, and which staff forms the state allows.
 
+use crate::web::customer::tracker::day;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::render::{when, FormErrors};
 use crate::web::senal::SenalForm;
-use crate::web::tracker::day;
 use caas_app::notify::texts::money;
 use caas_app::orders::expediente::Expediente;
 use caas_domain::account::{Account, Language, Role};

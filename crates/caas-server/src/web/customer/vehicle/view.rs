@@ -1,11 +1,11 @@
 //! What the customer's vehicle page shows, built from the order and the
 //! vehicle: plate and registration, connectivity, the plan options as the
 //! car reports them, the phone keys and where the app link stands.
-//! Reached as `crate::web::vehicle::view`.
+//! Reached as `crate::web::customer::vehicle::view`.
 
+use crate::web::customer::tracker::day;
 use crate::web::i18n::Msg;
 use crate::web::render::when;
-use crate::web::tracker::day;
 use caas_app::orders::expediente::Expediente;
 use caas_domain::account::Language;
 use caas_domain::order::OrderState;

@@ -2,11 +2,11 @@
 //! steps after "on the way to the dealership", the final payment due, the
 //! plate, the carrier and its window, and the "collect it at the
 //! dealership" notice when a home delivery failed. Reached as
-//! `crate::web::tracker::delivery`.
+//! `crate::web::customer::tracker::delivery`.
 
+use crate::web::customer::tracker::Step;
 use crate::web::i18n::Msg;
 use crate::web::render::when;
-use crate::web::tracker::Step;
 use caas_app::notify::texts::{money, render};
 use caas_app::AppError;
 use caas_domain::account::Language;

@@ -53,11 +53,11 @@ fn js(body: &'static str) -> Response {
 }
 
 async fn push_script() -> Response {
-    js(include_str!("../../static/push.js"))
+    js(include_str!("../../../static/push.js"))
 }
 
 async fn service_worker() -> Response {
-    js(include_str!("../../static/sw.js"))
+    js(include_str!("../../../static/sw.js"))
 }
 
 /// `PushSubscription.toJSON()` flattened into a form.

@@ -4,9 +4,9 @@
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
 use crate::state::AppState;
+use crate::web::customer::tracker::{order_view, OrderView};
 use crate::web::i18n::Msg;
 use crate::web::render::{render, Page};
-use crate::web::tracker::{order_view, OrderView};
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -33,7 +33,7 @@ pub async fn view_dashboard_get(
         let x = view_expediente(&state.app, &user.account, &o.id).await?;
         let href = format!("/expediente/{}/invoices/", o.id);
         let mut view = order_view(&x, lang, &href, false);
-        crate::web::tracker::delivery::add_collect_detail(
+        crate::web::customer::tracker::delivery::add_collect_detail(
             &state.app,
             &mut view.delivery,
             &x.order,

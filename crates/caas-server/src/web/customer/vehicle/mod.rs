@@ -13,11 +13,11 @@ use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
+use crate::web::customer::tracker::{order_view, OrderView};
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::intranet::orders::NoticeQuery;
 use crate::web::render::{render_status, Page};
-use crate::web::tracker::{order_view, OrderView};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{header, Method, StatusCode};
@@ -73,7 +73,7 @@ async fn link_script() -> Response {
             (header::CONTENT_TYPE, "text/javascript"),
             (header::CACHE_CONTROL, "no-cache"),
         ],
-        include_str!("../../../static/vehicle-link.js"),
+        include_str!("../../../../static/vehicle-link.js"),
     )
         .into_response()
 }

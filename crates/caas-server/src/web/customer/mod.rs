@@ -1,0 +1,11 @@
+//! The customer's portal: dashboard, expediente, final payment, the vehicle
+//! page with its tracker, inbox, preferences and push devices.
+
+pub mod expediente;
+pub mod final_payment;
+pub mod inbox;
+pub mod portal;
+pub mod preferences;
+pub mod push_device;
+pub mod tracker;
+pub mod vehicle;
