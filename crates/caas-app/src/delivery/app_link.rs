@@ -46,7 +46,10 @@ pub fn check_public_key(b64: &str) -> AppResult<String> {
     Ok(b64.to_owned())
 }
 
-/// The customer links their app to the delivered vehicle.
+/// The customer links their app to the delivered vehicle. The car's own
+/// reports update the vehicle at any moment, so a write that finds the
+/// order or the vehicle changed since it read them is simply retried on
+/// fresh data (a few times) rather than shown to the customer.
 #[tracing::instrument(skip_all, fields(order = %id, customer = %customer.id))]
 pub async fn start_app_link(
     app: &App,
@@ -56,6 +59,29 @@ pub async fn start_app_link(
     public_key: &str,
     label: &str,
 ) -> AppResult<Order> {
+    for _ in 0..LINK_ATTEMPTS {
+        if let Some(order) = start_app_link_once(app, ctx, customer, id, public_key, label).await? {
+            return Ok(order);
+        }
+    }
+    Err(AppError::Conflict(
+        "the vehicle is busy updating; try again in a moment".into(),
+    ))
+}
+
+/// Attempts of a link request against concurrent updates of the vehicle.
+const LINK_ATTEMPTS: usize = 5;
+
+/// One attempt of [`start_app_link`]; `None` when the order or the vehicle
+/// changed between the read and the write (nothing was written).
+async fn start_app_link_once(
+    app: &App,
+    ctx: &RequestContext,
+    customer: &Account,
+    id: &OrderId,
+    public_key: &str,
+    label: &str,
+) -> AppResult<Option<Order>> {
     if customer.role != Role::Customer {
         return Err(AppError::Forbidden);
     }
@@ -92,7 +118,7 @@ pub async fn start_app_link(
         .await?;
         tx.commit().await?;
         app.wake_jobs();
-        return Ok(order);
+        return Ok(Some(order));
     }
     let vid = order.vehicle_id.clone().ok_or(AppError::NotFound)?;
     let mut v = tx.find_vehicle(&vid).await?.ok_or(AppError::NotFound)?;
@@ -110,9 +136,7 @@ pub async fn start_app_link(
     order.version += 1;
     order.updated_at = now;
     if !tx.update_order(&order).await? {
-        return Err(AppError::Conflict(
-            "the order changed meanwhile; try again".into(),
-        ));
+        return Ok(None);
     }
     v.keys.push(InstalledKey {
         key_id: key_id.clone(),
@@ -125,9 +149,7 @@ pub async fn start_app_link(
     v.version += 1;
     v.updated_at = now;
     if !tx.update_vehicle(&v).await? {
-        return Err(AppError::Conflict(
-            "the vehicle changed meanwhile; try again".into(),
-        ));
+        return Ok(None);
     }
     tx.append_audit(
         &AuditEntry::new(now, customer.id.as_str(), "vehicle.link_requested")
@@ -146,7 +168,7 @@ pub async fn start_app_link(
     .await?;
     tx.commit().await?;
     app.wake_jobs();
-    Ok(order)
+    Ok(Some(order))
 }
 
 /// Runs the `install_app_key` job.
