@@ -64,7 +64,11 @@ impl Chromedriver {
         let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
         let started = Instant::now();
         loop {
-            if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            // A bare TCP connect is not enough: between `free_port` dropping its
+            // listener and chromedriver binding, another test may take the port,
+            // and the connect then reaches that test's server. `/status` answering
+            // `"ready"` is chromedriver itself, ready for a session.
+            if driver_ready(&addr) {
                 return Ok(driver);
             }
             if let Some(status) = driver.child.try_wait()? {
@@ -90,6 +94,35 @@ impl Drop for Chromedriver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Whether the WebDriver server at `addr` answers `GET /status` with `ready`.
+fn driver_ready(addr: &SocketAddr) -> bool {
+    use std::io::{Read as _, Write as _};
+    let Ok(mut stream) = TcpStream::connect_timeout(addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
+    if stream
+        .write_all(b"GET /status HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+        .is_err()
+    {
+        return false;
+    }
+    // HTTP/1.1 (chromedriver answers HTTP/1.0 with nothing); read until the answer is seen.
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 1024];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        seen.extend_from_slice(&buf[..n]);
+        let text = String::from_utf8_lossy(&seen);
+        if text.starts_with("HTTP/1.") && text.contains("\"ready\":true") {
+            return true;
+        }
+    }
+    false
 }
 
 fn free_port() -> anyhow::Result<u16> {
@@ -163,7 +196,23 @@ impl Browser {
         }
     }
 
+    /// Starts a driver and a session, trying again with a new port when the
+    /// first attempts lose a port race or the browser is slow to come up.
     async fn launch(test: &'static str) -> anyhow::Result<Browser> {
+        let mut last = None;
+        for _ in 0..3 {
+            match Self::launch_once(test).await {
+                Ok(b) => return Ok(b),
+                Err(e) => {
+                    eprintln!("[{test}] browser start failed, trying again: {e:#}");
+                    last = Some(e);
+                }
+            }
+        }
+        Err(last.unwrap_or_else(|| anyhow::anyhow!("no attempt made")))
+    }
+
+    async fn launch_once(test: &'static str) -> anyhow::Result<Browser> {
         let driver = Chromedriver::start()?;
         let profile = tempfile::Builder::new()
             .prefix("caas-chromium-")
