@@ -242,28 +242,20 @@ pub struct Order {
     /// Last word from the factory (for the silence alert).
     pub last_factory_contact: Option<DateTime<Utc>>,
     /// The vehicle, once received at the dealership or when sold from stock.
-    #[serde(default)]
     pub vehicle_id: Option<VehicleId>,
     /// Sold from the dealership's stock (SALE-6): no factory order.
-    #[serde(default)]
     pub from_stock: bool,
     /// Final-payment terms once requested (PAY-3).
-    #[serde(default)]
     pub final_payment: Option<FinalPaymentTerms>,
     /// Dealership reception of the new vehicle (DLV-1).
-    #[serde(default)]
     pub reception: Option<Reception>,
     /// Registration (REG).
-    #[serde(default)]
     pub registration: RegistrationLink,
     /// Home delivery (DLV).
-    #[serde(default)]
     pub home: HomeDelivery,
     /// Phone-as-key link (DLV-9).
-    #[serde(default)]
     pub app_link: AppLink,
     /// Señal refund after a lost reservation (policy `refunded`).
-    #[serde(default)]
     pub senal_refund: Option<crate::order_delivery::SenalRefund>,
     /// Optimistic concurrency counter.
     pub version: i64,

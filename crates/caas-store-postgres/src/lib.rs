@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+caas_store_sql::impl_document_backfill!(sqlx::PgPool);
+
 /// How long a request waits for a free connection before the store answers busy.
 const ACQUIRE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 /// Largest `NOTIFY` payload sent at once (PostgreSQL's limit is 8000 bytes).
@@ -155,6 +157,7 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        backfill_documents(&pool).await?;
         let (schema,): (String,) = sqlx::query_as("SELECT current_schema()")
             .fetch_one(&pool)
             .await

@@ -3,26 +3,50 @@
 //! invoices) in a single round trip.
 
 use crate::doc::Doc;
+use crate::versions::{upgrade_to_current, Document, VERSION_KEY};
 use caas_domain::ports::StoreError;
 
 fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Corrupt(format!("{what}: {e}"))
 }
 
-/// Serialises an aggregate into its `doc` column.
-pub fn to_doc<T: serde::Serialize>(v: &T) -> Result<Doc, StoreError> {
-    serde_json::to_string(v)
-        .map(Doc)
-        .map_err(|e| corrupt("doc", e))
+/// Serialises an aggregate into its `doc` column, at its current version.
+pub fn to_doc<T: Document>(v: &T) -> Result<Doc, StoreError> {
+    let body = serde_json::to_string(v).map_err(|e| corrupt("doc", e))?;
+    let Some(fields) = body.strip_prefix('{') else {
+        return Err(corrupt("doc", format!("{} is not a JSON object", T::TABLE)));
+    };
+    let sep = if fields.starts_with('}') { "" } else { "," };
+    Ok(Doc(format!(
+        "{{\"{VERSION_KEY}\":{}{sep}{fields}",
+        T::VERSION
+    )))
 }
 
-/// Reads an aggregate back from its `doc` column.
-pub fn from_doc<T: serde::de::DeserializeOwned>(d: &Doc) -> Result<T, StoreError> {
-    serde_json::from_str(d.as_str()).map_err(|e| corrupt("doc", e))
+/// Just the version of a stored document (serde skips the rest unparsed).
+#[derive(serde::Deserialize)]
+struct Header {
+    doc_version: Option<i64>,
+}
+
+/// Reads an aggregate back from its `doc` column, upgrading a document of
+/// an older version on the way (see [`crate::versions`]).
+pub fn from_doc<T: Document>(d: &Doc) -> Result<T, StoreError> {
+    let header: Header = serde_json::from_str(d.as_str()).map_err(|e| corrupt("doc", e))?;
+    if header.doc_version == Some(T::VERSION) {
+        return serde_json::from_str(d.as_str()).map_err(|e| corrupt(T::TABLE, e));
+    }
+    let mut value: serde_json::Value =
+        serde_json::from_str(d.as_str()).map_err(|e| corrupt("doc", e))?;
+    let Some(map) = value.as_object_mut() else {
+        return Err(corrupt(T::TABLE, "doc is not a JSON object"));
+    };
+    upgrade_to_current::<T>(map).map_err(|e| corrupt(T::TABLE, e))?;
+    serde_json::from_value(value).map_err(|e| corrupt(T::TABLE, e))
 }
 
 /// Reads every `doc` of a result set.
-pub fn from_docs<T: serde::de::DeserializeOwned>(rows: Vec<(Doc,)>) -> Result<Vec<T>, StoreError> {
+pub fn from_docs<T: Document>(rows: Vec<(Doc,)>) -> Result<Vec<T>, StoreError> {
     rows.iter().map(|(d,)| from_doc(d)).collect()
 }
 

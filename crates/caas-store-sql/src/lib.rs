@@ -11,6 +11,7 @@ pub mod documents;
 pub mod inbound;
 pub mod jobs;
 pub mod rows;
+pub mod versions;
 
 #[doc(hidden)]
 pub mod __rt {

@@ -17,6 +17,8 @@ use std::sync::Arc;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
+caas_store_sql::impl_document_backfill!(sqlx::SqlitePool);
+
 /// Read-only connections of a store (each sibling has its own).
 const READERS: u32 = 4;
 /// How long a request waits for a free connection before the store answers busy.
@@ -101,6 +103,7 @@ impl SqliteStore {
             .run(&writer)
             .await
             .map_err(|e| StoreError::Backend(format!("migrations: {e}")))?;
+        backfill_documents(&writer).await?;
         let readers = reader_pool(&options, READERS);
         Ok(Self {
             writer,

@@ -6,6 +6,7 @@
 
 mod common;
 
+use caas_domain::order::Order;
 use caas_domain::payment::{Payment, PaymentKind, PaymentState};
 use caas_store_tests::{backend, fresh_database_url, open_store};
 use common::*;
@@ -22,6 +23,26 @@ const OLD_STATEMENTS: [&str; 5] = [
     "INSERT INTO payments (id, order_id, customer_id, kind, state, idempotency_key, intent_id, created_at, updated_at, doc) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9)",
     "INSERT INTO invoices (id, number, order_id, customer_id, payment_id, issued_at, doc, pdf) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
 ];
+
+/// An order as the first releases wrote it: no `doc_version` and none of the
+/// delivery half, which was added field by field later.
+fn old_order_doc(o: &Order) -> String {
+    let mut v = serde_json::to_value(o).unwrap();
+    let map = v.as_object_mut().unwrap();
+    for key in [
+        "vehicle_id",
+        "from_stock",
+        "final_payment",
+        "reception",
+        "registration",
+        "home",
+        "app_link",
+        "senal_refund",
+    ] {
+        map.remove(key);
+    }
+    v.to_string()
+}
 
 /// A document as the previous release wrote it: without the fields added since.
 fn old_payment_doc(p: &Payment) -> String {
@@ -62,7 +83,7 @@ macro_rules! fill_old_database {
             .bind(o.state.as_str())
             .bind(o.version)
             .bind(o.created_at)
-            .bind(serde_json::to_string(o).unwrap())
+            .bind(old_order_doc(o))
             .execute($pool)
             .await
             .unwrap();
@@ -163,6 +184,30 @@ async fn a_database_of_the_previous_release_upgrades_in_place_and_reads_back() -
     assert_eq!(
         (minor, currency.as_str(), dealership.as_str(), invoiced),
         (o.plan.senal.minor, "EUR", d.id.as_str(), o.plan.senal.minor)
+    );
+
+    // The start-up backfill rewrote the order at version 2 (the generated
+    // column reads the document) and stamped the others at version 1.
+    let sql = "SELECT (SELECT CAST(doc_version AS BIGINT) FROM orders WHERE id = $1), \
+               (SELECT CAST(MIN(doc_version) AS BIGINT) FROM payments WHERE order_id = $1), \
+               (SELECT COUNT(*) FROM orders WHERE doc_version < 2)";
+    let versions: (i64, i64, i64) = if backend() == "postgres" {
+        let pool = sqlx::PgPool::connect(&url).await?;
+        sqlx::query_as(sql)
+            .bind(o.id.as_str())
+            .fetch_one(&pool)
+            .await?
+    } else {
+        let pool = sqlx::SqlitePool::connect(&url).await?;
+        sqlx::query_as(sql)
+            .bind(o.id.as_str())
+            .fetch_one(&pool)
+            .await?
+    };
+    assert_eq!(
+        versions,
+        (2, 1, 0),
+        "order at v2, payments at v1, no order left behind"
     );
 
     // And an old payment takes a guarded write like a new one.
