@@ -34,8 +34,8 @@ pub struct TimelineEntry {
     pub order_id: OrderId,
     /// When it happened (the factory's `occurred_at` for milestones).
     pub at: DateTime<Utc>,
-    /// Kind key (`sale_registered`, `senal_paid`, `factory.production_started`…).
-    pub kind: String,
+    /// What happened (stored as its key: `sale_registered`, `factory.production_started`…).
+    pub kind: crate::timeline::TimelineKind,
     /// Extra facts shown with the entry (estimate, VIN, defects…).
     pub data: serde_json::Value,
     /// Makes the same fact recorded twice a no-op.

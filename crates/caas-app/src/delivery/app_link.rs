@@ -257,7 +257,7 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
     let rec = if event == DeliveryEvent::AppLinked {
         order.app_link.linked_at = Some(now);
         EventRecord {
-            kind: "app_linked".into(),
+            kind: caas_domain::timeline::TimelineKind::AppLinked,
             at: now,
             data: json!({"key_id": key_id, "command_id": cmd.command_id}),
             dedupe_key: format!("app-linked:{}", order.id),
@@ -279,7 +279,7 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
     } else {
         order.app_link.last_error = error.clone();
         EventRecord {
-            kind: "app_link_failed".into(),
+            kind: caas_domain::timeline::TimelineKind::AppLinkFailed,
             at: now,
             data: json!({"key_id": key_id, "command_id": cmd.command_id, "error": error}),
             dedupe_key: format!("app-link-failed:{}", cmd.command_id),

@@ -263,7 +263,9 @@ async fn apply_one(
         _ => None,
     };
     let rec = EventRecord {
-        kind: format!("carrier.{}", ev.kind.trim_start_matches("shipment.")),
+        kind: caas_domain::timeline::TimelineKind::Carrier(
+            caas_domain::timeline::CarrierStep::parse(ev.kind.trim_start_matches("shipment.")),
+        ),
         at: ev.occurred_at,
         data: json!({"shipment_id": d.shipment_id, "sequence": d.sequence, "status": d.status, "attempt_number": d.attempt_number,
                      "outcome": d.outcome, "planned_delivery": d.planned_delivery, "new_delivery_window": d.new_delivery_window,

@@ -103,7 +103,7 @@ pub async fn on_final_payment_in(
     if captured_now {
         let invoice = issue_invoice_in(tx, app, &order, p).await?;
         let rec = EventRecord {
-            kind: "final_payment_captured".into(),
+            kind: caas_domain::timeline::TimelineKind::FinalPaymentCaptured,
             at: now,
             data: json!({"payment": p.id, "amount": p.amount, "invoice": invoice.number, "channel": p.channel}),
             dedupe_key: format!("final-captured:{}", p.id),
@@ -118,7 +118,7 @@ pub async fn on_final_payment_in(
             t.settled_at = Some(now);
         }
         let rec = EventRecord {
-            kind: "final_payment_settled".into(),
+            kind: caas_domain::timeline::TimelineKind::FinalPaymentSettled,
             at: now,
             data: json!({"payment": p.id, "amount": p.amount}),
             dedupe_key: format!("final-settled:{}", p.id),
@@ -207,7 +207,7 @@ pub async fn remind(app: &App, order_id: &OrderId, days_before: i64) -> anyhow::
     )
     .await?;
     let rec = EventRecord {
-        kind: "final_payment_reminder".into(),
+        kind: caas_domain::timeline::TimelineKind::FinalPaymentReminder,
         at: now,
         data: json!({"days_before": days_before, "deadline": terms.deadline}),
         dedupe_key: format!("final-reminder:{}:{days_before}", order.id),

@@ -84,7 +84,7 @@ pub async fn handover_check(app: &App, order_id: &OrderId) -> anyhow::Result<()>
     }
     let mut tx = app.store.begin().await?;
     let rec = EventRecord {
-        kind: "handover_check".into(),
+        kind: caas_domain::timeline::TimelineKind::HandoverCheck,
         at: app.clock.now(),
         data: json!({"checked": order.plan.option_codes, "enabled_now": enabled, "refused": refused, "seq": state.seq}),
         dedupe_key: format!("handover-check:{}", order.id),

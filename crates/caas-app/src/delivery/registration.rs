@@ -100,7 +100,7 @@ async fn succeeded(app: &App, order_id: &OrderId, reg: Registration) -> anyhow::
     }
     let plate = reg.plate_number.clone();
     let rec = EventRecord {
-        kind: "registered".into(),
+        kind: caas_domain::timeline::TimelineKind::Registered,
         // Our clock orders the timeline; the registry's own time is in the data.
         at: now,
         data: json!({"registered_at": reg.registered_at, "registration_id": reg.registration_id, "authority": reg.authority, "plate_number": plate,
@@ -160,7 +160,7 @@ async fn refused(
         .to_owned(),
     );
     let rec = EventRecord {
-        kind: "registration_issue".into(),
+        kind: caas_domain::timeline::TimelineKind::RegistrationIssue,
         at: now,
         data: json!({"code": code, "message": message, "details": details, "submission": order.registration.submission}),
         dedupe_key: format!("registration-issue:{}:{}", order.id, order.registration.submission),
@@ -291,7 +291,7 @@ pub async fn resubmit_registration(
         }
         o.registration.submission += 1;
         Ok(EventRecord {
-            kind: "registration_resubmitted".into(),
+            kind: caas_domain::timeline::TimelineKind::RegistrationResubmitted,
             at: now,
             data: json!({"by": staff.name, "birth_date": birth, "name_changed": name.is_some(), "document_changed": number.is_some()}),
             dedupe_key: format!("registration-resubmitted:{}:{}", o.id, o.registration.submission),

@@ -19,6 +19,7 @@ use caas_domain::order_delivery::SenalRefund;
 use caas_domain::partners::{CreateRefund, PaymentCallError};
 use caas_domain::payment::{PaymentKind, PaymentState};
 use caas_domain::ports::Tx;
+use caas_domain::timeline::TimelineKind;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
@@ -116,7 +117,7 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
     });
     save(&mut *tx, &mut order, now).await?;
     let rec = EventRecord {
-        kind: "senal_refund_requested".into(),
+        kind: TimelineKind::SenalRefundRequested,
         at: now,
         data: json!({"refund_id": refund_id, "amount": senal.amount, "status": status, "failure": failure}),
         dedupe_key: format!("senal-refund-requested:{order_id}"),
@@ -198,11 +199,10 @@ pub async fn on_refund_event(
     save(&mut *tx, &mut order, now).await?;
     let rec = EventRecord {
         kind: if succeeded {
-            "senal_refunded"
+            TimelineKind::SenalRefunded
         } else {
-            "senal_refund_failed"
-        }
-        .into(),
+            TimelineKind::SenalRefundFailed
+        },
         at: now,
         data: json!({"refund_id": refund_id, "amount": amount, "failure": failure}),
         dedupe_key: format!("senal-refund:{refund_id}"),

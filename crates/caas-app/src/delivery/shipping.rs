@@ -248,7 +248,7 @@ async fn booked(app: &App, order_id: &OrderId, s: Shipment) -> anyhow::Result<()
     order.home.window = s.planned_delivery.clone();
     order.home.last_error = None;
     let rec = EventRecord {
-        kind: "delivery_booked".into(),
+        kind: caas_domain::timeline::TimelineKind::DeliveryBooked,
         at: now,
         data: json!({"shipment_id": s.shipment_id, "carrier": s.carrier, "planned_pickup": s.planned_pickup, "planned_delivery": s.planned_delivery}),
         dedupe_key: format!("delivery-booked:{}", s.shipment_id),

@@ -64,7 +64,7 @@ pub async fn record_return_reception(
                 notes: notes.clone(),
             });
             Ok(EventRecord {
-                kind: "return_received".into(),
+                kind: caas_domain::timeline::TimelineKind::ReturnReceived,
                 at: now,
                 data: json!({"received_by": staff.name, "notes": notes}),
                 dedupe_key: format!("return-received:{}:{}", o.id, o.home.shipments),
@@ -113,7 +113,7 @@ pub async fn record_pickup(
             proof: staff.id.to_string(),
         });
         Ok(EventRecord {
-            kind: "collected_at_dealership".into(),
+            kind: caas_domain::timeline::TimelineKind::CollectedAtDealership,
             at: now,
             data: json!({"receiver_name": input.receiver_name.trim(), "document_last4": last4, "checked_by": staff.name}),
             dedupe_key: format!("pickup:{}", o.id),
@@ -147,7 +147,7 @@ pub async fn request_redelivery(
         o.home.last_sequence = 0;
         o.home.returned = None;
         Ok(EventRecord {
-            kind: "redelivery_requested".into(),
+            kind: caas_domain::timeline::TimelineKind::RedeliveryRequested,
             at: now,
             data: json!({"by": staff.name, "attempts_made": made}),
             dedupe_key: format!("redelivery:{}:{}", o.id, o.home.shipments),

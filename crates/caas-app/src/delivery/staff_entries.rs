@@ -16,6 +16,7 @@ use caas_domain::order::Order;
 use caas_domain::order_delivery::Handover;
 use caas_domain::order_flow::DeliveryEvent;
 use caas_domain::partners_delivery::TimeWindow;
+use caas_domain::timeline::{StaffStep, TimelineKind};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
@@ -168,11 +169,11 @@ pub async fn record_delivery_entry(
         }
         _ => None,
     };
-    let record = |o: &Order, kind: &str, data: serde_json::Value, detail| EventRecord {
-        kind: format!("staff.{kind}"),
+    let record = |o: &Order, step: StaffStep, data: serde_json::Value, detail| EventRecord {
+        kind: TimelineKind::Staff(step),
         at: now,
         data: json!({"entry": data, "recorded_by": staff.name, "attempt": o.home.attempts.len()}),
-        dedupe_key: format!("staff-{kind}:{}:{}", o.id, o.home.attempts.len()),
+        dedupe_key: format!("staff-{}:{}:{}", step.key(), o.id, o.home.attempts.len()),
         detail,
         alert_message: String::new(),
         fact: entry_fact(o, entry),
@@ -183,21 +184,26 @@ pub async fn record_delivery_entry(
             .clone()
             .unwrap_or_else(|| "manual".into())
     };
-    let (event, action) = match entry {
-        DeliveryEntry::FactoryEmbarked { .. } => {
-            (DeliveryEvent::FactoryLegEmbarked, "factory_embarked")
+    let (event, step) = match entry {
+        DeliveryEntry::FactoryEmbarked { .. } => (
+            DeliveryEvent::FactoryLegEmbarked,
+            StaffStep::FactoryEmbarked,
+        ),
+        DeliveryEntry::Embarked { .. } => (DeliveryEvent::CarrierEmbarked, StaffStep::Embarked),
+        DeliveryEntry::Arrived => (DeliveryEvent::CarrierArrived, StaffStep::Arrived),
+        DeliveryEntry::Delivered { .. } => (DeliveryEvent::HandedOverAtHome, StaffStep::Delivered),
+        DeliveryEntry::NotDelivered { .. } => {
+            (DeliveryEvent::AttemptFailed, StaffStep::NotDelivered)
         }
-        DeliveryEntry::Embarked { .. } => (DeliveryEvent::CarrierEmbarked, "embarked"),
-        DeliveryEntry::Arrived => (DeliveryEvent::CarrierArrived, "arrived"),
-        DeliveryEntry::Delivered { .. } => (DeliveryEvent::HandedOverAtHome, "delivered"),
-        DeliveryEntry::NotDelivered { .. } => (DeliveryEvent::AttemptFailed, "not_delivered"),
         DeliveryEntry::Phone { reached: true, .. } => {
-            (DeliveryEvent::NewWindowAgreed, "phone_agreed")
+            (DeliveryEvent::NewWindowAgreed, StaffStep::PhoneAgreed)
         }
-        DeliveryEntry::Phone { reached: false, .. } => {
-            (DeliveryEvent::ReturnToDealership, "phone_unreachable")
-        }
+        DeliveryEntry::Phone { reached: false, .. } => (
+            DeliveryEvent::ReturnToDealership,
+            StaffStep::PhoneUnreachable,
+        ),
     };
+    let action = step.key();
     let audit = format!("delivery.entry.{action}");
     staff_event(app, ctx, staff, id, event, &audit, |o| {
         check_attempt(o, entry)?;
@@ -220,17 +226,17 @@ pub async fn record_delivery_entry(
                     ("Your vehicle is on its way to the dealership", format!("It left {} with {}.", origin.trim(), carrier.trim())),
                 );
                 o.factory.status = Some("dispatched".into());
-                Ok(record(o, action, data, Some(detail)))
+                Ok(record(o, step, data, Some(detail)))
             }
             DeliveryEntry::Embarked { window_start, window_end } => {
                 let w = window(Some(*window_start), Some(*window_end))?;
                 attempts::embarked(o, &shipment(o), Some(w.clone()), now);
                 let detail = crate::delivery::shipping::window_detail(&o.home.window, &carrier);
-                Ok(record(o, action, json!({"window": w}), Some(detail)))
+                Ok(record(o, step, json!({"window": w}), Some(detail)))
             }
             DeliveryEntry::Arrived => {
                 attempts::arrived(o, now);
-                Ok(record(o, action, json!({"arrived_at": now}), None))
+                Ok(record(o, step, json!({"arrived_at": now}), None))
             }
             DeliveryEntry::Delivered { receiver_name, document_number } => {
                 let shown = normalized(document_number);
@@ -253,14 +259,14 @@ pub async fn record_delivery_entry(
                     proof: format!("staff:{}", staff.id),
                 };
                 attempts::at_the_door(o, "delivered", Some(handover));
-                Ok(record(o, action, json!({"receiver_name": receiver_name.trim(), "document_last4": last4}), None))
+                Ok(record(o, step, json!({"receiver_name": receiver_name.trim(), "document_last4": last4}), None))
             }
             DeliveryEntry::NotDelivered { outcome } => {
                 if !NOT_DELIVERED.contains(&outcome.as_str()) {
                     return Err(invalid("outcome", "customer_absent, identity_check_failed or refused"));
                 }
                 attempts::at_the_door(o, outcome, None);
-                Ok(record(o, action, json!({"outcome": outcome}), None))
+                Ok(record(o, step, json!({"outcome": outcome}), None))
             }
             DeliveryEntry::Phone { reached, window_start, window_end } => {
                 let w = if *reached { Some(window(*window_start, *window_end)?) } else { None };
@@ -271,7 +277,7 @@ pub async fn record_delivery_entry(
                 } else {
                     collect.clone()
                 };
-                Ok(record(o, action, json!({"outcome": outcome, "new_window": w}), detail))
+                Ok(record(o, step, json!({"outcome": outcome, "new_window": w}), detail))
             }
         }
     })

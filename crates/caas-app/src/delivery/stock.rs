@@ -75,7 +75,7 @@ pub async fn record_reception(
             updated_at: now,
         });
         Ok(EventRecord {
-            kind: "dealership_reception".into(),
+            kind: caas_domain::timeline::TimelineKind::DealershipReception,
             at: now,
             data: json!({"vin": vin, "received_by": staff.name, "notes": notes, "final_payment": o.final_payment}),
             dedupe_key: format!("reception:{}", o.id),
@@ -145,7 +145,7 @@ pub fn lost_record(app: &App, order: &Order, cause: &str, now: DateTime<Utc>) ->
         _ => ("Te devolveremos la señal.", "We will refund your deposit."),
     };
     EventRecord {
-        kind: "reservation_lost".into(),
+        kind: caas_domain::timeline::TimelineKind::ReservationLost,
         at: now,
         data: json!({"cause": cause, "senal": order.plan.senal, "senal_policy": policy}),
         dedupe_key: format!("reservation-lost:{}", order.id),

@@ -193,7 +193,7 @@ fn record(
         .join(", ")
     });
     EventRecord {
-        kind: format!("factory.{}", ev.kind.key()),
+        kind: caas_domain::timeline::TimelineKind::Factory(ev.kind.clone()),
         at: ev.occurred_at,
         data: json!({
             "sequence": ev.sequence, "status": ev.status, "vin": ev.vin,

@@ -112,7 +112,7 @@ async fn accepted(app: &App, order_id: &OrderId, fo: FactoryOrder) -> anyhow::Re
     }
     let model = platform_name(&mut *tx, &order).await?;
     let rec = EventRecord {
-        kind: "factory_order_placed".into(),
+        kind: caas_domain::timeline::TimelineKind::FactoryOrderPlaced,
         at: now,
         data: json!({"factory_order_id": fo.factory_order_id, "estimated_completion_date": fo.estimated_completion_date}),
         dedupe_key: format!("factory-accepted:{}", order.id),
@@ -155,7 +155,7 @@ async fn rejected(
     };
     let codes: Vec<&str> = violations.iter().map(|v| v.code.as_str()).collect();
     let rec = EventRecord {
-        kind: "factory_order_rejected".into(),
+        kind: caas_domain::timeline::TimelineKind::FactoryOrderRejected,
         at: now,
         data: json!({"violations": violations}),
         dedupe_key: format!("factory-rejected:{}:{}", order.id, order.factory.submission),
@@ -202,7 +202,7 @@ async fn unavailable(
         OrderEvent::FactoryUnavailable
     };
     let rec = EventRecord {
-        kind: "factory_unavailable".into(),
+        kind: caas_domain::timeline::TimelineKind::FactoryUnavailable,
         at: now,
         data: json!({"error": error}),
         dedupe_key: format!("factory-unavailable:{}", order.id),

@@ -12,13 +12,14 @@ use caas_domain::order::Order;
 use caas_domain::order_flow::{transition, OrderEffect, OrderEvent};
 use caas_domain::ports::Tx;
 use caas_domain::records::{StaffAlert, TimelineEntry};
+use caas_domain::timeline::TimelineKind;
 use chrono::{DateTime, Utc};
 
 /// What the timeline entry and the notification of a transition say.
 #[derive(Debug, Clone)]
 pub struct EventRecord {
-    /// Timeline kind key.
-    pub kind: String,
+    /// What happened.
+    pub kind: TimelineKind,
     /// When it happened.
     pub at: DateTime<Utc>,
     /// Facts shown with the entry.

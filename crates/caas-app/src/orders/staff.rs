@@ -109,7 +109,7 @@ pub async fn resubmit_factory_order(
         order.factory.submission += 1;
     }
     let rec = EventRecord {
-        kind: "factory_order_resubmitted".into(),
+        kind: caas_domain::timeline::TimelineKind::FactoryOrderResubmitted,
         at: now,
         data: json!({"by": staff.name, "option_codes": order.plan.option_codes}),
         dedupe_key: format!(
@@ -169,7 +169,7 @@ pub async fn cancel_sale(
         ),
     };
     let rec = EventRecord {
-        kind: "sale_cancelled".into(),
+        kind: caas_domain::timeline::TimelineKind::SaleCancelled,
         at: now,
         data: json!({"by": staff.name, "senal_refund": paid.map(|p| json!({"payment": p.id, "amount": p.amount}))}),
         dedupe_key: format!("cancel:{}", order.id),

@@ -58,7 +58,7 @@ pub async fn record_outcome(
             .ok_or(AppError::NotFound)?;
         let invoice = issue_invoice_in(&mut *tx, app, &order, &p).await?;
         let rec = EventRecord {
-            kind: "senal_paid".into(),
+            kind: caas_domain::timeline::TimelineKind::SenalPaid,
             at: now,
             data: json!({"payment": p.id, "amount": p.amount, "invoice": invoice.number, "channel": p.channel}),
             dedupe_key: format!("senal:{}", p.id),
@@ -104,7 +104,7 @@ pub async fn record_outcome(
             .await?
             .ok_or(AppError::NotFound)?;
         let rec = EventRecord {
-            kind: "payment_declined".into(),
+            kind: caas_domain::timeline::TimelineKind::PaymentDeclined,
             at: now,
             data: json!({"payment": p.id, "decline_code": code}),
             dedupe_key: format!("declined:{}", p.id),

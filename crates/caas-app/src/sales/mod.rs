@@ -342,7 +342,7 @@ pub async fn register_sale(
         tx.insert_order(&order).await?;
     }
     let rec = EventRecord {
-        kind: "sale_registered".into(),
+        kind: caas_domain::timeline::TimelineKind::SaleRegistered,
         at: now,
         data: json!({"sold_by": seller.name, "dealership": order.dealership_id, "stock_vehicle": order.vehicle_id, "vin": order.factory.vin}),
         dedupe_key: format!("sale:{}", order.id),

@@ -7,6 +7,7 @@ use caas_app::notify::texts::money;
 use caas_domain::account::Language;
 use caas_domain::money::Money;
 use caas_domain::order::OrderState;
+use caas_domain::timeline::TimelineKind;
 use chrono::NaiveDate;
 use serde_json::Value;
 
@@ -54,11 +55,11 @@ fn str_in<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
 }
 
 /// The facts shown with a timeline entry (`staff` adds technical ones).
-pub fn timeline_detail(kind: &str, v: &Value, lang: Language, staff: bool) -> String {
+pub fn timeline_detail(kind: &TimelineKind, v: &Value, lang: Language, staff: bool) -> String {
     let mut parts: Vec<String> = Vec::new();
     let estimate = t(lang, "Fecha estimada por la fábrica", "Factory estimate");
     match kind {
-        "senal_paid" => {
+        TimelineKind::SenalPaid => {
             if let Some(m) = v
                 .get("amount")
                 .and_then(|a| serde_json::from_value::<Money>(a.clone()).ok())
@@ -69,23 +70,25 @@ pub fn timeline_detail(kind: &str, v: &Value, lang: Language, staff: bool) -> St
                 parts.push(format!("{} {n}", t(lang, "Factura", "Invoice")));
             }
         }
-        "payment_declined" => {
+        TimelineKind::PaymentDeclined => {
             parts.push(labels::decline(str_in(v, "decline_code"), lang).to_owned())
         }
-        "factory_order_placed" => {
+        TimelineKind::FactoryOrderPlaced => {
             if let Some(d) = date_in(v, "estimated_completion_date", lang) {
                 parts.push(format!("{estimate}: {d}"));
             }
         }
-        "factory_order_rejected" if staff => {
+        TimelineKind::FactoryOrderRejected if staff => {
             let n = v
                 .get("violations")
                 .and_then(Value::as_array)
                 .map_or(0, Vec::len);
             parts.push(format!("{n} {}", t(lang, "motivo(s)", "reason(s)")));
         }
-        "factory_unavailable" if staff => parts.extend(str_in(v, "error").map(str::to_owned)),
-        _ if kind.starts_with("factory.") => {
+        TimelineKind::FactoryUnavailable if staff => {
+            parts.extend(str_in(v, "error").map(str::to_owned))
+        }
+        TimelineKind::Factory(_) => {
             if let Some(d) = date_in(v, "estimated_completion_date", lang) {
                 parts.push(format!("{estimate}: {d}"));
             }

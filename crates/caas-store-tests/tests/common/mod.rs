@@ -389,7 +389,7 @@ pub fn timeline_entry(
         id: TimelineId::new(),
         order_id: o.clone(),
         at,
-        kind: kind.to_owned(),
+        kind: caas_domain::timeline::TimelineKind::parse(kind),
         data: serde_json::json!({ "estimate": "2026-09-30", "defects": [] }),
         dedupe_key: dedupe_key.to_owned(),
         recorded_at: at,

@@ -92,7 +92,7 @@ fn lost_texts(x: &Expediente, lang: Language) -> (&'static str, &'static str) {
         .timeline
         .iter()
         .rev()
-        .find(|e| e.kind == "reservation_lost");
+        .find(|e| e.kind == caas_domain::timeline::TimelineKind::ReservationLost);
     let get = |k: &str| lost.and_then(|e| e.data.get(k)?.as_str());
     let cause = match get("cause") {
         Some("staff") => v.fp_lost_staff,
@@ -166,7 +166,7 @@ async fn page(
         sent: x
             .timeline
             .iter()
-            .filter(|e| e.kind == "final_payment_reminder")
+            .filter(|e| e.kind == caas_domain::timeline::TimelineKind::FinalPaymentReminder)
             .map(|e| when(&e.at))
             .collect(),
         settlement_failed: stage == Stage::Due

@@ -7,6 +7,7 @@ use caas_domain::account::Language;
 use caas_domain::catalogue::{OptionCategory, PricingModel};
 use caas_domain::order::OrderState;
 use caas_domain::partners::FactoryViolation;
+use caas_domain::timeline::{CarrierStep, StaffStep, TimelineKind};
 pub mod notify;
 mod payments;
 
@@ -89,117 +90,119 @@ pub fn order_state_class(s: OrderState) -> &'static str {
     }
 }
 
-/// A timeline entry kind for people.
-pub fn timeline_kind(kind: &str, lang: Language) -> String {
-    if let Some(key) = kind.strip_prefix("factory.") {
-        return caas_app::notify::texts::milestone_title(key, lang);
-    }
-    if kind == "staff.factory_embarked" {
-        return caas_app::notify::texts::milestone_title("vehicle_dispatched", lang);
-    }
+/// A timeline entry kind for people: every kind the platform writes has its
+/// text here (the match is exhaustive), a newer release's key shows as written.
+pub fn timeline_kind(kind: &TimelineKind, lang: Language) -> String {
+    use TimelineKind as K;
     let s = match kind {
-        "sale_registered" => t(lang, "Venta registrada", "Sale registered"),
-        "dealership_reception" => t(
+        K::Factory(k) => return caas_app::notify::texts::milestone_title(k.key(), lang),
+        K::Staff(StaffStep::FactoryEmbarked) => {
+            return caas_app::notify::texts::milestone_title("vehicle_dispatched", lang)
+        }
+        K::Other(key) | K::Carrier(CarrierStep::Other(key)) => return key.replace('_', " "),
+        K::SaleRegistered => t(lang, "Venta registrada", "Sale registered"),
+        K::DealershipReception => t(
             lang,
             "Recibido en el concesionario",
             "Received at the dealership",
         ),
-        "final_payment_captured" => t(lang, "Pago final cobrado", "Final payment captured"),
-        "final_payment_settled" => t(lang, "Pago final liquidado", "Final payment settled"),
-        "final_payment_reminder" => t(lang, "Recordatorio de pago final", "Final-payment reminder"),
-        "reservation_lost" => t(lang, "Reserva perdida", "Reservation lost"),
-        "senal_refund_requested" => t(
+        K::FinalPaymentCaptured => t(lang, "Pago final cobrado", "Final payment captured"),
+        K::FinalPaymentSettled => t(lang, "Pago final liquidado", "Final payment settled"),
+        K::FinalPaymentReminder => t(lang, "Recordatorio de pago final", "Final-payment reminder"),
+        K::ReservationLost => t(lang, "Reserva perdida", "Reservation lost"),
+        K::SenalRefundRequested => t(
             lang,
             "Devolución de la señal solicitada",
             "Deposit refund requested",
         ),
-        "senal_refunded" => t(lang, "Señal devuelta", "Deposit refunded"),
-        "senal_refund_failed" => t(
+        K::SenalRefunded => t(lang, "Señal devuelta", "Deposit refunded"),
+        K::SenalRefundFailed => t(
             lang,
             "La devolución de la señal ha fallado",
             "Deposit refund failed",
         ),
-        "registered" => t(lang, "Vehículo matriculado", "Vehicle registered"),
-        "registration_issue" => t(lang, "Matriculación rechazada", "Registration refused"),
-        "registration_resubmitted" => {
+        K::Registered => t(lang, "Vehículo matriculado", "Vehicle registered"),
+        K::RegistrationIssue => t(lang, "Matriculación rechazada", "Registration refused"),
+        K::RegistrationResubmitted => {
             t(lang, "Matriculación reenviada", "Registration resubmitted")
         }
-        "delivery_booked" => t(
+        K::DeliveryBooked => t(
             lang,
             "Entrega a domicilio reservada",
             "Home delivery booked",
         ),
-        "carrier.embarked" | "staff.embarked" => t(
+        K::Carrier(CarrierStep::Embarked) | K::Staff(StaffStep::Embarked) => t(
             lang,
             "Vehículo cargado para la entrega",
             "Vehicle loaded for delivery",
         ),
-        "carrier.arrived" | "staff.arrived" => t(
+        K::Carrier(CarrierStep::Arrived) | K::Staff(StaffStep::Arrived) => t(
             lang,
             "Transportista en tu domicilio",
             "Carrier at your address",
         ),
-        "carrier.delivery_attempted" | "staff.delivered" | "staff.not_delivered" => {
-            t(lang, "Intento de entrega", "Delivery attempt")
-        }
-        "carrier.phone_contact" | "staff.phone_agreed" | "staff.phone_unreachable" => {
+        K::Carrier(CarrierStep::DeliveryAttempted)
+        | K::Staff(StaffStep::Delivered)
+        | K::Staff(StaffStep::NotDelivered) => t(lang, "Intento de entrega", "Delivery attempt"),
+        K::Carrier(CarrierStep::PhoneContact)
+        | K::Staff(StaffStep::PhoneAgreed)
+        | K::Staff(StaffStep::PhoneUnreachable) => {
             t(lang, "Llamada del transportista", "Call from the carrier")
         }
-        "carrier.returned_to_dealership" => t(
+        K::Carrier(CarrierStep::ReturnedToDealership) => t(
             lang,
             "Devuelto al concesionario",
             "Returned to the dealership",
         ),
-        "carrier.received_at_dealership" | "return_received" => t(
+        K::Carrier(CarrierStep::ReceivedAtDealership) | K::ReturnReceived => t(
             lang,
             "Recibido de vuelta en el concesionario",
             "Received back at the dealership",
         ),
-        "collected_at_dealership" => t(
+        K::CollectedAtDealership => t(
             lang,
             "Recogido en el concesionario",
             "Collected at the dealership",
         ),
-        "redelivery_requested" => t(
+        K::RedeliveryRequested => t(
             lang,
             "Nueva entrega a domicilio solicitada",
             "New home delivery requested",
         ),
-        "handover_check" => t(
+        K::HandoverCheck => t(
             lang,
             "Opciones del plan comprobadas en el vehículo",
             "Plan options checked on the vehicle",
         ),
-        "app_linked" => t(
+        K::AppLinked => t(
             lang,
             "App vinculada: vehículo operativo",
             "App linked: vehicle operational",
         ),
-        "app_link_failed" => t(lang, "No se pudo vincular la app", "App link failed"),
-        "senal_paid" => t(lang, "Señal pagada", "Reservation deposit paid"),
-        "payment_declined" => t(lang, "Pago rechazado", "Payment declined"),
-        "factory_order_placed" => t(
+        K::AppLinkFailed => t(lang, "No se pudo vincular la app", "App link failed"),
+        K::SenalPaid => t(lang, "Señal pagada", "Reservation deposit paid"),
+        K::PaymentDeclined => t(lang, "Pago rechazado", "Payment declined"),
+        K::FactoryOrderPlaced => t(
             lang,
             "Pedido enviado a fábrica",
             "Order placed with the factory",
         ),
-        "factory_order_rejected" => t(
+        K::FactoryOrderRejected => t(
             lang,
             "La fábrica rechazó el pedido",
             "The factory refused the order",
         ),
-        "factory_unavailable" => t(
+        K::FactoryUnavailable => t(
             lang,
             "Fábrica no disponible; se reintentará",
             "Factory unavailable; will retry",
         ),
-        "factory_order_resubmitted" => t(
+        K::FactoryOrderResubmitted => t(
             lang,
             "Pedido reenviado a fábrica",
             "Order resubmitted to the factory",
         ),
-        "sale_cancelled" => t(lang, "Venta cancelada", "Sale cancelled"),
-        _ => return kind.replace('_', " "),
+        K::SaleCancelled => t(lang, "Venta cancelada", "Sale cancelled"),
     };
     s.to_owned()
 }

@@ -144,7 +144,7 @@ pub fn expediente_out(e: &Expediente, invoice_base: &str) -> ExpedienteOut {
             .iter()
             .map(|t| TimelineEntryOut {
                 at: t.at,
-                kind: t.kind.clone(),
+                kind: t.kind.key(),
                 data: t.data.clone(),
             })
             .collect(),

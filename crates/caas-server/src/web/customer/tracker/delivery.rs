@@ -12,6 +12,7 @@ use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::order::{Order, OrderState};
 use caas_domain::partners_delivery::TimeWindow;
+use caas_domain::timeline::TimelineKind;
 
 /// The tracker steps along the whole happy path, up to the one `state` reached.
 pub fn steps(state: OrderState, lang: Language) -> Vec<Step> {
@@ -153,7 +154,7 @@ fn text<'a>(v: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 }
 
 /// The facts shown with a delivery timeline entry (empty for other kinds).
-pub fn timeline_detail(kind: &str, v: &serde_json::Value, lang: Language) -> String {
+pub fn timeline_detail(kind: &TimelineKind, v: &serde_json::Value, lang: Language) -> String {
     let m = Msg::for_lang(lang);
     let amount = || {
         v.get("amount")
@@ -162,28 +163,28 @@ pub fn timeline_detail(kind: &str, v: &serde_json::Value, lang: Language) -> Str
     };
     let mut parts: Vec<String> = Vec::new();
     match kind {
-        "final_payment_captured" | "final_payment_settled" => {
+        TimelineKind::FinalPaymentCaptured | TimelineKind::FinalPaymentSettled => {
             parts.extend(amount());
             if let Some(n) = text(v, "invoice") {
                 parts.push(n.to_owned());
             }
         }
-        "final_payment_reminder" => {
+        TimelineKind::FinalPaymentReminder => {
             if let Some(d) = v.get("deadline").and_then(|d| {
                 serde_json::from_value::<chrono::DateTime<chrono::Utc>>(d.clone()).ok()
             }) {
                 parts.push(format!("{}: {}", m.v.fp_deadline, when(&d)));
             }
         }
-        "registered" => {
+        TimelineKind::Registered => {
             if let Some(p) = text(v, "plate_number") {
                 parts.push(format!("{}: {p}", m.o.plate));
             }
         }
-        "registration_issue" | "app_link_failed" => {
+        TimelineKind::RegistrationIssue | TimelineKind::AppLinkFailed => {
             parts.extend(text(v, "message").or(text(v, "error")).map(str::to_owned))
         }
-        "delivery_booked" => {
+        TimelineKind::DeliveryBooked => {
             if let Some(c) = v.get("carrier").and_then(|c| text(c, "name")) {
                 parts.push(c.to_owned());
             }
@@ -194,7 +195,7 @@ pub fn timeline_detail(kind: &str, v: &serde_json::Value, lang: Language) -> Str
                 parts.push(window(&w, lang));
             }
         }
-        "reservation_lost" => parts.push(
+        TimelineKind::ReservationLost => parts.push(
             match text(v, "senal_policy") {
                 Some("retained") => m.v.fp_senal_retained,
                 _ => m.v.fp_senal_refund,
