@@ -58,9 +58,9 @@ pub enum AppError {
         /// The limit.
         limit_bytes: usize,
     },
-    /// A state conflict (duplicate, wrong state).
+    /// A state conflict (duplicate, wrong state), with its code and texts.
     #[error("conflict: {0}")]
-    Conflict(String),
+    Conflict(crate::refusal::Refusal),
     /// Anything else; logged with cause, shown generically.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -69,7 +69,7 @@ pub enum AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::Conflict(m) => AppError::Conflict(m),
+            StoreError::Conflict(m) => AppError::Conflict(m.into()),
             StoreError::Busy(_) => AppError::Overloaded {
                 retry_after_secs: 1,
             },
@@ -85,7 +85,7 @@ impl From<DomainError> for AppError {
                 field: field.to_owned(),
                 message,
             },
-            DomainError::Transition(m) => AppError::Conflict(m),
+            DomainError::Transition(m) => AppError::Conflict(m.into()),
         }
     }
 }

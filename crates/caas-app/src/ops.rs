@@ -32,7 +32,14 @@ pub async fn retry_job(
     if !tx.retry_job_now(id, now).await? {
         return Err(match tx.find_job(id).await? {
             None => AppError::NotFound,
-            Some(j) => AppError::Conflict(format!("a {} job cannot be retried", j.state.as_str())),
+            Some(j) => AppError::Conflict(crate::refusal::Refusal::new(
+                "job_not_retryable",
+                format!(
+                    "Un trabajo en estado {} no se puede reintentar.",
+                    j.state.as_str()
+                ),
+                format!("A {} job cannot be retried.", j.state.as_str()),
+            )),
         });
     }
     tx.append_audit(&audit(now, ctx, admin.id.to_string(), "job.retried").subject(id.to_string()))

@@ -79,6 +79,10 @@ impl IntoResponse for ApiError {
         if let AppError::InvalidFields(list) = &self.0 {
             body["errors"] = json!(list);
         }
+        if let AppError::Conflict(refusal) = &self.0 {
+            body["code"] = json!(refusal.code);
+            body["detail"] = json!(refusal.en);
+        }
         problem(status, body, &self.0)
     }
 }
@@ -175,7 +179,7 @@ impl IntoResponse for WebError {
                 .err_throttled
                 .replace("{minutes}", &((retry_after_secs + 59) / 60).to_string()),
             AppError::Invalid { message, .. } | AppError::BadRequest(message) => message.clone(),
-            AppError::Conflict(msg) => msg.clone(),
+            AppError::Conflict(refusal) => refusal.text(self.lang).to_owned(),
             AppError::Overloaded { retry_after_secs } => m
                 .err_overloaded
                 .replace("{seconds}", &retry_after_secs.to_string()),

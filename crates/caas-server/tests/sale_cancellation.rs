@@ -111,6 +111,14 @@ async fn a_sale_whose_senal_is_still_processing_cannot_be_cancelled_and_the_char
     )
     .await;
     assert_eq!(status, 409, "the card may be charged any moment: {v}");
+    assert_eq!(v["code"], "senal_in_flight", "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("señal is being paid"),
+        "{v}"
+    );
     let e = wait_for_staff_state(&t, &seller, &order, "ORDERED", 30).await;
     assert_eq!(e["payments"][0]["state"], "CAPTURED", "{e}");
     assert_eq!(sim_stats(&sims.payments).await["captures"], 1);

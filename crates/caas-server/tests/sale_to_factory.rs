@@ -341,13 +341,20 @@ async fn a_double_submitted_senal_charges_once() {
         .collect();
     assert!(ids.len() <= 1, "two payments for one click: {a:?} {b:?}");
     // A second click with a new key is refused: the señal is paid or in progress.
-    let (status, _) = post_json(
+    let (status, refusal) = post_json(
         &url,
         Some(&seller),
         &json!({"payment_method": "tok_test_ok", "attempt_key": "other"}),
     )
     .await;
     assert_eq!(status, 409);
+    assert!(
+        matches!(
+            refusal["code"].as_str(),
+            Some("senal_already_paid" | "payment_in_progress")
+        ),
+        "a stable reason code: {refusal}"
+    );
     let stats = sim_stats(&sims.payments).await;
     assert_eq!(
         (

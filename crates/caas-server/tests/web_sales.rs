@@ -140,6 +140,25 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
     }
     let (_, list) = page(&c, t.url("/intranet/orders")).await;
     assert!(list.contains("Lucía Fernández"));
+
+    // A refused action says why in the page's language, not in English.
+    let csrf = csrf_in(&html);
+    let resp = c
+        .post(t.url(&format!("{location}/resubmit")))
+        .form(&[
+            ("_csrf", csrf.as_str()),
+            ("option_codes", "SUV-E-26:HEAT_PUMP"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 409);
+    let refused = resp.text().await.unwrap();
+    assert!(
+        refused.contains("Solo se puede reenviar un pedido que la fábrica rechazó"),
+        "Spanish refusal on the Spanish page"
+    );
+    assert!(!refused.contains("can be resubmitted"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -39,7 +39,11 @@ pub(crate) async fn save_account(
         Ok(())
     } else {
         Err(crate::error::AppError::Conflict(
-            "the account changed meanwhile: reload and try again".into(),
+            crate::refusal::Refusal::new(
+                "account_changed",
+                "La cuenta ha cambiado mientras tanto: recarga la página y vuelve a intentarlo.",
+                "The account changed meanwhile: reload and try again.",
+            ),
         ))
     }
 }

@@ -94,9 +94,11 @@ pub async fn disable_account(
     id: &AccountId,
 ) -> AppResult<Account> {
     if &admin.id == id {
-        return Err(AppError::Conflict(
-            "you cannot disable your own account".into(),
-        ));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "own_account",
+            "No puedes desactivar tu propia cuenta.",
+            "You cannot disable your own account.",
+        )));
     }
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
@@ -130,7 +132,11 @@ pub async fn enable_account(
     let mut tx = app.store.begin().await?;
     let mut account = tx.find_account(id).await?.ok_or(AppError::NotFound)?;
     if account.status != AccountStatus::Disabled {
-        return Err(AppError::Conflict("the account is not disabled".into()));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "account_not_disabled",
+            "La cuenta no está desactivada.",
+            "The account is not disabled.",
+        )));
     }
     account.status = if account.password_hash.is_some() {
         AccountStatus::Active
@@ -158,7 +164,11 @@ pub async fn change_role(
 ) -> AppResult<Account> {
     Account::check_role_dealership(role, dealership_id.as_ref())?;
     if &admin.id == id {
-        return Err(AppError::Conflict("you cannot change your own role".into()));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "own_role",
+            "No puedes cambiar tu propio rol.",
+            "You cannot change your own role.",
+        )));
     }
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;

@@ -64,9 +64,11 @@ pub async fn start_app_link(
             return Ok(order);
         }
     }
-    Err(AppError::Conflict(
-        "the vehicle is busy updating; try again in a moment".into(),
-    ))
+    Err(AppError::Conflict(crate::refusal::Refusal::new(
+        "vehicle_busy",
+        "El vehículo se está actualizando; vuelve a intentarlo en un momento.",
+        "The vehicle is busy updating; try again in a moment.",
+    )))
 }
 
 /// Attempts of a link request against concurrent updates of the vehicle.
@@ -100,10 +102,15 @@ async fn start_app_link_once(
         .ok_or(AppError::NotFound)?;
     if order.state != OrderState::Delivered {
         return Err(AppError::Conflict(match order.state {
-            OrderState::Operational => "this vehicle is already linked to your app".into(),
-            s => format!(
-                "the vehicle can be linked once it is handed over to you (now {})",
-                s.as_str()
+            OrderState::Operational => crate::refusal::Refusal::new(
+                "already_linked",
+                "Este vehículo ya está vinculado a tu app.",
+                "This vehicle is already linked to your app.",
+            ),
+            _ => crate::refusal::Refusal::new(
+                "not_handed_over",
+                "Podrás vincular el vehículo cuando te lo hayan entregado.",
+                "The vehicle can be linked once it is handed over to you.",
             ),
         }));
     }

@@ -79,9 +79,13 @@ pub async fn staff_event_in(
     let now = app.clock.now();
     let mut order = order_for_staff(tx, staff, id).await?;
     if caas_domain::delivery_flow::transition(order.state, &event).is_none() {
-        return Err(AppError::Conflict(format!(
-            "not possible while the order is {}",
-            order.state.as_str()
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "wrong_state",
+            format!(
+                "No es posible mientras el pedido está en {}.",
+                order.state.as_str()
+            ),
+            format!("Not possible while the order is {}.", order.state.as_str()),
         )));
     }
     let rec = prepare(&mut order)?;

@@ -138,8 +138,10 @@ pub async fn request_redelivery(
     staff_event(app, ctx, staff, id, DeliveryEvent::RedeliveryRequested, "delivery.redelivery_requested", |o| {
         let made = o.home.attempts.len() as u32;
         if made >= max {
-            return Err(AppError::Conflict(format!(
-                "{made} home-delivery attempts were made (maximum {max}): the customer collects the vehicle at the dealership"
+            return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                "delivery_attempts_exhausted",
+                format!("Ya se hicieron {made} intentos de entrega a domicilio (máximo {max}): el cliente recoge el vehículo en el concesionario."),
+                format!("{made} home-delivery attempts were made (maximum {max}): the customer collects the vehicle at the dealership."),
             )));
         }
         o.home.shipment_id = None;

@@ -104,8 +104,16 @@ fn check_attempt(o: &Order, entry: &DeliveryEntry) -> AppResult<()> {
         Ok(())
     } else {
         Err(AppError::Conflict(match entry {
-            DeliveryEntry::Phone { .. } => "record the failed attempt at the door first".into(),
-            _ => "record the embarkation of this attempt first".into(),
+            DeliveryEntry::Phone { .. } => crate::refusal::Refusal::new(
+                "attempt_first",
+                "Registra primero el intento fallido en el domicilio.",
+                "Record the failed attempt at the door first.",
+            ),
+            _ => crate::refusal::Refusal::new(
+                "embarkation_first",
+                "Registra primero la carga del vehículo para este intento.",
+                "Record the embarkation of this attempt first.",
+            ),
         }))
     }
 }

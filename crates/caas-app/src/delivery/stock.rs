@@ -37,7 +37,11 @@ pub async fn record_reception(
     let mut tx = app.store.begin().await?;
     let order = staff_event_in(&mut *tx, app, ctx, staff, id, DeliveryEvent::DealershipReception, "order.reception", |o| {
         let vin = o.factory.vin.clone().ok_or_else(|| {
-            AppError::Conflict("the factory has not reported the VIN of this vehicle yet".into())
+            AppError::Conflict(crate::refusal::Refusal::new(
+                "vin_unknown",
+                "La fábrica todavía no ha comunicado el VIN de este vehículo.",
+                "The factory has not reported the VIN of this vehicle yet.",
+            ))
         })?;
         o.reception = Some(Reception {
             at: now,
@@ -92,9 +96,10 @@ pub async fn record_reception(
             v.presence = Some(p);
         }
         if tx.find_vehicle_by_vin(&v.vin).await?.is_some() {
-            return Err(AppError::Conflict(format!(
-                "a vehicle with VIN {} is already recorded",
-                v.vin
+            return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                "vin_recorded",
+                format!("Ya hay un vehículo registrado con el VIN {}.", v.vin),
+                format!("A vehicle with VIN {} is already recorded.", v.vin),
             )));
         }
         tx.insert_vehicle(&v).await?;
@@ -170,9 +175,11 @@ pub async fn release_vehicle_in(tx: &mut dyn Tx, app: &App, order: &Order) -> Ap
     v.version += 1;
     v.updated_at = now;
     if !tx.update_vehicle(&v).await? {
-        return Err(AppError::Conflict(
-            "the vehicle changed meanwhile; try again".into(),
-        ));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "vehicle_changed",
+            "El vehículo ha cambiado mientras tanto; vuelve a intentarlo.",
+            "The vehicle changed meanwhile; try again.",
+        )));
     }
     for key_id in revoke {
         let job = AppJob::RevokeAppKey {

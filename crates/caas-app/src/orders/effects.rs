@@ -71,9 +71,11 @@ pub async fn apply_order_events_in(
     order.version += 1;
     order.updated_at = now;
     if !tx.update_order(order).await? {
-        return Err(AppError::Conflict(
-            "the order changed meanwhile; try again".into(),
-        ));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "order_changed",
+            "El pedido ha cambiado mientras tanto; vuelve a intentarlo.",
+            "The order changed meanwhile; try again.",
+        )));
     }
     let mut timeline = Vec::new();
     for (effects, rec) in planned {

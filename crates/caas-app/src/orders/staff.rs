@@ -98,9 +98,11 @@ pub async fn resubmit_factory_order(
         order.state,
         OrderState::OrderRejected | OrderState::FactoryOrderPending
     ) {
-        return Err(AppError::Conflict(
-            "only a refused or pending factory order can be resubmitted".into(),
-        ));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "not_resubmittable",
+            "Solo se puede reenviar un pedido que la fábrica rechazó o que está pendiente.",
+            "Only a refused or pending factory order can be resubmitted.",
+        )));
     }
     if let Some(codes) = option_codes {
         order.plan.option_codes = check_plan_options(&order.plan.platform_code, &codes, &options)?;
@@ -157,7 +159,7 @@ pub async fn cancel_sale(
     check_scope(staff, &order)?;
     let payments = tx.list_payments_for_order(&order.id).await?;
     let paid = caas_domain::order_policy::cancellation(order.state, &payments)
-        .map_err(|refusal| AppError::Conflict(refusal.message()))?;
+        .map_err(|refusal| AppError::Conflict(refusal_of(refusal)))?;
     let detail = match paid {
         Some(p) => Detail::text(
             ("Venta cancelada", format!("Hemos cancelado tu compra. Te devolvemos la señal ({}) a tu tarjeta; te avisaremos cuando esté hecho.", p.amount)),
@@ -187,4 +189,15 @@ pub async fn cancel_sale(
     tx.commit().await?;
     app.wake_jobs();
     Ok(order)
+}
+
+/// Why a sale cannot be cancelled, in both languages.
+fn refusal_of(r: caas_domain::order_policy::CancelRefusal) -> crate::refusal::Refusal {
+    use caas_domain::order_policy::CancelRefusal as C;
+    let (code, es) = match r {
+        C::SenalInFlight => ("senal_in_flight", "La señal se está pagando: espera al resultado del pago.".to_owned()),
+        C::SenalPaid => ("senal_paid", "La señal está pagada: solo se puede cancelar una venta cuyo pedido rechazó la fábrica (se devuelve la señal).".to_owned()),
+        C::TooLate(s) => ("too_late_to_cancel", format!("Un pedido en estado {} no se puede cancelar.", s.as_str())),
+    };
+    crate::refusal::Refusal::new(code, es, r.message())
 }

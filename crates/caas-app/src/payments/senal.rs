@@ -119,22 +119,28 @@ async fn pay_order(
                 .as_ref()
                 .filter(|_| order.state == OrderState::AwaitingFinalPayment);
             let Some(terms) = terms else {
-                return Err(AppError::Conflict(
-                    "no final payment is due for this order".into(),
-                ));
+                return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                    "no_final_payment_due",
+                    "Este pedido no tiene ningún pago final pendiente.",
+                    "No final payment is due for this order.",
+                )));
             };
             if app.clock.now() > terms.deadline {
-                return Err(AppError::Conflict(
-                    "the final-payment deadline has passed".into(),
-                ));
+                return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                    "final_payment_deadline_passed",
+                    "El plazo del pago final ha vencido.",
+                    "The final-payment deadline has passed.",
+                )));
             }
             terms.amount
         }
         _ => {
             if order.state != OrderState::SaleRegistered {
-                return Err(AppError::Conflict(
-                    "the señal of this order is already paid".into(),
-                ));
+                return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                    "senal_already_paid",
+                    "La señal de este pedido ya está pagada.",
+                    "The señal of this order is already paid.",
+                )));
             }
             order.plan.senal
         }
@@ -161,9 +167,11 @@ async fn pay_order(
     match tx.insert_payment(&payment).await {
         Ok(()) => {}
         Err(caas_domain::ports::StoreError::Conflict(_)) => {
-            return Err(AppError::Conflict(
-                "a payment of this amount is already in progress or done".into(),
-            ))
+            return Err(AppError::Conflict(crate::refusal::Refusal::new(
+                "payment_in_progress",
+                "Ya hay un pago de este importe en curso o hecho.",
+                "A payment of this amount is already in progress or done.",
+            )))
         }
         Err(e) => return Err(e.into()),
     }
@@ -172,9 +180,11 @@ async fn pay_order(
     claimed.version += 1;
     claimed.updated_at = now;
     if !tx.update_order(&claimed).await? {
-        return Err(AppError::Conflict(
-            "the order changed meanwhile; try again".into(),
-        ));
+        return Err(AppError::Conflict(crate::refusal::Refusal::new(
+            "order_changed",
+            "El pedido ha cambiado mientras tanto; vuelve a intentarlo.",
+            "The order changed meanwhile; try again.",
+        )));
     }
     tx.append_audit(
         &AuditEntry::new(now, payer.id.as_str(), if kind == PaymentKind::Final { "payment.final_started" } else { "payment.senal_started" })

@@ -326,7 +326,7 @@ pub async fn register_sale(
     if let Some(veh) = &stock {
         let mut veh = tx.find_vehicle(&veh.id).await?.ok_or(AppError::NotFound)?;
         veh.assign_from_stock(order.id.clone(), order.customer_id.clone(), now)
-            .map_err(|_| AppError::Conflict("this vehicle was sold meanwhile".into()))?;
+            .map_err(|_| AppError::Conflict(sold_meanwhile()))?;
         veh.version += 1;
         veh.updated_at = now;
         order.vehicle_id = Some(veh.id.clone());
@@ -336,7 +336,7 @@ pub async fn register_sale(
         order.factory.estimated_completion_date = veh.completed_on;
         tx.insert_order(&order).await?;
         if !tx.update_vehicle(&veh).await? {
-            return Err(AppError::Conflict("this vehicle was sold meanwhile".into()));
+            return Err(AppError::Conflict(sold_meanwhile()));
         }
     } else {
         tx.insert_order(&order).await?;
@@ -362,4 +362,13 @@ pub async fn register_sale(
     app.wake_jobs();
     tracing::info!(order = %order.id, "sale registered");
     Ok(order)
+}
+
+/// The stock vehicle of a sale went to another sale first.
+fn sold_meanwhile() -> crate::refusal::Refusal {
+    crate::refusal::Refusal::new(
+        "vehicle_sold_meanwhile",
+        "Este vehículo se ha vendido mientras tanto.",
+        "This vehicle was sold meanwhile.",
+    )
 }

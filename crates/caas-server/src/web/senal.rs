@@ -115,7 +115,9 @@ pub fn outcome(r: Result<Payment, AppError>, lang: Language) -> Result<SenalOutc
                 .collect::<Vec<_>>()
                 .join("; "),
         )),
-        Err(AppError::Conflict(message)) => Ok(SenalOutcome::Again(409, message)),
+        Err(AppError::Conflict(refusal)) => {
+            Ok(SenalOutcome::Again(409, refusal.text(lang).to_owned()))
+        }
         Err(e) => Err(e),
     }
 }

@@ -27,6 +27,9 @@ pub struct Problem {
     pub detail: String,
     /// Field errors, for `validation_failed`.
     pub errors: Option<Vec<FieldError>>,
+    /// For `conflict`: why, as a stable code (`senal_already_paid`,
+    /// `vehicle_sold_meanwhile`…; `conflict` when the reason has none).
+    pub code: Option<String>,
 }
 
 /// One invalid field.

@@ -109,7 +109,7 @@ async fn resubmit_post(
     let (code, message) = match r {
         Ok(_) => return Ok(back(id.as_str(), "resubmitted")),
         Err(AppError::Invalid { message, .. }) => (422, message),
-        Err(AppError::Conflict(message)) => (409, message),
+        Err(AppError::Conflict(refusal)) => (409, refusal.text(user.viewer.lang).to_owned()),
         Err(e) => return Err(e.into()),
     };
     let extras = Extras {
@@ -127,9 +127,9 @@ async fn cancel_post(
 ) -> Result<Response, WebError> {
     match cancel_sale(&state.app, &user.viewer.ctx, &user.account, &id).await {
         Ok(_) => Ok(back(id.as_str(), "cancelled")),
-        Err(AppError::Conflict(message)) => {
+        Err(AppError::Conflict(refusal)) => {
             let extras = Extras {
-                action_error: message,
+                action_error: refusal.text(user.viewer.lang).to_owned(),
                 ..Extras::default()
             };
             order_page(&state, &user, &id, StatusCode::CONFLICT, extras).await

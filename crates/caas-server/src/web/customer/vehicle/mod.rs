@@ -149,11 +149,11 @@ fn refusal(e: AppError, state: OrderState, lang: Language) -> Result<(u16, Strin
     let v = Msg::for_lang(lang).v;
     match e {
         AppError::Invalid { .. } | AppError::InvalidFields(_) => Ok((422, v.err_bad_key.into())),
-        AppError::Conflict(message) => Ok((
+        AppError::Conflict(refusal) => Ok((
             409,
             match state {
                 OrderState::Operational => v.err_already_linked.into(),
-                OrderState::Delivered => message,
+                OrderState::Delivered => refusal.text(lang).to_owned(),
                 _ => v.link_not_yet.into(),
             },
         )),

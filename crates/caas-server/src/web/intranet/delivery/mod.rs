@@ -103,7 +103,11 @@ pub(crate) async fn again(
                 .join("; ");
             (StatusCode::UNPROCESSABLE_ENTITY, text, errors)
         }
-        AppError::Conflict(m) => (StatusCode::CONFLICT, m.clone(), FormErrors::default()),
+        AppError::Conflict(r) => (
+            StatusCode::CONFLICT,
+            r.text(user.viewer.lang).to_owned(),
+            FormErrors::default(),
+        ),
         AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, m.clone(), FormErrors::default()),
         _ => return Err(e.into()),
     };
