@@ -147,6 +147,13 @@ fn factory_milestone(
         K::EstimateRevised | K::VehicleDispatched | K::VehicleAvailable if past_dealership => {
             (state, vec![RecordTimeline])
         }
+        // Acceptance and scheduling after production started are older than
+        // the stored state (MFG-7): history only, the customer is not told again.
+        K::Accepted | K::ProductionScheduled
+            if matches!(state, InProduction | InTransitToDealership) =>
+        {
+            (state, vec![RecordTimeline])
+        }
         K::Accepted | K::ProductionScheduled | K::EstimateRevised
             if building || state == InTransitToDealership =>
         {

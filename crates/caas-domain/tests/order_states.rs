@@ -83,17 +83,14 @@ fn row(event: &E) -> [Cell; N] {
         E::StaffCancelled =>   [CN, XX, XX, CN, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX],
         E::Factory(kind) => match kind {
             //                  SR  RS  FP  OJ  OD  IP  IT  AF  PD  RI  RG  OF  RT  HD  DL  OP  RL  CN
-            // DISAGREES WITH SPEC §5.2/MFG-7: (IN_PRODUCTION | IN_TRANSIT_TO_DEALERSHIP,
-            // order.accepted) is older than the stored state and should be ignored;
-            // the code keeps the state but records it and notifies a milestone.
-            K::Accepted =>     [XX, OD, OD, XX, OD, IP, IT, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX],
+            // Acceptance or scheduling once production started is stale news
+            // (SPEC §5.2/MFG-7): history only, no notification.
+            K::Accepted =>     [XX, OD, OD, XX, OD, HI, HI, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX],
             // DISAGREES WITH SPEC §4.1: "ORDERED + Factory milestone -> IN_PRODUCTION"
             // (and RESERVED/FACTORY_ORDER_PENDING, acceptance implied); the code keeps
             // production_scheduled at ORDERED (scheduled is not started).
-            // DISAGREES WITH SPEC §5.2/MFG-7: (IN_TRANSIT_TO_DEALERSHIP,
-            // production_scheduled) is stale news, yet the code notifies a milestone.
             K::ProductionScheduled =>
-                               [XX, OD, OD, XX, OD, IP, IT, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX],
+                               [XX, OD, OD, XX, OD, HI, HI, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX, XX],
             K::EstimateRevised =>
                                [XX, OD, OD, XX, OD, IP, IT, HI, HI, HI, HI, HI, HI, HI, HI, HI, HI, XX],
             K::ProductionStarted
@@ -211,6 +208,11 @@ fn key_effects() -> Vec<KeyEffects<E>> {
             K::QualityControlFailed,
             K::VehicleCompleted,
         ] {
+            // Scheduling once production started is stale (MFG-7): its cell
+            // is history only, no milestone.
+            if state == InProduction && kind == K::ProductionScheduled {
+                continue;
+            }
             rows.push(k(state, E::Factory(kind), milestone(), vec![]));
         }
     }
