@@ -144,7 +144,7 @@ async fn sales_registers_a_sale_through_the_form_after_fixing_every_field_error(
     // A refused action says why in the page's language, not in English.
     let csrf = csrf_in(&html);
     let resp = c
-        .post(t.url(&format!("{location}/resubmit")))
+        .post(t.url(&format!("{}/resubmit", location.split('?').next().unwrap())))
         .form(&[
             ("_csrf", csrf.as_str()),
             ("option_codes", "SUV-E-26:HEAT_PUMP"),
