@@ -1,18 +1,14 @@
-//! In-memory store of the simulated factory: orders with their recorded
-//! events and remaining timeline, the active scenario and the counters.
+//! The simulated factory's records: orders with their statuses, recorded
+//! events and remaining timeline, kept in the skeleton's [`Core`].
 
 use super::catalogue::Delivery;
-use super::control::Scenario;
 use super::timeline::Step;
-use super::FactorySimConfig;
-use crate::common::idempotency::IdempotencyStore;
+use super::FactoryPartner;
 use crate::common::rfc3339;
-use crate::common::webhooks::WebhookSender;
+use crate::common::skeleton::{self, SimRecord};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
-use tokio::sync::watch;
+use std::collections::VecDeque;
 
 /// Order statuses (contract state machine).
 pub mod status {
@@ -105,67 +101,54 @@ impl Order {
 }
 
 /// Mutable state behind the core's lock.
-#[derive(Debug, Default)]
-pub struct Inner {
-    /// Orders by id.
-    pub orders: HashMap<String, Order>,
-    /// Ids in creation order.
-    pub order_ids: Vec<String>,
-    /// `order_reference` → id.
-    pub by_reference: HashMap<String, String>,
-    /// Active scenario.
-    pub scenario: Scenario,
-    /// `POST /v1/orders` requests that passed authentication.
-    pub create_requests: u64,
-    /// Orders actually created.
-    pub orders_created: u64,
-    /// Events emitted (recorded), all orders.
-    pub events_emitted: u64,
-}
+pub type Inner = skeleton::Inner<FactoryPartner>;
 
-/// Shared core of one simulator instance.
-#[derive(Debug)]
-pub struct Core {
-    /// Configuration it was started with.
-    pub cfg: FactorySimConfig,
-    /// Webhook sender.
-    pub sender: WebhookSender,
-    /// Idempotency-Key store.
-    pub idem: IdempotencyStore,
-    inner: Mutex<Inner>,
-    closed: watch::Sender<bool>,
-}
+/// Shared core of one factory simulator instance.
+pub type Core = skeleton::Core<FactoryPartner>;
 
-impl Core {
-    /// A fresh core.
-    pub fn new(cfg: FactorySimConfig, sender: WebhookSender) -> Self {
-        Self {
-            cfg,
-            sender,
-            idem: IdempotencyStore::new(),
-            inner: Mutex::new(Inner::default()),
-            closed: watch::channel(false).0,
-        }
+impl SimRecord for Order {
+    type Step = Step;
+
+    fn id(&self) -> &str {
+        &self.id
     }
 
-    /// Locks the mutable state (recovering from poisoning).
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    fn to_json(&self) -> Value {
+        Order::to_json(self)
     }
 
-    /// Marks the simulator stopped: timeline tasks end.
-    pub fn close(&self) {
-        self.closed.send_replace(true);
+    fn is_final(&self) -> bool {
+        Order::is_final(self)
     }
 
-    /// Whether [`Core::close`] was called.
-    pub fn is_closed(&self) -> bool {
-        *self.closed.borrow()
+    fn steps(&self) -> &VecDeque<Step> {
+        &self.plan
     }
 
-    /// The contract JSON of an order, if it exists.
-    pub fn order_json(&self, id: &str) -> Option<Value> {
-        self.lock().orders.get(id).map(Order::to_json)
+    fn steps_mut(&mut self) -> &mut VecDeque<Step> {
+        &mut self.plan
+    }
+
+    fn events(&self) -> &[Value] {
+        &self.events
+    }
+
+    fn events_mut(&mut self) -> &mut Vec<Value> {
+        &mut self.events
+    }
+
+    fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value {
+        self.status = status;
+        self.last_sequence += 1;
+        self.updated_at = now;
+        json!({
+            "factory_order_id": self.id,
+            "order_reference": self.reference,
+            "sequence": self.last_sequence,
+            "status": self.status,
+            "vin": self.vin,
+            "estimated_completion_date": self.estimate.to_string(),
+        })
     }
 }
 
