@@ -14,6 +14,7 @@ use crate::common::skeleton::requests::{
     self, read_create, reserve_key, shape_error, violations_error,
 };
 use crate::common::skeleton::timeline::spawn;
+use crate::common::skeleton::{Progress, SimRecord};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -147,8 +148,7 @@ fn execute(core: &Arc<Core>, req: ShipmentRequest, guard: IdempotencyGuard) -> R
         rescheduled_after_attempt: false,
         created_at: now,
         updated_at: now,
-        events: Vec::new(),
-        steps: plan.steps(),
+        progress: Progress::new(plan.steps()),
         request: req,
     };
     let id = shipment.id.clone();

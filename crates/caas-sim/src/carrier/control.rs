@@ -9,7 +9,7 @@ use super::state::Core;
 use super::timeline::{self, Reception};
 use crate::common::http::{json_response, parse_json, ApiError};
 use crate::common::skeleton::requests::wrong_status;
-use crate::common::skeleton::{patch_fields, WebhookPatch};
+use crate::common::skeleton::{apply_scenario_patch, SimRecord, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -105,24 +105,28 @@ pub struct ScenarioPatch {
     pub webhook_url: Option<String>,
 }
 
-/// Applies the scenario fields of a patch (VIN plans are merged in);
-/// returns its webhook part.
-pub fn patch_scenario(s: &mut Scenario, p: ScenarioPatch) -> WebhookPatch {
-    patch_fields!(p => s:
-        default_plan,
-        next_plans,
-        pause_timeline,
-        unavailable_next,
-        retry_after_secs,
-        slow_next,
-        slow_ms,
-        window_not_available_next,
-        auto_receive_at_dealership,
-    );
-    s.plans_by_vin.extend(p.plans_by_vin.unwrap_or_default());
-    WebhookPatch {
-        faults: p.webhooks,
-        url: p.webhook_url,
+impl SimScenario for Scenario {
+    type Patch = ScenarioPatch;
+
+    fn timeline_paused(&self) -> bool {
+        self.pause_timeline
+    }
+
+    /// Copies the given fields; VIN plans are merged in.
+    fn apply_patch(&mut self, mut p: ScenarioPatch) -> WebhookPatch {
+        let plans_by_vin = p.plans_by_vin.take().unwrap_or_default();
+        self.plans_by_vin.extend(plans_by_vin);
+        apply_scenario_patch!(p => self;
+            default_plan,
+            next_plans,
+            pause_timeline,
+            unavailable_next,
+            retry_after_secs,
+            slow_next,
+            slow_ms,
+            window_not_available_next,
+            auto_receive_at_dealership,
+        )
     }
 }
 
@@ -153,6 +157,7 @@ pub fn router() -> Router<Arc<Core>> {
     Router::new().route("/_sim/shipments/{id}/received", post(received))
 }
 
+/// `POST /_sim/shipments/{id}/received`: the dealership's reception.
 async fn received(
     State(core): State<Arc<Core>>,
     Path(id): Path<String>,

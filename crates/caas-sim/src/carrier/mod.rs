@@ -13,14 +13,12 @@ pub mod timeline;
 pub mod validate;
 
 use crate::common::http::ApiError;
-use crate::common::skeleton::{self, Partner, SimControl, SkeletonSettings, WebhookPatch};
+use crate::common::skeleton::{self, Partner, PartnerRoutes, SimControl, SkeletonSettings};
 use crate::common::SimHandle;
-use axum::Router;
-use control::{Scenario, ScenarioPatch};
+use control::Scenario;
 use plan::Step;
 use serde_json::Value;
 use state::{Core, SimShipment};
-use std::sync::Arc;
 use timeline::Reception;
 use tokio::net::TcpListener;
 
@@ -83,7 +81,6 @@ impl Partner for CarrierPartner {
     type Config = CarrierSimConfig;
     type Record = SimShipment;
     type Scenario = Scenario;
-    type Patch = ScenarioPatch;
 
     const EVENT_ID_PREFIX: &'static str = "evt_trn";
     const COLLECTION: &'static str = "shipments";
@@ -103,22 +100,6 @@ impl Partner for CarrierPartner {
 
     fn not_found(id: &str) -> ApiError {
         api::shipment_not_found(id)
-    }
-
-    fn api_routes() -> Router<Arc<Core>> {
-        api::router()
-    }
-
-    fn control_routes() -> Router<Arc<Core>> {
-        control::router()
-    }
-
-    fn timeline_paused(scenario: &Scenario) -> bool {
-        scenario.pause_timeline
-    }
-
-    fn patch_scenario(scenario: &mut Scenario, patch: ScenarioPatch) -> WebhookPatch {
-        control::patch_scenario(scenario, patch)
     }
 
     fn apply_step(
@@ -153,7 +134,7 @@ impl SimControl<CarrierPartner> {
 
 /// Starts the simulator on `listener`.
 pub async fn start(cfg: CarrierSimConfig, listener: TcpListener) -> anyhow::Result<SimHandle> {
-    skeleton::start::<CarrierPartner>(cfg, listener)
+    Ok(start_with_control(cfg, listener).await?.0)
 }
 
 /// Starts the simulator and also returns a [`CarrierSim`] control handle.
@@ -161,5 +142,9 @@ pub async fn start_with_control(
     cfg: CarrierSimConfig,
     listener: TcpListener,
 ) -> anyhow::Result<(SimHandle, CarrierSim)> {
-    skeleton::start_with_control(cfg, listener)
+    let routes = PartnerRoutes {
+        api: api::router(),
+        control: control::router(),
+    };
+    skeleton::start(cfg, listener, routes)
 }

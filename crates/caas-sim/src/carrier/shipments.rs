@@ -8,6 +8,7 @@ use super::validate::{shifted, window_ok};
 use crate::common::http::{parse_json, parse_json_value_or_null, ApiError};
 use crate::common::idempotency::{key_from_headers, required_key};
 use crate::common::skeleton::requests::{finish, reserve_key, reserve_optional_key, wrong_status};
+use crate::common::skeleton::SimRecord;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -64,7 +65,7 @@ fn cancel_shipment(core: &Core, id: &str) -> Result<Value, ApiError> {
         status::CANCELLED => Ok(s.to_json()),
         status::BOOKED => {
             s.status = status::CANCELLED;
-            s.steps.clear();
+            s.progress.steps.clear();
             s.updated_at = chrono::Utc::now();
             Ok(s.to_json())
         }

@@ -5,11 +5,10 @@
 use super::plan::{DeliveryPlan, Step};
 use super::CarrierPartner;
 use crate::common::rfc3339;
-use crate::common::skeleton::{self, SimRecord};
+use crate::common::skeleton::{self, Progress, SimRecord};
 use caas_domain::partners_delivery::{ShipmentRequest, TimeWindow};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 
 /// Shipment statuses (contract state machine).
 pub mod status {
@@ -66,10 +65,8 @@ pub struct SimShipment {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Every event emitted (envelopes, in sequence order).
-    pub events: Vec<Value>,
-    /// Remaining timeline steps.
-    pub steps: VecDeque<Step>,
+    /// Remaining timeline steps and the events emitted so far.
+    pub progress: Progress<Step>,
 }
 
 /// `{"start","end"}` with `Z` timestamps.
@@ -77,9 +74,29 @@ pub fn window_json(w: &TimeWindow) -> Value {
     json!({ "start": rfc3339(w.start), "end": rfc3339(w.end) })
 }
 
-impl SimShipment {
+/// Mutable state behind the core's lock.
+pub type Inner = skeleton::Inner<CarrierPartner>;
+
+/// Shared core of one carrier simulator instance.
+pub type Core = skeleton::Core<CarrierPartner>;
+
+/// The non-final shipment of `vin`, if any.
+pub fn active_for_vin<'a>(inner: &'a Inner, vin: &str) -> Option<&'a SimShipment> {
+    inner
+        .records
+        .values()
+        .find(|s| s.request.vin == vin && !s.is_final())
+}
+
+impl SimRecord for SimShipment {
+    type Step = Step;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The contract's Shipment object.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         let r = &self.request;
         let (carrier_id, name, phone) = CARRIER;
         json!({
@@ -104,57 +121,11 @@ impl SimShipment {
     }
 
     /// `delivered`, `received_at_dealership` or `cancelled`.
-    pub fn is_final(&self) -> bool {
+    fn is_final(&self) -> bool {
         matches!(
             self.status,
             status::DELIVERED | status::RECEIVED | status::CANCELLED
         )
-    }
-}
-
-/// Mutable state behind the core's lock.
-pub type Inner = skeleton::Inner<CarrierPartner>;
-
-/// Shared core of one carrier simulator instance.
-pub type Core = skeleton::Core<CarrierPartner>;
-
-/// The non-final shipment of `vin`, if any.
-pub fn active_for_vin<'a>(inner: &'a Inner, vin: &str) -> Option<&'a SimShipment> {
-    inner
-        .records
-        .values()
-        .find(|s| s.request.vin == vin && !s.is_final())
-}
-
-impl SimRecord for SimShipment {
-    type Step = Step;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn to_json(&self) -> Value {
-        SimShipment::to_json(self)
-    }
-
-    fn is_final(&self) -> bool {
-        SimShipment::is_final(self)
-    }
-
-    fn steps(&self) -> &VecDeque<Step> {
-        &self.steps
-    }
-
-    fn steps_mut(&mut self) -> &mut VecDeque<Step> {
-        &mut self.steps
-    }
-
-    fn events(&self) -> &[Value] {
-        &self.events
-    }
-
-    fn events_mut(&mut self) -> &mut Vec<Value> {
-        &mut self.events
     }
 
     fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value {
@@ -170,11 +141,20 @@ impl SimRecord for SimShipment {
         })
     }
 
+    fn progress(&self) -> &Progress<Step> {
+        &self.progress
+    }
+
+    fn progress_mut(&mut self) -> &mut Progress<Step> {
+        &mut self.progress
+    }
+
     fn sim_listing(&self) -> Value {
         let mut listed = self.to_json();
         listed["plan"] = json!(self.plan);
-        listed["remaining_steps"] = json!(self.steps.len());
-        listed["events"] = json!(self.events.iter().map(|e| &e["type"]).collect::<Vec<_>>());
+        let events = &self.progress.events;
+        listed["remaining_steps"] = json!(self.progress.steps.len());
+        listed["events"] = json!(events.iter().map(|e| &e["type"]).collect::<Vec<_>>());
         listed
     }
 }

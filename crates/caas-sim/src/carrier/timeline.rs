@@ -62,7 +62,7 @@ fn attempt(core: &Core, s: &mut SimShipment, handover: Handover) -> Option<Value
         "odometer_km": s.odometer_km,
         "proof_reference": format!("pod_{}", rand::thread_rng().gen_range(10_000..99_999)),
     });
-    s.steps.clear();
+    s.progress.steps.clear();
     Some(emit(
         core,
         s,
@@ -95,8 +95,8 @@ fn phone(core: &Core, s: &mut SimShipment, call: Call) -> Option<Value> {
     let next = if redeliver {
         status::AWAITING_REDELIVERY
     } else {
-        s.steps.clear();
-        s.steps.push_back(Step::Return);
+        s.progress.steps.clear();
+        s.progress.steps.push_back(Step::Return);
         status::RETURNING
     };
     Some(emit(core, s, "shipment.phone_contact", next, extra))
@@ -107,7 +107,7 @@ pub fn receive(core: &Core, s: &mut SimShipment, reception: &Reception) -> Optio
     if s.status != status::RETURNED {
         return None;
     }
-    s.steps.clear();
+    s.progress.steps.clear();
     let mut extra = json!({"dealership_id": s.request.return_dealership.dealership_id,
         "received_at": rfc3339(Utc::now()), "received_by": reception.received_by});
     if let Some(notes) = &reception.condition_notes {
@@ -153,7 +153,7 @@ pub(super) fn apply(
         Step::Phone(call) => phone(core, s, call),
         Step::Return if s.status == status::RETURNING => {
             if auto_receive {
-                s.steps.push_back(Step::Receive);
+                s.progress.steps.push_back(Step::Receive);
             }
             let extra = json!({"dealership_id": s.request.return_dealership.dealership_id,
                 "returned_at": now});

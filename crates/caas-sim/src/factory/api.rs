@@ -14,6 +14,7 @@ use crate::common::skeleton::requests::{
     self, read_create, reserve_key, shape_error, violations_error,
 };
 use crate::common::skeleton::timeline::spawn;
+use crate::common::skeleton::{Progress, SimRecord};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -151,12 +152,11 @@ fn execute(core: &Arc<Core>, req: &CreateOrder, guard: IdempotencyGuard) -> Resp
         last_sequence: 0,
         created_at: now,
         updated_at: now,
-        events: Vec::new(),
-        plan: timeline::plan(
+        progress: Progress::new(timeline::plan(
             &inner.scenario.revisions,
             inner.scenario.qc_failures,
             factory_cancel,
-        ),
+        )),
     };
     let id = order.id.clone();
     let body = order.to_json();

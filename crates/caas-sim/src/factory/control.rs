@@ -10,7 +10,7 @@ use super::state::{status, Core};
 use super::timeline::Step;
 use crate::common::http::{json_response, ApiError};
 use crate::common::skeleton::requests::wrong_status;
-use crate::common::skeleton::{patch_fields, timeline, WebhookPatch};
+use crate::common::skeleton::{apply_scenario_patch, timeline, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -107,23 +107,26 @@ pub struct ScenarioPatch {
     pub webhook_url: Option<String>,
 }
 
-/// Applies the scenario fields of a patch; returns its webhook part.
-pub fn patch_scenario(s: &mut Scenario, p: ScenarioPatch) -> WebhookPatch {
-    patch_fields!(p => s:
-        unavailable_for_next_creates,
-        slow_creates,
-        reject_next,
-        qc_failures,
-        revisions,
-        factory_cancel_next,
-        unknown_dealerships,
-        unserved_localities,
-        unavailable_components,
-        pause_timeline,
-    );
-    WebhookPatch {
-        faults: p.webhooks,
-        url: p.webhook_url,
+impl SimScenario for Scenario {
+    type Patch = ScenarioPatch;
+
+    fn timeline_paused(&self) -> bool {
+        self.pause_timeline
+    }
+
+    fn apply_patch(&mut self, p: ScenarioPatch) -> WebhookPatch {
+        apply_scenario_patch!(p => self;
+            unavailable_for_next_creates,
+            slow_creates,
+            reject_next,
+            qc_failures,
+            revisions,
+            factory_cancel_next,
+            unknown_dealerships,
+            unserved_localities,
+            unavailable_components,
+            pause_timeline,
+        )
     }
 }
 
@@ -132,6 +135,7 @@ pub fn router() -> Router<Arc<Core>> {
     Router::new().route("/_sim/orders/{id}/cancel", post(factory_cancel))
 }
 
+/// `POST /_sim/orders/{id}/cancel`: the factory cancels a cancellable order.
 async fn factory_cancel(
     State(core): State<Arc<Core>>,
     Path(id): Path<String>,
@@ -156,8 +160,8 @@ async fn factory_cancel(
             let message = format!("Order is {}", order.status);
             return Err(wrong_status("order_not_cancellable", message, order.status));
         }
-        order.plan.clear();
-        order.plan.push_back(Step::FactoryCancel);
+        order.progress.steps.clear();
+        order.progress.steps.push_back(Step::FactoryCancel);
     }
     timeline::advance(&*core, &id);
     Ok(json_response(StatusCode::OK, &core.record_json(&id)))

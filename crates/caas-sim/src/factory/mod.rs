@@ -11,13 +11,11 @@ pub mod state;
 pub mod timeline;
 
 use crate::common::http::ApiError;
-use crate::common::skeleton::{self, Partner, SimControl, SkeletonSettings, WebhookPatch};
+use crate::common::skeleton::{self, Partner, PartnerRoutes, SimControl, SkeletonSettings};
 use crate::common::SimHandle;
-use axum::Router;
-use control::{Scenario, ScenarioPatch};
+use control::Scenario;
 use serde_json::Value;
 use state::{Core, Order};
-use std::sync::Arc;
 use timeline::Step;
 use tokio::net::TcpListener;
 
@@ -85,7 +83,6 @@ impl Partner for FactoryPartner {
     type Config = FactorySimConfig;
     type Record = Order;
     type Scenario = Scenario;
-    type Patch = ScenarioPatch;
 
     const EVENT_ID_PREFIX: &'static str = "evt";
     const COLLECTION: &'static str = "orders";
@@ -107,22 +104,6 @@ impl Partner for FactoryPartner {
         api::order_not_found(id)
     }
 
-    fn api_routes() -> Router<Arc<Core>> {
-        api::router()
-    }
-
-    fn control_routes() -> Router<Arc<Core>> {
-        control::router()
-    }
-
-    fn timeline_paused(scenario: &Scenario) -> bool {
-        scenario.pause_timeline
-    }
-
-    fn patch_scenario(scenario: &mut Scenario, patch: ScenarioPatch) -> WebhookPatch {
-        control::patch_scenario(scenario, patch)
-    }
-
     fn apply_step(core: &Core, _: &Scenario, order: &mut Order, step: Step) -> Option<Value> {
         timeline::apply(core, order, step)
     }
@@ -133,7 +114,7 @@ pub type FactorySim = SimControl<FactoryPartner>;
 
 /// Starts the simulator on `listener`.
 pub async fn start(cfg: FactorySimConfig, listener: TcpListener) -> anyhow::Result<SimHandle> {
-    skeleton::start::<FactoryPartner>(cfg, listener)
+    Ok(start_with_control(cfg, listener).await?.0)
 }
 
 /// Starts the simulator and also returns a [`FactorySim`] control handle.
@@ -141,5 +122,9 @@ pub async fn start_with_control(
     cfg: FactorySimConfig,
     listener: TcpListener,
 ) -> anyhow::Result<(SimHandle, FactorySim)> {
-    skeleton::start_with_control(cfg, listener)
+    let routes = PartnerRoutes {
+        api: api::router(),
+        control: control::router(),
+    };
+    skeleton::start(cfg, listener, routes)
 }

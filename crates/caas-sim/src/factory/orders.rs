@@ -8,6 +8,7 @@ use crate::common::http::{json_response, parse_json_value_or_null, ApiError};
 use crate::common::idempotency::key_from_headers;
 use crate::common::skeleton::requests::{finish, reserve_optional_key, wrong_status};
 use crate::common::skeleton::timeline::emit;
+use crate::common::skeleton::SimRecord;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -79,7 +80,7 @@ fn cancel_order(core: &Core, id: &str, req: &CancelBody) -> Result<Value, ApiErr
         let message = format!("Order is {} and can no longer be cancelled", order.status);
         return Err(wrong_status("order_not_cancellable", message, order.status));
     }
-    order.plan.clear();
+    order.progress.steps.clear();
     let reason = match &req.comment {
         Some(c) if !c.trim().is_empty() => format!("{}: {c}", req.reason),
         _ => req.reason.clone(),

@@ -5,10 +5,9 @@ use super::catalogue::Delivery;
 use super::timeline::Step;
 use super::FactoryPartner;
 use crate::common::rfc3339;
-use crate::common::skeleton::{self, SimRecord};
+use crate::common::skeleton::{self, Progress, SimRecord};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 
 /// Order statuses (contract state machine).
 pub mod status {
@@ -61,42 +60,17 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Every event emitted (envelopes, in sequence order).
-    pub events: Vec<Value>,
-    /// Remaining timeline steps.
-    pub plan: VecDeque<Step>,
+    /// Remaining timeline steps and the events emitted so far.
+    pub progress: Progress<Step>,
 }
 
 impl Order {
-    /// The contract's Order object.
-    pub fn to_json(&self) -> Value {
-        json!({
-            "factory_order_id": self.id,
-            "order_reference": self.reference,
-            "status": self.status,
-            "model_code": self.model_code,
-            "option_codes": self.option_codes,
-            "dealership_id": self.dealership_id,
-            "delivery": self.delivery,
-            "estimated_completion_date": self.estimate.to_string(),
-            "vin": self.vin,
-            "last_sequence": self.last_sequence,
-            "created_at": rfc3339(self.created_at),
-            "updated_at": rfc3339(self.updated_at),
-        })
-    }
-
     /// Whether the platform (or factory) may still cancel it.
     pub fn is_cancellable(&self) -> bool {
         matches!(
             self.status,
             status::RECEIVED | status::ACCEPTED | status::SCHEDULED
         )
-    }
-
-    /// Whether the order reached `available` or `cancelled`.
-    pub fn is_final(&self) -> bool {
-        matches!(self.status, status::AVAILABLE | status::CANCELLED)
     }
 }
 
@@ -113,28 +87,27 @@ impl SimRecord for Order {
         &self.id
     }
 
+    /// The contract's Order object.
     fn to_json(&self) -> Value {
-        Order::to_json(self)
+        json!({
+            "factory_order_id": self.id,
+            "order_reference": self.reference,
+            "status": self.status,
+            "model_code": self.model_code,
+            "option_codes": self.option_codes,
+            "dealership_id": self.dealership_id,
+            "delivery": self.delivery,
+            "estimated_completion_date": self.estimate.to_string(),
+            "vin": self.vin,
+            "last_sequence": self.last_sequence,
+            "created_at": rfc3339(self.created_at),
+            "updated_at": rfc3339(self.updated_at),
+        })
     }
 
+    /// Whether the order reached `available` or `cancelled`.
     fn is_final(&self) -> bool {
-        Order::is_final(self)
-    }
-
-    fn steps(&self) -> &VecDeque<Step> {
-        &self.plan
-    }
-
-    fn steps_mut(&mut self) -> &mut VecDeque<Step> {
-        &mut self.plan
-    }
-
-    fn events(&self) -> &[Value] {
-        &self.events
-    }
-
-    fn events_mut(&mut self) -> &mut Vec<Value> {
-        &mut self.events
+        matches!(self.status, status::AVAILABLE | status::CANCELLED)
     }
 
     fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value {
@@ -149,6 +122,14 @@ impl SimRecord for Order {
             "vin": self.vin,
             "estimated_completion_date": self.estimate.to_string(),
         })
+    }
+
+    fn progress(&self) -> &Progress<Step> {
+        &self.progress
+    }
+
+    fn progress_mut(&mut self) -> &mut Progress<Step> {
+        &mut self.progress
     }
 }
 

@@ -218,7 +218,7 @@ pub(super) fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value>
             )
         }
         Step::FactoryCancel => {
-            order.plan.clear();
+            order.progress.steps.clear();
             emit(
                 core,
                 order,

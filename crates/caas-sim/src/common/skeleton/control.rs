@@ -3,7 +3,7 @@
 //! reset, counters, the record listing, manual stepping of a timeline, the
 //! webhook attempt log and the release of held webhooks.
 
-use super::{timeline, Core, Partner, SimRecord};
+use super::{timeline, Core, Partner, PatchOf, SimRecord, SimScenario};
 use crate::common::http::{json_response, parse_json, ApiError};
 use crate::common::webhooks::WebhookFaults;
 use axum::body::Bytes;
@@ -25,8 +25,8 @@ pub struct WebhookPatch {
 }
 
 /// Applies a patch; returns the resulting scenario view.
-pub fn apply_patch<P: Partner>(core: &Core<P>, patch: P::Patch) -> Value {
-    let webhooks = P::patch_scenario(&mut core.lock().scenario, patch);
+pub fn apply_patch<P: Partner>(core: &Core<P>, patch: PatchOf<P>) -> Value {
+    let webhooks = core.lock().scenario.apply_patch(patch);
     if let Some(faults) = webhooks.faults {
         core.sender.set_faults(faults);
     }
@@ -90,7 +90,7 @@ async fn post_scenario<P: Partner>(
     State(core): State<Arc<Core<P>>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let patch: P::Patch = parse_json(&body)?;
+    let patch: PatchOf<P> = parse_json(&body)?;
     Ok(json_response(StatusCode::OK, &apply_patch(&*core, patch)))
 }
 

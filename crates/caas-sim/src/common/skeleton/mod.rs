@@ -2,9 +2,10 @@
 //! carrier, and any later partner that takes records over `/v1`, plays an
 //! accelerated timeline for each and reports it as signed webhooks).
 //!
-//! A partner implements [`Partner`] (its configuration, scenario, scenario
-//! patch and how one timeline step becomes an event) and [`SimRecord`] for
-//! the records its API creates. The skeleton supplies the rest:
+//! A partner implements [`Partner`] (its configuration and how one timeline
+//! step becomes an event), [`SimScenario`] for its scenario and
+//! [`SimRecord`] for the records its API creates. The skeleton supplies the
+//! rest:
 //! - [`store`]: the shared core, its lock, its record collection and counters;
 //! - [`timeline`]: event emission into the webhook outbox, manual stepping
 //!   and the per-record clock task;
@@ -20,18 +21,15 @@ pub mod store;
 pub mod timeline;
 
 pub use control::WebhookPatch;
-pub use server::{start, start_with_control, InvalidWebhookSecret, SimControl};
-pub use store::{Core, Inner};
+pub use server::{start, InvalidWebhookSecret, PartnerRoutes, SimControl};
+pub use store::{Core, Inner, Progress};
 
 use super::http::ApiError;
-use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{json, Value};
-use std::collections::VecDeque;
 use std::fmt::Debug;
-use std::sync::Arc;
 
 /// What the skeleton reads from a partner's configuration.
 #[derive(Debug, Clone)]
@@ -50,8 +48,8 @@ pub struct SkeletonSettings<'a> {
     pub step_ms: u64,
 }
 
-/// A record the partner API creates (an order, a shipment…): contract JSON,
-/// remaining timeline steps and the events recorded so far.
+/// A record the partner API creates (an order, a shipment…): its contract
+/// JSON, its status changes and its [`Progress`] along the timeline.
 pub trait SimRecord: Debug + Send + Sync + 'static {
     /// One step of the record's timeline.
     type Step: Debug + Send + Sync + 'static;
@@ -62,23 +60,30 @@ pub trait SimRecord: Debug + Send + Sync + 'static {
     fn to_json(&self) -> Value;
     /// Whether the record reached a final status (its timeline is over).
     fn is_final(&self) -> bool;
-    /// Remaining timeline steps.
-    fn steps(&self) -> &VecDeque<Self::Step>;
-    /// Remaining timeline steps, to consume or replace.
-    fn steps_mut(&mut self) -> &mut VecDeque<Self::Step>;
-    /// Every event emitted (envelopes, in sequence order).
-    fn events(&self) -> &[Value];
-    /// Where emitted events are recorded.
-    fn events_mut(&mut self) -> &mut Vec<Value>;
     /// Moves the record to `status` at `now` with the next sequence number
     /// and returns the identity fields that start every event's `data`.
     fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value;
+    /// The steps still to play and the events emitted so far.
+    fn progress(&self) -> &Progress<Self::Step>;
+    /// The same, to consume steps, replace them or record an event.
+    fn progress_mut(&mut self) -> &mut Progress<Self::Step>;
     /// The record as `GET /_sim/<collection>` lists it.
     fn sim_listing(&self) -> Value {
         let mut listed = self.to_json();
-        listed["remaining_steps"] = json!(self.steps().len());
+        listed["remaining_steps"] = json!(self.progress().steps.len());
         listed
     }
+}
+
+/// A partner's scenario: what `/_sim/scenario` shows and patches.
+pub trait SimScenario: Debug + Default + Clone + Serialize + Send + Sync + 'static {
+    /// Body of `POST /_sim/scenario`.
+    type Patch: DeserializeOwned + Send + 'static;
+
+    /// Whether timelines are paused (steps only through `advance`).
+    fn timeline_paused(&self) -> bool;
+    /// Applies the scenario fields of `patch`; returns its webhook part.
+    fn apply_patch(&mut self, patch: Self::Patch) -> WebhookPatch;
 }
 
 /// One partner simulator built on the skeleton.
@@ -88,9 +93,7 @@ pub trait Partner: Debug + Clone + Send + Sync + 'static {
     /// The records the partner API creates.
     type Record: SimRecord;
     /// The active scenario (`GET /_sim/scenario`, webhook knobs aside).
-    type Scenario: Debug + Default + Clone + Serialize + Send + Sync + 'static;
-    /// Body of `POST /_sim/scenario`.
-    type Patch: DeserializeOwned + Send + 'static;
+    type Scenario: SimScenario;
 
     /// Prefix of event ids (`evt`, `evt_trn`…).
     const EVENT_ID_PREFIX: &'static str;
@@ -105,14 +108,6 @@ pub trait Partner: Debug + Clone + Send + Sync + 'static {
     fn settings(cfg: &Self::Config) -> SkeletonSettings<'_>;
     /// The contract's `404` for an unknown record id.
     fn not_found(id: &str) -> ApiError;
-    /// The authenticated `/v1` routes.
-    fn api_routes() -> Router<Arc<Core<Self>>>;
-    /// Partner-only `/_sim` routes, merged with [`control::router`].
-    fn control_routes() -> Router<Arc<Core<Self>>>;
-    /// Whether timelines are paused (steps only through `advance`).
-    fn timeline_paused(scenario: &Self::Scenario) -> bool;
-    /// Applies the scenario fields of `patch`; returns its webhook part.
-    fn patch_scenario(scenario: &mut Self::Scenario, patch: Self::Patch) -> WebhookPatch;
     /// Applies one step to `record`; `None` when it emits nothing (it does
     /// not fit the current state, or has nothing to say).
     fn apply_step(
@@ -123,11 +118,20 @@ pub trait Partner: Debug + Clone + Send + Sync + 'static {
     ) -> Option<Value>;
 }
 
-/// Copies the `Some` fields of a scenario patch onto the scenario:
-/// `patch_fields!(patch => scenario: field_a, field_b)`.
-macro_rules! patch_fields {
-    ($patch:ident => $scenario:ident: $($field:ident),* $(,)?) => {
+/// The scenario patch type of partner `P`.
+pub type PatchOf<P> = <<P as Partner>::Scenario as SimScenario>::Patch;
+
+/// Applies a scenario patch whose webhook part is in its `webhooks` and
+/// `webhook_url` fields: copies the listed `Some` fields onto the scenario
+/// and evaluates to the [`WebhookPatch`]:
+/// `apply_scenario_patch!(patch => scenario; field_a, field_b)`.
+macro_rules! apply_scenario_patch {
+    ($patch:ident => $scenario:expr; $($field:ident),* $(,)?) => {{
         $(if let Some(value) = $patch.$field { $scenario.$field = value; })*
-    };
+        $crate::common::skeleton::WebhookPatch {
+            faults: $patch.webhooks,
+            url: $patch.webhook_url,
+        }
+    }};
 }
-pub(crate) use patch_fields;
+pub(crate) use apply_scenario_patch;

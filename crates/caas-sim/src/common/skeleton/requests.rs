@@ -119,6 +119,6 @@ pub async fn events<P: Partner>(
     let record = inner.records.get(&id).ok_or_else(|| P::not_found(&id))?;
     Ok(json_response(
         StatusCode::OK,
-        &json!({ "data": record.events() }),
+        &json!({ "data": record.progress().events }),
     ))
 }

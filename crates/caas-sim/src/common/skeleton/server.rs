@@ -4,10 +4,11 @@
 //! socket; stopping it ends the timeline tasks and the outbox. Also the
 //! programmatic control handle ([`SimControl`]) tests use.
 
-use super::{control, timeline, Core, Partner};
+use super::{control, timeline, Core, Partner, PatchOf};
 use crate::common::http::{not_found_fallback, request_id, require_bearer, ApiKey};
 use crate::common::webhooks::{WebhookConfig, WebhookSender};
 use crate::common::{serve, SimHandle};
+use axum::Router;
 use caas_partners::webhooks::WebhookSecret;
 use serde_json::Value;
 use std::sync::Arc;
@@ -31,7 +32,7 @@ pub struct SimControl<P: Partner> {
 
 impl<P: Partner> SimControl<P> {
     /// Applies a scenario patch; returns the resulting scenario view.
-    pub fn set_scenario(&self, patch: P::Patch) -> Value {
+    pub fn set_scenario(&self, patch: PatchOf<P>) -> Value {
         control::apply_patch(&*self.core, patch)
     }
 
@@ -56,15 +57,22 @@ impl<P: Partner> SimControl<P> {
     }
 }
 
-/// Starts the simulator on `listener`.
-pub fn start<P: Partner>(cfg: P::Config, listener: TcpListener) -> anyhow::Result<SimHandle> {
-    Ok(start_with_control::<P>(cfg, listener)?.0)
+/// The routes a partner adds to the skeleton's: its `/v1` contract (served
+/// behind the bearer API key) and its own `/_sim` controls.
+#[derive(Debug)]
+pub struct PartnerRoutes<P: Partner> {
+    /// The authenticated `/v1` routes.
+    pub api: Router<Arc<Core<P>>>,
+    /// Partner-only `/_sim` routes, merged with [`control::router`].
+    pub control: Router<Arc<Core<P>>>,
 }
 
-/// Starts the simulator and also returns a [`SimControl`] handle.
-pub fn start_with_control<P: Partner>(
+/// Starts the simulator on `listener` and returns its handle with a
+/// [`SimControl`].
+pub fn start<P: Partner>(
     cfg: P::Config,
     listener: TcpListener,
+    routes: PartnerRoutes<P>,
 ) -> anyhow::Result<(SimHandle, SimControl<P>)> {
     let settings = P::settings(&cfg);
     let secret =
@@ -81,10 +89,12 @@ pub fn start_with_control<P: Partner>(
     let sender = WebhookSender::start(outbox)?;
     let key = ApiKey::new(settings.api_key);
     let core = Arc::new(Core::<P>::new(cfg, sender));
-    let v1 = P::api_routes().route_layer(axum::middleware::from_fn_with_state(key, require_bearer));
+    let v1 = routes
+        .api
+        .route_layer(axum::middleware::from_fn_with_state(key, require_bearer));
     let router = v1
         .merge(control::router::<P>())
-        .merge(P::control_routes())
+        .merge(routes.control)
         .fallback(not_found_fallback)
         .layer(axum::middleware::from_fn(request_id))
         .with_state(Arc::clone(&core));

@@ -1,14 +1,35 @@
 //! The shared core of one running simulator: its configuration, webhook
 //! outbox, Idempotency-Key store and, behind one lock, the records in
-//! creation order, the active scenario and the counters.
+//! creation order, the active scenario and the counters; and each record's
+//! [`Progress`] along its timeline.
 
 use super::{Partner, SimRecord};
 use crate::common::idempotency::IdempotencyStore;
 use crate::common::webhooks::WebhookSender;
 use serde_json::Value;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use tokio::sync::watch;
+
+/// A record's progress along its timeline: the steps still to play and the
+/// events emitted so far (envelopes, in sequence order).
+#[derive(Debug, Clone, Default)]
+pub struct Progress<S> {
+    /// Remaining timeline steps.
+    pub steps: VecDeque<S>,
+    /// Every event emitted.
+    pub events: Vec<Value>,
+}
+
+impl<S> Progress<S> {
+    /// A record about to play `steps`, with no event yet.
+    pub fn new(steps: VecDeque<S>) -> Self {
+        Self {
+            steps,
+            events: Vec::new(),
+        }
+    }
+}
 
 /// Mutable state behind the core's lock.
 #[derive(Debug)]

@@ -4,7 +4,7 @@
 //! record every `step_ms` (unless the scenario pauses timelines) until it is
 //! final or has nothing left.
 
-use super::{Core, Partner, SimRecord};
+use super::{Core, Partner, SimRecord, SimScenario};
 use crate::common::new_id;
 use crate::common::webhooks::{envelope, OutgoingEvent};
 use chrono::Utc;
@@ -27,7 +27,7 @@ pub fn emit<P: Partner>(
         data.extend(extra);
     }
     let event = envelope(&new_id(P::EVENT_ID_PREFIX), event_type, now, data);
-    record.events_mut().push(event.clone());
+    record.progress_mut().events.push(event.clone());
     match OutgoingEvent::from_envelope(record.id(), &event) {
         Ok(out) => core.sender.send(out),
         Err(err) => tracing::error!(%err, "could not build webhook"),
@@ -42,7 +42,7 @@ pub fn advance<P: Partner>(core: &Core<P>, id: &str) -> Option<Value> {
     let inner = &mut *guard;
     let record = inner.records.get_mut(id)?;
     while !record.is_final() {
-        let step = record.steps_mut().pop_front()?;
+        let step = record.progress_mut().steps.pop_front()?;
         if let Some(event) = P::apply_step(core, &inner.scenario, record, step) {
             inner.events_emitted += 1;
             return Some(event);
@@ -67,8 +67,8 @@ pub fn spawn<P: Partner>(core: &Arc<Core<P>>, id: String) {
                 let done = inner
                     .records
                     .get(&id)
-                    .is_none_or(|r| r.is_final() || r.steps().is_empty());
-                (P::timeline_paused(&inner.scenario), done)
+                    .is_none_or(|r| r.is_final() || r.progress().steps.is_empty());
+                (inner.scenario.timeline_paused(), done)
             };
             if done {
                 return;
