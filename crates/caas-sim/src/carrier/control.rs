@@ -8,7 +8,7 @@ use super::plan::DeliveryPlan;
 use super::state::Core;
 use super::timeline::{self, Reception};
 use crate::common::http::{json_response, parse_json, ApiError};
-use crate::common::skeleton::requests::wrong_status;
+use crate::common::skeleton::requests::status_conflict;
 use crate::common::skeleton::{apply_scenario_patch, SimRecord, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
 use axum::body::Bytes;
@@ -144,7 +144,7 @@ pub fn receive(core: &Core, id: &str, reception: &Reception) -> Result<Value, Ap
             inner.events_emitted += 1;
             Ok(json!({ "event": event, "shipment": shipment }))
         }
-        None => Err(wrong_status(
+        None => Err(status_conflict(
             "shipment_not_returned",
             format!("Shipment is {}, not returned_to_dealership", s.status),
             s.status,

@@ -7,7 +7,9 @@ use super::state::{status, Core};
 use super::validate::{shifted, window_ok};
 use crate::common::http::{parse_json, parse_json_value_or_null, ApiError};
 use crate::common::idempotency::{key_from_headers, required_key};
-use crate::common::skeleton::requests::{finish, reserve_key, reserve_optional_key, wrong_status};
+use crate::common::skeleton::requests::{
+    finish, reserve_key, reserve_optional_key, status_conflict,
+};
 use crate::common::skeleton::SimRecord;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -69,7 +71,7 @@ fn cancel_shipment(core: &Core, id: &str) -> Result<Value, ApiError> {
             s.updated_at = chrono::Utc::now();
             Ok(s.to_json())
         }
-        other => Err(wrong_status(
+        other => Err(status_conflict(
             "shipment_not_cancellable",
             format!("Shipment is {other}; only booked shipments can be cancelled"),
             other,
@@ -119,7 +121,7 @@ fn reschedule_shipment(core: &Core, id: &str, window: &TimeWindow) -> Result<Val
             "Shipment is {}; the delivery window can no longer change",
             s.status
         );
-        return Err(wrong_status(
+        return Err(status_conflict(
             "shipment_not_reschedulable",
             message,
             s.status,

@@ -9,7 +9,7 @@ use super::catalogue::UnavailableComponent;
 use super::state::{status, Core};
 use super::timeline::Step;
 use crate::common::http::{json_response, ApiError};
-use crate::common::skeleton::requests::wrong_status;
+use crate::common::skeleton::requests::status_conflict;
 use crate::common::skeleton::{apply_scenario_patch, timeline, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
 use axum::extract::{Path, State};
@@ -158,7 +158,11 @@ async fn factory_cancel(
         };
         if !order.is_cancellable() {
             let message = format!("Order is {}", order.status);
-            return Err(wrong_status("order_not_cancellable", message, order.status));
+            return Err(status_conflict(
+                "order_not_cancellable",
+                message,
+                order.status,
+            ));
         }
         order.progress.steps.clear();
         order.progress.steps.push_back(Step::FactoryCancel);

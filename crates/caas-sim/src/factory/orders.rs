@@ -6,7 +6,7 @@ use super::api::order_not_found;
 use super::state::{status, Core, Order};
 use crate::common::http::{json_response, parse_json_value_or_null, ApiError};
 use crate::common::idempotency::key_from_headers;
-use crate::common::skeleton::requests::{finish, reserve_optional_key, wrong_status};
+use crate::common::skeleton::requests::{finish, reserve_optional_key, status_conflict};
 use crate::common::skeleton::timeline::emit;
 use crate::common::skeleton::SimRecord;
 use axum::body::Bytes;
@@ -78,7 +78,11 @@ fn cancel_order(core: &Core, id: &str, req: &CancelBody) -> Result<Value, ApiErr
     }
     if !order.is_cancellable() {
         let message = format!("Order is {} and can no longer be cancelled", order.status);
-        return Err(wrong_status("order_not_cancellable", message, order.status));
+        return Err(status_conflict(
+            "order_not_cancellable",
+            message,
+            order.status,
+        ));
     }
     order.progress.steps.clear();
     let reason = match &req.comment {

@@ -97,7 +97,7 @@ pub fn violations_error(code: &str, found: Vec<Value>) -> ApiError {
 }
 
 /// `409 <code>` when the record is in a status that forbids the request.
-pub fn wrong_status(code: &str, message: String, status: &str) -> ApiError {
+pub fn status_conflict(code: &str, message: String, status: &str) -> ApiError {
     ApiError::new(StatusCode::CONFLICT, code, message).with_details(json!({ "status": status }))
 }
 
