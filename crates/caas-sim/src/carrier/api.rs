@@ -4,16 +4,21 @@
 //! shipments live in [`super::shipments`].
 
 use super::shipments;
-use super::state::{status, Core, SimShipment};
-use super::timeline;
+use super::state::{active_for_vin, status, Core, SimShipment};
 use super::validate::{check_shape, plan_windows, violations};
-use crate::common::http::{bearer_token, parse_json, ApiError};
-use crate::common::idempotency::{required_key, Begin, IdempotencyGuard};
+use super::CarrierPartner;
+use crate::common::http::ApiError;
+use crate::common::idempotency::IdempotencyGuard;
 use crate::common::new_id;
+use crate::common::skeleton::requests::{
+    self, read_create, reserve_key, shape_error, violations_error,
+};
+use crate::common::skeleton::timeline::spawn;
+use crate::common::skeleton::{Progress, SimRecord};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use caas_domain::partners_delivery::ShipmentRequest;
@@ -27,8 +32,11 @@ use std::time::Duration;
 pub fn router() -> Router<Arc<Core>> {
     Router::new()
         .route("/v1/shipments", post(book))
-        .route("/v1/shipments/{id}", get(shipments::fetch))
-        .route("/v1/shipments/{id}/events", get(shipments::events))
+        .route("/v1/shipments/{id}", get(requests::fetch::<CarrierPartner>))
+        .route(
+            "/v1/shipments/{id}/events",
+            get(requests::events::<CarrierPartner>),
+        )
         .route("/v1/shipments/{id}/cancel", post(shipments::cancel))
         .route("/v1/shipments/{id}/reschedule", post(shipments::reschedule))
 }
@@ -40,29 +48,7 @@ pub(super) fn shipment_not_found(id: &str) -> ApiError {
 
 /// `422 validation_failed` with `details.violations`.
 pub(super) fn validation_failed(found: Vec<Value>) -> ApiError {
-    let n = found.len();
-    ApiError::new(
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "validation_failed",
-        format!("{n} violation{}", if n == 1 { "" } else { "s" }),
-    )
-    .with_details(json!({ "violations": found }))
-}
-
-/// Reserves the Idempotency-Key (scoped by the caller's API key), or the
-/// replay / conflict response to return instead.
-pub(super) fn begin(
-    core: &Core,
-    headers: &HeaderMap,
-    key: &str,
-    path: &str,
-    body: &Value,
-) -> Result<IdempotencyGuard, Box<Response>> {
-    let scope = bearer_token(headers).unwrap_or_default();
-    match core.idem.begin(scope, key, &Method::POST, path, body) {
-        Begin::Proceed(guard) => Ok(guard),
-        other => Err(Box::new(other.into_response())),
-    }
+    violations_error("validation_failed", found)
 }
 
 enum Fault {
@@ -75,15 +61,11 @@ async fn book(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    core.lock().bookings_requests += 1;
-    let key = required_key(&headers)?;
-    let value: Value = parse_json(&body)?;
-    let req: ShipmentRequest = serde_json::from_value(value.clone())
-        .map_err(|e| ApiError::invalid_request(format!("Invalid shipment: {e}")))?;
-    check_shape(&req).map_err(|(field, msg)| {
-        ApiError::invalid_request(format!("{field} {msg}")).with_details(json!({ "field": field }))
-    })?;
-    let guard = match begin(&core, &headers, &key, "/v1/shipments", &value) {
+    core.lock().create_requests += 1;
+    let create = read_create::<ShipmentRequest>(&headers, &body, "shipment")?;
+    let req = create.parsed;
+    check_shape(&req).map_err(|(field, msg)| shape_error(field, msg))?;
+    let guard = match reserve_key(&*core, &headers, &create.key, "/v1/shipments", &create.body) {
         Ok(g) => g,
         Err(resp) => return Ok(*resp),
     };
@@ -140,7 +122,7 @@ fn execute(core: &Arc<Core>, req: ShipmentRequest, guard: IdempotencyGuard) -> R
     if !found.is_empty() {
         return guard.complete_error(validation_failed(found));
     }
-    if let Some(active) = inner.active_for_vin(&req.vin) {
+    if let Some(active) = active_for_vin(&inner, &req.vin) {
         let err = ApiError::new(
             StatusCode::CONFLICT,
             "active_shipment_exists",
@@ -166,21 +148,15 @@ fn execute(core: &Arc<Core>, req: ShipmentRequest, guard: IdempotencyGuard) -> R
         rescheduled_after_attempt: false,
         created_at: now,
         updated_at: now,
-        events: Vec::new(),
-        steps: plan.steps(),
+        progress: Progress::new(plan.steps()),
         request: req,
     };
     let id = shipment.id.clone();
     let body = shipment.to_json();
-    inner
-        .by_reference
-        .insert(shipment.request.shipment_reference.clone(), id.clone());
-    inner.shipment_ids.push(id.clone());
-    inner.shipments.insert(id.clone(), shipment);
-    inner.shipments_created += 1;
+    inner.insert(shipment.request.shipment_reference.clone(), shipment);
     let resp = guard.complete(StatusCode::CREATED, body);
     drop(inner);
     tracing::info!(shipment_id = %id, plan = ?plan, "shipment booked");
-    timeline::spawn(core, id);
+    spawn(core, id);
     resp
 }

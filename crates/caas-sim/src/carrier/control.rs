@@ -1,19 +1,21 @@
-//! Scenario controls under `/_sim/…` (no authentication, JSON): outcome
-//! plans per shipment, booking and reschedule faults, webhook faults,
-//! timeline pause and manual stepping, the dealership's reception, listings
-//! and counters.
+//! The carrier's scenario (`/_sim/scenario`: outcome plans per shipment,
+//! booking and reschedule faults, timeline pause, automatic reception) and
+//! its one own control, the dealership's reception of a returned shipment;
+//! the common `/_sim` routes are the skeleton's.
 
 use super::api::shipment_not_found;
 use super::plan::DeliveryPlan;
 use super::state::Core;
 use super::timeline::{self, Reception};
 use crate::common::http::{json_response, parse_json, ApiError};
+use crate::common::skeleton::requests::status_conflict;
+use crate::common::skeleton::{apply_scenario_patch, SimRecord, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::post;
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -103,15 +105,18 @@ pub struct ScenarioPatch {
     pub webhook_url: Option<String>,
 }
 
-/// Applies a patch; returns the resulting scenario view.
-pub fn apply_patch(core: &Core, p: ScenarioPatch) -> Value {
-    {
-        let mut inner = core.lock();
-        let s = &mut inner.scenario;
-        macro_rules! set {
-            ($($f:ident),*) => { $(if let Some(v) = p.$f { s.$f = v; })* };
-        }
-        set!(
+impl SimScenario for Scenario {
+    type Patch = ScenarioPatch;
+
+    fn timeline_paused(&self) -> bool {
+        self.pause_timeline
+    }
+
+    /// Copies the given fields; VIN plans are merged in.
+    fn apply_patch(&mut self, mut p: ScenarioPatch) -> WebhookPatch {
+        let plans_by_vin = p.plans_by_vin.take().unwrap_or_default();
+        self.plans_by_vin.extend(plans_by_vin);
+        apply_scenario_patch!(p => self;
             default_plan,
             next_plans,
             pause_timeline,
@@ -120,45 +125,9 @@ pub fn apply_patch(core: &Core, p: ScenarioPatch) -> Value {
             slow_next,
             slow_ms,
             window_not_available_next,
-            auto_receive_at_dealership
-        );
-        s.plans_by_vin.extend(p.plans_by_vin.unwrap_or_default());
+            auto_receive_at_dealership,
+        )
     }
-    if let Some(faults) = p.webhooks {
-        core.sender.set_faults(faults);
-    }
-    if let Some(url) = p.webhook_url {
-        core.sender.set_url(Some(url).filter(|u| !u.is_empty()));
-    }
-    scenario_view(core)
-}
-
-/// Scenario plus webhook knobs and URL.
-pub fn scenario_view(core: &Core) -> Value {
-    let scenario = core.lock().scenario.clone();
-    let mut v = serde_json::to_value(scenario).unwrap_or_else(|_| json!({}));
-    v["webhooks"] = serde_json::to_value(core.sender.faults()).unwrap_or(Value::Null);
-    v["webhook_url"] = json!(core.sender.url());
-    v
-}
-
-/// Counters (`GET /_sim/stats`).
-pub fn stats(core: &Core) -> Value {
-    let w = core.sender.stats();
-    let inner = core.lock();
-    json!({
-        "bookings_requests": inner.bookings_requests,
-        "shipments_created": inner.shipments_created,
-        "events_emitted": inner.events_emitted,
-        "webhook_attempts": w.attempts,
-        "webhook_deliveries_ok": w.deliveries_ok,
-        "webhook_failed_attempts": w.failed_attempts,
-        "webhook_dropped": w.dropped,
-        "webhook_not_sent": w.not_sent,
-        "webhook_gave_up": w.gave_up,
-        "webhook_held": w.held,
-        "webhook_disabled": w.disabled,
-    })
 }
 
 /// Emits `shipment.received_at_dealership` now; `409 shipment_not_returned`
@@ -166,7 +135,7 @@ pub fn stats(core: &Core) -> Value {
 pub fn receive(core: &Core, id: &str, reception: &Reception) -> Result<Value, ApiError> {
     let mut inner = core.lock();
     let s = inner
-        .shipments
+        .records
         .get_mut(id)
         .ok_or_else(|| shipment_not_found(id))?;
     match timeline::receive(core, s, reception) {
@@ -175,78 +144,20 @@ pub fn receive(core: &Core, id: &str, reception: &Reception) -> Result<Value, Ap
             inner.events_emitted += 1;
             Ok(json!({ "event": event, "shipment": shipment }))
         }
-        None => Err(ApiError::new(
-            StatusCode::CONFLICT,
+        None => Err(status_conflict(
             "shipment_not_returned",
             format!("Shipment is {}, not returned_to_dealership", s.status),
-        )
-        .with_details(json!({ "status": s.status }))),
+            s.status,
+        )),
     }
 }
 
-/// The `/_sim` routes.
+/// The carrier-only `/_sim` route (the dealership's reception).
 pub fn router() -> Router<Arc<Core>> {
-    Router::new()
-        .route("/_sim/scenario", get(get_scenario).post(post_scenario))
-        .route("/_sim/reset", post(reset))
-        .route("/_sim/stats", get(get_stats))
-        .route("/_sim/shipments", get(list_shipments))
-        .route("/_sim/shipments/{id}/advance", post(advance))
-        .route("/_sim/shipments/{id}/received", post(received))
-        .route("/_sim/webhooks/attempts", get(attempts))
-        .route("/_sim/webhooks/flush", post(flush))
+    Router::new().route("/_sim/shipments/{id}/received", post(received))
 }
 
-async fn get_scenario(State(core): State<Arc<Core>>) -> Response {
-    json_response(StatusCode::OK, &scenario_view(&core))
-}
-
-async fn post_scenario(State(core): State<Arc<Core>>, body: Bytes) -> Result<Response, ApiError> {
-    let patch: ScenarioPatch = parse_json(&body)?;
-    Ok(json_response(StatusCode::OK, &apply_patch(&core, patch)))
-}
-
-async fn reset(State(core): State<Arc<Core>>) -> Response {
-    core.lock().scenario = Scenario::default();
-    core.sender.set_faults(WebhookFaults::default());
-    json_response(StatusCode::OK, &scenario_view(&core))
-}
-
-async fn get_stats(State(core): State<Arc<Core>>) -> Response {
-    json_response(StatusCode::OK, &stats(&core))
-}
-
-async fn list_shipments(State(core): State<Arc<Core>>) -> Response {
-    let inner = core.lock();
-    let data: Vec<Value> = inner
-        .shipment_ids
-        .iter()
-        .filter_map(|id| inner.shipments.get(id))
-        .map(|s| {
-            let mut v = s.to_json();
-            v["plan"] = json!(s.plan);
-            v["remaining_steps"] = json!(s.steps.len());
-            v["events"] = json!(s.events.iter().map(|e| &e["type"]).collect::<Vec<_>>());
-            v
-        })
-        .collect();
-    json_response(StatusCode::OK, &json!({ "data": data }))
-}
-
-async fn advance(
-    State(core): State<Arc<Core>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let event = timeline::advance(&core, &id);
-    let shipment = core
-        .shipment_json(&id)
-        .ok_or_else(|| shipment_not_found(&id))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "event": event, "shipment": shipment }),
-    ))
-}
-
+/// `POST /_sim/shipments/{id}/received`: the dealership's reception.
 async fn received(
     State(core): State<Arc<Core>>,
     Path(id): Path<String>,
@@ -261,16 +172,4 @@ async fn received(
         StatusCode::OK,
         &receive(&core, &id, &reception)?,
     ))
-}
-
-async fn attempts(State(core): State<Arc<Core>>) -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({ "data": core.sender.attempt_log() }),
-    )
-}
-
-async fn flush(State(core): State<Arc<Core>>) -> impl IntoResponse {
-    core.sender.flush_held();
-    StatusCode::NO_CONTENT
 }

@@ -1,7 +1,8 @@
 //! Carrier simulator (`shared/contracts/transport-api.md`): a real HTTP
 //! server with the `/v1/shipments` contract, an accelerated delivery
 //! timeline (per-shipment outcome plans) delivered as signed webhooks, and
-//! `/_sim/…` scenario controls.
+//! `/_sim/…` scenario controls. Built on the [`skeleton`]; this module holds
+//! only the carrier's parts.
 
 pub mod api;
 pub mod control;
@@ -11,14 +12,13 @@ pub mod state;
 pub mod timeline;
 pub mod validate;
 
-use crate::common::http::{not_found_fallback, request_id, require_bearer, ApiKey};
-use crate::common::webhooks::{WebhookConfig, WebhookSender};
-use crate::common::{serve, SimHandle};
-use caas_partners::webhooks::WebhookSecret;
-use control::ScenarioPatch;
+use crate::common::http::ApiError;
+use crate::common::skeleton::{self, Partner, PartnerRoutes, SimControl, SkeletonSettings};
+use crate::common::SimHandle;
+use control::Scenario;
+use plan::Step;
 use serde_json::Value;
-use state::Core;
-use std::sync::Arc;
+use state::{Core, SimShipment};
 use timeline::Reception;
 use tokio::net::TcpListener;
 
@@ -73,33 +73,49 @@ impl CarrierSimConfig {
     }
 }
 
-/// Programmatic control of a running carrier simulator (same effects as `/_sim`).
-#[derive(Debug, Clone)]
-pub struct CarrierSim {
-    core: Arc<Core>,
+/// The carrier as a [`Partner`] of the simulator skeleton.
+#[derive(Debug, Clone, Copy)]
+pub struct CarrierPartner;
+
+impl Partner for CarrierPartner {
+    type Config = CarrierSimConfig;
+    type Record = SimShipment;
+    type Scenario = Scenario;
+
+    const EVENT_ID_PREFIX: &'static str = "evt_trn";
+    const COLLECTION: &'static str = "shipments";
+    const RECORD_KEY: &'static str = "shipment";
+    const CREATE_COUNTERS: [&'static str; 2] = ["bookings_requests", "shipments_created"];
+
+    fn settings(cfg: &CarrierSimConfig) -> SkeletonSettings<'_> {
+        SkeletonSettings {
+            api_key: &cfg.api_key,
+            webhook_secret: &cfg.webhook_secret,
+            webhook_secret_variable: "TRANSPORT_WEBHOOK_SECRET",
+            webhook_url: cfg.webhook_url.as_deref(),
+            retry_speedup: cfg.retry_speedup,
+            step_ms: cfg.step_ms,
+        }
+    }
+
+    fn not_found(id: &str) -> ApiError {
+        api::shipment_not_found(id)
+    }
+
+    fn apply_step(
+        core: &Core,
+        scenario: &Scenario,
+        s: &mut SimShipment,
+        step: Step,
+    ) -> Option<Value> {
+        timeline::apply(core, s, step, scenario.auto_receive_at_dealership)
+    }
 }
 
-impl CarrierSim {
-    /// Applies a scenario patch; returns the resulting scenario view.
-    pub fn set_scenario(&self, patch: ScenarioPatch) -> Value {
-        control::apply_patch(&self.core, patch)
-    }
+/// Programmatic control of a running carrier simulator (same effects as `/_sim`).
+pub type CarrierSim = SimControl<CarrierPartner>;
 
-    /// Counters, as `GET /_sim/stats`.
-    pub fn stats(&self) -> Value {
-        control::stats(&self.core)
-    }
-
-    /// The webhook sender (faults, URL, attempt log).
-    pub fn webhooks(&self) -> &WebhookSender {
-        &self.core.sender
-    }
-
-    /// Emits the next timeline event of a shipment now (`None` if nothing left).
-    pub fn advance(&self, shipment_id: &str) -> Option<Value> {
-        timeline::advance(&self.core, shipment_id)
-    }
-
+impl SimControl<CarrierPartner> {
     /// Records the dealership's reception of a returned shipment
     /// (`shipment.received_at_dealership`); `None` unless it is returned.
     pub fn receive(
@@ -112,7 +128,7 @@ impl CarrierSim {
             received_by: received_by.to_owned(),
             condition_notes: notes.map(str::to_owned),
         };
-        control::receive(&self.core, shipment_id, &reception).ok()
+        control::receive(self.core(), shipment_id, &reception).ok()
     }
 }
 
@@ -126,23 +142,9 @@ pub async fn start_with_control(
     cfg: CarrierSimConfig,
     listener: TcpListener,
 ) -> anyhow::Result<(SimHandle, CarrierSim)> {
-    let secret = WebhookSecret::parse(&cfg.webhook_secret)
-        .map_err(|e| anyhow::anyhow!("TRANSPORT_WEBHOOK_SECRET: {e}"))?;
-    let mut wcfg = WebhookConfig::new(cfg.webhook_url.clone().filter(|u| !u.is_empty()), secret);
-    wcfg.retry_speedup = cfg.retry_speedup;
-    let sender = WebhookSender::start(wcfg)?;
-    let key = ApiKey::new(&cfg.api_key);
-    let core = Arc::new(Core::new(cfg, sender));
-    let v1 = api::router().route_layer(axum::middleware::from_fn_with_state(key, require_bearer));
-    let router = v1
-        .merge(control::router())
-        .fallback(not_found_fallback)
-        .layer(axum::middleware::from_fn(request_id))
-        .with_state(Arc::clone(&core));
-    let stop = Arc::clone(&core);
-    let handle = serve(router, listener)?.on_shutdown(move || {
-        stop.close();
-        stop.sender.shutdown();
-    });
-    Ok((handle, CarrierSim { core }))
+    let routes = PartnerRoutes {
+        api: api::router(),
+        control: control::router(),
+    };
+    skeleton::start(cfg, listener, routes)
 }

@@ -1,16 +1,20 @@
-//! Carrier API handlers on existing shipments: fetch, the per-shipment event
-//! listing, platform cancellation (only while `booked`) and platform
-//! reschedules (no webhook is sent for them).
+//! Carrier API handlers on existing shipments: platform cancellation (only
+//! while `booked`) and platform reschedules (no webhook is sent for them);
+//! fetch and the per-shipment event listing are the skeleton's.
 
-use super::api::{begin, shipment_not_found, validation_failed};
+use super::api::{shipment_not_found, validation_failed};
 use super::state::{status, Core};
 use super::validate::{shifted, window_ok};
-use crate::common::http::{json_response, parse_json, parse_json_value_or_null, ApiError};
-use crate::common::idempotency::{key_from_headers, required_key, IdempotencyGuard};
+use crate::common::http::{parse_json, parse_json_value_or_null, ApiError};
+use crate::common::idempotency::{key_from_headers, required_key};
+use crate::common::skeleton::requests::{
+    finish, reserve_key, reserve_optional_key, status_conflict,
+};
+use crate::common::skeleton::SimRecord;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use caas_domain::partners_delivery::TimeWindow;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -23,40 +27,6 @@ pub const RESCHEDULABLE: [&str; 4] = [
     status::ATTEMPT_FAILED,
     status::AWAITING_REDELIVERY,
 ];
-
-/// `GET /v1/shipments/{id}`.
-pub(super) async fn fetch(
-    State(core): State<Arc<Core>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let shipment = core
-        .shipment_json(&id)
-        .ok_or_else(|| shipment_not_found(&id))?;
-    Ok(json_response(StatusCode::OK, &shipment))
-}
-
-/// `GET /v1/shipments/{id}/events`: every event recorded, in sequence order.
-pub(super) async fn events(
-    State(core): State<Arc<Core>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let inner = core.lock();
-    let s = inner
-        .shipments
-        .get(&id)
-        .ok_or_else(|| shipment_not_found(&id))?;
-    Ok(json_response(StatusCode::OK, &json!({ "data": s.events })))
-}
-
-/// Completes through the idempotency guard when there is one.
-fn finish(guard: Option<IdempotencyGuard>, outcome: Result<Value, ApiError>) -> Response {
-    match (guard, outcome) {
-        (Some(g), Ok(body)) => g.complete(StatusCode::OK, body),
-        (Some(g), Err(err)) => g.complete_error(err),
-        (None, Ok(body)) => json_response(StatusCode::OK, &body),
-        (None, Err(err)) => err.into_response(),
-    }
-}
 
 #[derive(Deserialize)]
 struct CancelBody {
@@ -79,15 +49,10 @@ pub(super) async fn cancel(
             .map_err(|e| ApiError::invalid_request(format!("Invalid cancel request: {e}")))?,
     };
     tracing::info!(shipment_id = %id, reason = ?req.reason, "cancel requested");
-    let guard = match key {
-        Some(key) => {
-            let path = format!("/v1/shipments/{id}/cancel");
-            match begin(&core, &headers, &key, &path, &value) {
-                Ok(g) => Some(g),
-                Err(resp) => return Ok(*resp),
-            }
-        }
-        None => None,
+    let path = format!("/v1/shipments/{id}/cancel");
+    let guard = match reserve_optional_key(&*core, &headers, key, &path, &value) {
+        Ok(g) => g,
+        Err(resp) => return Ok(*resp),
     };
     Ok(finish(guard, cancel_shipment(&core, &id)))
 }
@@ -95,23 +60,22 @@ pub(super) async fn cancel(
 fn cancel_shipment(core: &Core, id: &str) -> Result<Value, ApiError> {
     let mut inner = core.lock();
     let s = inner
-        .shipments
+        .records
         .get_mut(id)
         .ok_or_else(|| shipment_not_found(id))?;
     match s.status {
         status::CANCELLED => Ok(s.to_json()),
         status::BOOKED => {
             s.status = status::CANCELLED;
-            s.steps.clear();
+            s.progress.steps.clear();
             s.updated_at = chrono::Utc::now();
             Ok(s.to_json())
         }
-        other => Err(ApiError::new(
-            StatusCode::CONFLICT,
+        other => Err(status_conflict(
             "shipment_not_cancellable",
             format!("Shipment is {other}; only booked shipments can be cancelled"),
-        )
-        .with_details(json!({ "status": other }))),
+            other,
+        )),
     }
 }
 
@@ -135,7 +99,7 @@ pub(super) async fn reschedule(
         .map_err(|e| ApiError::invalid_request(format!("Invalid reschedule request: {e}")))?;
     tracing::info!(shipment_id = %id, reason = ?req.reason, "reschedule requested");
     let path = format!("/v1/shipments/{id}/reschedule");
-    let guard = match begin(&core, &headers, &key, &path, &value) {
+    let guard = match reserve_key(&*core, &headers, &key, &path, &value) {
         Ok(g) => g,
         Err(resp) => return Ok(*resp),
     };
@@ -149,19 +113,19 @@ fn reschedule_shipment(core: &Core, id: &str, window: &TimeWindow) -> Result<Val
     let mut inner = core.lock();
     let refuse_window = inner.scenario.window_not_available_next > 0;
     let s = inner
-        .shipments
+        .records
         .get_mut(id)
         .ok_or_else(|| shipment_not_found(id))?;
     if !RESCHEDULABLE.contains(&s.status) {
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
+        let message = format!(
+            "Shipment is {}; the delivery window can no longer change",
+            s.status
+        );
+        return Err(status_conflict(
             "shipment_not_reschedulable",
-            format!(
-                "Shipment is {}; the delivery window can no longer change",
-                s.status
-            ),
-        )
-        .with_details(json!({ "status": s.status })));
+            message,
+            s.status,
+        ));
     }
     if !window_ok(window) {
         let found = vec![json!({"code": "invalid_window", "field": "delivery_window"})];

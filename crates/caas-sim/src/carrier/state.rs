@@ -1,18 +1,14 @@
-//! In-memory store of the simulated carrier: shipments with their recorded
-//! events and remaining timeline, the active scenario and the counters.
+//! The simulated carrier's records: shipments with their statuses, outcome
+//! plans, recorded events and remaining timeline, kept in the skeleton's
+//! [`Core`].
 
-use super::control::Scenario;
 use super::plan::{DeliveryPlan, Step};
-use super::CarrierSimConfig;
-use crate::common::idempotency::IdempotencyStore;
+use super::CarrierPartner;
 use crate::common::rfc3339;
-use crate::common::webhooks::WebhookSender;
+use crate::common::skeleton::{self, Progress, SimRecord};
 use caas_domain::partners_delivery::{ShipmentRequest, TimeWindow};
 use chrono::{DateTime, Utc};
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
-use tokio::sync::watch;
 
 /// Shipment statuses (contract state machine).
 pub mod status {
@@ -69,10 +65,8 @@ pub struct SimShipment {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Every event emitted (envelopes, in sequence order).
-    pub events: Vec<Value>,
-    /// Remaining timeline steps.
-    pub steps: VecDeque<Step>,
+    /// Remaining timeline steps and the events emitted so far.
+    pub progress: Progress<Step>,
 }
 
 /// `{"start","end"}` with `Z` timestamps.
@@ -80,9 +74,29 @@ pub fn window_json(w: &TimeWindow) -> Value {
     json!({ "start": rfc3339(w.start), "end": rfc3339(w.end) })
 }
 
-impl SimShipment {
+/// Mutable state behind the core's lock.
+pub type Inner = skeleton::Inner<CarrierPartner>;
+
+/// Shared core of one carrier simulator instance.
+pub type Core = skeleton::Core<CarrierPartner>;
+
+/// The non-final shipment of `vin`, if any.
+pub fn active_for_vin<'a>(inner: &'a Inner, vin: &str) -> Option<&'a SimShipment> {
+    inner
+        .records
+        .values()
+        .find(|s| s.request.vin == vin && !s.is_final())
+}
+
+impl SimRecord for SimShipment {
+    type Step = Step;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The contract's Shipment object.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         let r = &self.request;
         let (carrier_id, name, phone) = CARRIER;
         json!({
@@ -107,84 +121,40 @@ impl SimShipment {
     }
 
     /// `delivered`, `received_at_dealership` or `cancelled`.
-    pub fn is_final(&self) -> bool {
+    fn is_final(&self) -> bool {
         matches!(
             self.status,
             status::DELIVERED | status::RECEIVED | status::CANCELLED
         )
     }
-}
 
-/// Mutable state behind the core's lock.
-#[derive(Debug, Default)]
-pub struct Inner {
-    /// Shipments by id.
-    pub shipments: HashMap<String, SimShipment>,
-    /// Ids in creation order.
-    pub shipment_ids: Vec<String>,
-    /// `shipment_reference` → id.
-    pub by_reference: HashMap<String, String>,
-    /// Active scenario.
-    pub scenario: Scenario,
-    /// `POST /v1/shipments` requests that passed authentication.
-    pub bookings_requests: u64,
-    /// Shipments actually created.
-    pub shipments_created: u64,
-    /// Events emitted (recorded), all shipments.
-    pub events_emitted: u64,
-}
-
-impl Inner {
-    /// The non-final shipment of `vin`, if any.
-    pub fn active_for_vin(&self, vin: &str) -> Option<&SimShipment> {
-        self.shipments
-            .values()
-            .find(|s| s.request.vin == vin && !s.is_final())
-    }
-}
-
-/// Shared core of one simulator instance.
-#[derive(Debug)]
-pub struct Core {
-    /// Configuration it was started with.
-    pub cfg: CarrierSimConfig,
-    /// Webhook sender.
-    pub sender: WebhookSender,
-    /// Idempotency-Key store.
-    pub idem: IdempotencyStore,
-    inner: Mutex<Inner>,
-    closed: watch::Sender<bool>,
-}
-
-impl Core {
-    /// A fresh core.
-    pub fn new(cfg: CarrierSimConfig, sender: WebhookSender) -> Self {
-        Self {
-            cfg,
-            sender,
-            idem: IdempotencyStore::new(),
-            inner: Mutex::new(Inner::default()),
-            closed: watch::channel(false).0,
-        }
+    fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value {
+        self.status = status;
+        self.last_sequence += 1;
+        self.updated_at = now;
+        json!({
+            "shipment_id": self.id,
+            "shipment_reference": self.request.shipment_reference,
+            "vin": self.request.vin,
+            "sequence": self.last_sequence,
+            "status": self.status,
+        })
     }
 
-    /// Locks the mutable state (recovering from poisoning).
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    fn progress(&self) -> &Progress<Step> {
+        &self.progress
     }
 
-    /// Marks the simulator stopped: timeline tasks end.
-    pub fn close(&self) {
-        self.closed.send_replace(true);
+    fn progress_mut(&mut self) -> &mut Progress<Step> {
+        &mut self.progress
     }
 
-    /// Whether [`Core::close`] was called.
-    pub fn is_closed(&self) -> bool {
-        *self.closed.borrow()
-    }
-
-    /// The contract JSON of a shipment, if it exists.
-    pub fn shipment_json(&self, id: &str) -> Option<Value> {
-        self.lock().shipments.get(id).map(SimShipment::to_json)
+    fn sim_listing(&self) -> Value {
+        let mut listed = self.to_json();
+        listed["plan"] = json!(self.plan);
+        let events = &self.progress.events;
+        listed["remaining_steps"] = json!(self.progress.steps.len());
+        listed["events"] = json!(events.iter().map(|e| &e["type"]).collect::<Vec<_>>());
+        listed
     }
 }

@@ -1,20 +1,18 @@
 //! Accelerated carrier timeline: each shipment gets its steps at booking
-//! (from its outcome plan) and a task that applies one step every `step_ms`.
-//! Every step records its event on the shipment before handing it to the
-//! webhook sender. The custody rules are enforced here: never more than two
-//! home attempts, a handover only with a matching identity check, a return
-//! to the dealership after the second failed attempt whatever the call said.
+//! (from its outcome plan), and the skeleton's clock applies one step every
+//! `step_ms`; this module says what event each step emits. The custody
+//! rules are enforced here: never more than two home attempts, a handover
+//! only with a matching identity check, a return to the dealership after the
+//! second failed attempt whatever the call said.
 
 use super::plan::{Call, Handover, Step};
 use super::state::{status, window_json, Core, SimShipment};
 use super::validate::shifted;
-use crate::common::webhooks::{envelope, OutgoingEvent};
-use crate::common::{new_id, rfc3339};
+use crate::common::rfc3339;
+use crate::common::skeleton::timeline::emit;
 use chrono::{Duration as Span, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
-use std::sync::{Arc, Weak};
-use std::time::Duration;
 
 /// Home delivery attempts per shipment (contract maximum).
 pub const MAX_ATTEMPTS: u32 = 2;
@@ -29,37 +27,6 @@ pub struct Reception {
     /// Optional condition notes.
     #[serde(default)]
     pub condition_notes: Option<String>,
-}
-
-/// Records an event on `s` (next sequence, status after it) and sends it.
-pub fn emit(
-    core: &Core,
-    s: &mut SimShipment,
-    event_type: &str,
-    new_status: &'static str,
-    extra: Value,
-) -> Value {
-    let now = Utc::now();
-    s.status = new_status;
-    s.last_sequence += 1;
-    s.updated_at = now;
-    let mut data = json!({
-        "shipment_id": s.id,
-        "shipment_reference": s.request.shipment_reference,
-        "vin": s.request.vin,
-        "sequence": s.last_sequence,
-        "status": s.status,
-    });
-    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
-        data.extend(extra);
-    }
-    let event = envelope(&new_id("evt_trn"), event_type, now, data);
-    s.events.push(event.clone());
-    match OutgoingEvent::from_envelope(&s.id, &event) {
-        Ok(out) => core.sender.send(out),
-        Err(err) => tracing::error!(%err, "could not build webhook"),
-    }
-    event
 }
 
 /// The last four characters of the recipient's document number.
@@ -95,7 +62,7 @@ fn attempt(core: &Core, s: &mut SimShipment, handover: Handover) -> Option<Value
         "odometer_km": s.odometer_km,
         "proof_reference": format!("pod_{}", rand::thread_rng().gen_range(10_000..99_999)),
     });
-    s.steps.clear();
+    s.progress.steps.clear();
     Some(emit(
         core,
         s,
@@ -128,8 +95,8 @@ fn phone(core: &Core, s: &mut SimShipment, call: Call) -> Option<Value> {
     let next = if redeliver {
         status::AWAITING_REDELIVERY
     } else {
-        s.steps.clear();
-        s.steps.push_back(Step::Return);
+        s.progress.steps.clear();
+        s.progress.steps.push_back(Step::Return);
         status::RETURNING
     };
     Some(emit(core, s, "shipment.phone_contact", next, extra))
@@ -140,7 +107,7 @@ pub fn receive(core: &Core, s: &mut SimShipment, reception: &Reception) -> Optio
     if s.status != status::RETURNED {
         return None;
     }
-    s.steps.clear();
+    s.progress.steps.clear();
     let mut extra = json!({"dealership_id": s.request.return_dealership.dealership_id,
         "received_at": rfc3339(Utc::now()), "received_by": reception.received_by});
     if let Some(notes) = &reception.condition_notes {
@@ -156,7 +123,12 @@ pub fn receive(core: &Core, s: &mut SimShipment, reception: &Reception) -> Optio
 }
 
 /// Applies one step; `None` when it does not fit the current state.
-fn apply(core: &Core, s: &mut SimShipment, step: Step, auto_receive: bool) -> Option<Value> {
+pub(super) fn apply(
+    core: &Core,
+    s: &mut SimShipment,
+    step: Step,
+    auto_receive: bool,
+) -> Option<Value> {
     let now = rfc3339(Utc::now());
     match step {
         Step::Embark if matches!(s.status, status::BOOKED | status::AWAITING_REDELIVERY) => {
@@ -181,7 +153,7 @@ fn apply(core: &Core, s: &mut SimShipment, step: Step, auto_receive: bool) -> Op
         Step::Phone(call) => phone(core, s, call),
         Step::Return if s.status == status::RETURNING => {
             if auto_receive {
-                s.steps.push_back(Step::Receive);
+                s.progress.steps.push_back(Step::Receive);
             }
             let extra = json!({"dealership_id": s.request.return_dealership.dealership_id,
                 "returned_at": now});
@@ -202,49 +174,4 @@ fn apply(core: &Core, s: &mut SimShipment, step: Step, auto_receive: bool) -> Op
         }
         _ => None,
     }
-}
-
-/// Applies the next step(s) until one emits an event; `None` when the
-/// shipment is unknown, final or has nothing left.
-pub fn advance(core: &Core, id: &str) -> Option<Value> {
-    let mut inner = core.lock();
-    let auto_receive = inner.scenario.auto_receive_at_dealership;
-    let s = inner.shipments.get_mut(id)?;
-    while !s.is_final() {
-        let step = s.steps.pop_front()?;
-        if let Some(ev) = apply(core, s, step, auto_receive) {
-            inner.events_emitted += 1;
-            return Some(ev);
-        }
-    }
-    None
-}
-
-/// Runs a shipment's timeline: one step every `step_ms` unless paused.
-pub fn spawn(core: &Arc<Core>, id: String) {
-    let weak: Weak<Core> = Arc::downgrade(core);
-    let step = Duration::from_millis(core.cfg.step_ms.max(1));
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(step).await;
-            let Some(core) = weak.upgrade() else { return };
-            if core.is_closed() {
-                return;
-            }
-            let (paused, done) = {
-                let inner = core.lock();
-                let done = inner
-                    .shipments
-                    .get(&id)
-                    .is_none_or(|s| s.is_final() || s.steps.is_empty());
-                (inner.scenario.pause_timeline, done)
-            };
-            if done {
-                return;
-            }
-            if !paused {
-                advance(&core, &id);
-            }
-        }
-    });
 }

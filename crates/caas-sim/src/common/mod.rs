@@ -1,10 +1,12 @@
 //! Plumbing shared by every simulator: contract error bodies and request
 //! helpers ([`http`]), the Idempotency-Key store ([`idempotency`]), the
-//! Standard Webhooks sender with failure injection ([`webhooks`]), and
+//! Standard Webhooks sender with failure injection ([`webhooks`]), the
+//! skeleton of the timeline-driven partner simulators ([`skeleton`]), and
 //! [`SimHandle`] / [`serve`] to run a simulator on a real socket.
 
 pub mod http;
 pub mod idempotency;
+pub mod skeleton;
 pub mod webhooks;
 
 use axum::Router;

@@ -6,17 +6,23 @@ use super::catalogue::{check_shape, violations, CreateOrder, Rules};
 use super::orders;
 use super::state::{status, today, Core, Order};
 use super::timeline::{self, INITIAL_ESTIMATE_DAYS};
-use crate::common::http::{bearer_token, parse_json, ApiError};
-use crate::common::idempotency::{required_key, Begin, IdempotencyGuard};
+use super::FactoryPartner;
+use crate::common::http::ApiError;
+use crate::common::idempotency::IdempotencyGuard;
 use crate::common::new_id;
+use crate::common::skeleton::requests::{
+    self, read_create, reserve_key, shape_error, violations_error,
+};
+use crate::common::skeleton::timeline::spawn;
+use crate::common::skeleton::{Progress, SimRecord};
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Router;
 use chrono::{Duration as Days, Utc};
-use serde_json::{json, Value};
+use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,9 +30,12 @@ use std::time::Duration;
 pub fn router() -> Router<Arc<Core>> {
     Router::new()
         .route("/v1/orders", post(create).get(orders::search))
-        .route("/v1/orders/{id}", get(orders::fetch))
+        .route("/v1/orders/{id}", get(requests::fetch::<FactoryPartner>))
         .route("/v1/orders/{id}/cancel", post(orders::cancel))
-        .route("/v1/orders/{id}/events", get(orders::events))
+        .route(
+            "/v1/orders/{id}/events",
+            get(requests::events::<FactoryPartner>),
+        )
 }
 
 pub(super) fn order_not_found(id: &str) -> ApiError {
@@ -42,20 +51,6 @@ fn unavailable() -> ApiError {
     .with_retry_after(1)
 }
 
-pub(super) fn begin(
-    core: &Core,
-    headers: &HeaderMap,
-    key: &str,
-    path: &str,
-    body: &Value,
-) -> Result<IdempotencyGuard, Box<Response>> {
-    let scope = bearer_token(headers).unwrap_or_default();
-    match core.idem.begin(scope, key, &Method::POST, path, body) {
-        Begin::Proceed(guard) => Ok(guard),
-        other => Err(Box::new(other.into_response())),
-    }
-}
-
 enum Fault {
     Unavailable,
     Slow { secs: f64, create_anyway: bool },
@@ -67,14 +62,10 @@ async fn create(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     core.lock().create_requests += 1;
-    let key = required_key(&headers)?;
-    let value: Value = parse_json(&body)?;
-    let req: CreateOrder = serde_json::from_value(value.clone())
-        .map_err(|e| ApiError::invalid_request(format!("Invalid order: {e}")))?;
-    check_shape(&req).map_err(|(field, msg)| {
-        ApiError::invalid_request(format!("{field} {msg}")).with_details(json!({ "field": field }))
-    })?;
-    let guard = match begin(&core, &headers, &key, "/v1/orders", &value) {
+    let create = read_create::<CreateOrder>(&headers, &body, "order")?;
+    let req = create.parsed;
+    check_shape(&req).map_err(|(field, msg)| shape_error(field, msg))?;
+    let guard = match reserve_key(&*core, &headers, &create.key, "/v1/orders", &create.body) {
         Ok(g) => g,
         Err(resp) => return Ok(*resp),
     };
@@ -141,14 +132,7 @@ fn execute(core: &Arc<Core>, req: &CreateOrder, guard: IdempotencyGuard) -> Resp
     let mut found = forced;
     found.extend(violations(req, &rules));
     if !found.is_empty() {
-        let n = found.len();
-        let err = ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "order_validation_failed",
-            format!("{n} violation{}", if n == 1 { "" } else { "s" }),
-        )
-        .with_details(json!({ "violations": found }));
-        return guard.complete_error(err);
+        return guard.complete_error(violations_error("order_validation_failed", found));
     }
     let factory_cancel = inner.scenario.factory_cancel_next > 0;
     if factory_cancel {
@@ -168,23 +152,17 @@ fn execute(core: &Arc<Core>, req: &CreateOrder, guard: IdempotencyGuard) -> Resp
         last_sequence: 0,
         created_at: now,
         updated_at: now,
-        events: Vec::new(),
-        plan: timeline::plan(
+        progress: Progress::new(timeline::plan(
             &inner.scenario.revisions,
             inner.scenario.qc_failures,
             factory_cancel,
-        ),
+        )),
     };
     let id = order.id.clone();
     let body = order.to_json();
-    inner
-        .by_reference
-        .insert(order.reference.clone(), id.clone());
-    inner.order_ids.push(id.clone());
-    inner.orders.insert(id.clone(), order);
-    inner.orders_created += 1;
+    inner.insert(order.reference.clone(), order);
     let resp = guard.complete(StatusCode::CREATED, body);
     drop(inner);
-    timeline::spawn(core, id);
+    spawn(core, id);
     resp
 }

@@ -1,20 +1,24 @@
-//! Scenario controls under `/_sim/…` (no authentication, JSON): failure
-//! injection for creates and webhooks, timeline pause and manual stepping,
-//! factory-initiated cancellation, listings and counters.
+//! The factory's scenario (`/_sim/scenario`: create faults, forced
+//! violations, quality-control failures, estimate revisions, refused
+//! dealerships, localities and parts, timeline pause) and its one own
+//! control, factory-initiated cancellation; the common `/_sim` routes are
+//! the skeleton's.
 
+use super::api::order_not_found;
 use super::catalogue::UnavailableComponent;
 use super::state::{status, Core};
-use super::timeline::{self, Step};
-use crate::common::http::{json_response, parse_json, ApiError};
+use super::timeline::Step;
+use crate::common::http::{json_response, ApiError};
+use crate::common::skeleton::requests::status_conflict;
+use crate::common::skeleton::{apply_scenario_patch, timeline, SimScenario, WebhookPatch};
 use crate::common::webhooks::WebhookFaults;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::response::Response;
+use axum::routing::post;
 use axum::Router;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::Arc;
 
 /// Slow `POST /v1/orders` responses.
@@ -103,15 +107,15 @@ pub struct ScenarioPatch {
     pub webhook_url: Option<String>,
 }
 
-/// Applies a patch; returns the resulting scenario view.
-pub fn apply_patch(core: &Core, p: ScenarioPatch) -> Value {
-    {
-        let mut inner = core.lock();
-        let s = &mut inner.scenario;
-        macro_rules! set {
-            ($($f:ident),*) => { $(if let Some(v) = p.$f { s.$f = v; })* };
-        }
-        set!(
+impl SimScenario for Scenario {
+    type Patch = ScenarioPatch;
+
+    fn timeline_paused(&self) -> bool {
+        self.pause_timeline
+    }
+
+    fn apply_patch(&mut self, p: ScenarioPatch) -> WebhookPatch {
+        apply_scenario_patch!(p => self;
             unavailable_for_next_creates,
             slow_creates,
             reject_next,
@@ -121,109 +125,17 @@ pub fn apply_patch(core: &Core, p: ScenarioPatch) -> Value {
             unknown_dealerships,
             unserved_localities,
             unavailable_components,
-            pause_timeline
-        );
+            pause_timeline,
+        )
     }
-    if let Some(faults) = p.webhooks {
-        core.sender.set_faults(faults);
-    }
-    if let Some(url) = p.webhook_url {
-        core.sender.set_url(Some(url).filter(|u| !u.is_empty()));
-    }
-    scenario_view(core)
 }
 
-/// Scenario plus webhook knobs and URL.
-pub fn scenario_view(core: &Core) -> Value {
-    let scenario = core.lock().scenario.clone();
-    let mut v = serde_json::to_value(scenario).unwrap_or_else(|_| json!({}));
-    v["webhooks"] = serde_json::to_value(core.sender.faults()).unwrap_or(Value::Null);
-    v["webhook_url"] = json!(core.sender.url());
-    v
-}
-
-/// Counters (`GET /_sim/stats`).
-pub fn stats(core: &Core) -> Value {
-    let w = core.sender.stats();
-    let inner = core.lock();
-    json!({
-        "create_requests": inner.create_requests,
-        "orders_created": inner.orders_created,
-        "events_emitted": inner.events_emitted,
-        "webhook_attempts": w.attempts,
-        "webhook_deliveries_ok": w.deliveries_ok,
-        "webhook_failed_attempts": w.failed_attempts,
-        "webhook_dropped": w.dropped,
-        "webhook_not_sent": w.not_sent,
-        "webhook_gave_up": w.gave_up,
-        "webhook_held": w.held,
-        "webhook_disabled": w.disabled,
-    })
-}
-
-/// The `/_sim` routes.
+/// The factory-only `/_sim` route (factory-initiated cancellation).
 pub fn router() -> Router<Arc<Core>> {
-    Router::new()
-        .route("/_sim/scenario", get(get_scenario).post(post_scenario))
-        .route("/_sim/reset", post(reset))
-        .route("/_sim/stats", get(get_stats))
-        .route("/_sim/orders", get(list_orders))
-        .route("/_sim/orders/{id}/advance", post(advance))
-        .route("/_sim/orders/{id}/cancel", post(factory_cancel))
-        .route("/_sim/webhooks/attempts", get(attempts))
-        .route("/_sim/webhooks/flush", post(flush))
+    Router::new().route("/_sim/orders/{id}/cancel", post(factory_cancel))
 }
 
-async fn get_scenario(State(core): State<Arc<Core>>) -> Response {
-    json_response(StatusCode::OK, &scenario_view(&core))
-}
-
-async fn post_scenario(State(core): State<Arc<Core>>, body: Bytes) -> Result<Response, ApiError> {
-    let patch: ScenarioPatch = parse_json(&body)?;
-    Ok(json_response(StatusCode::OK, &apply_patch(&core, patch)))
-}
-
-async fn reset(State(core): State<Arc<Core>>) -> Response {
-    core.lock().scenario = Scenario::default();
-    core.sender.set_faults(WebhookFaults::default());
-    json_response(StatusCode::OK, &scenario_view(&core))
-}
-
-async fn get_stats(State(core): State<Arc<Core>>) -> Response {
-    json_response(StatusCode::OK, &stats(&core))
-}
-
-async fn list_orders(State(core): State<Arc<Core>>) -> Response {
-    let inner = core.lock();
-    let data: Vec<Value> = inner
-        .order_ids
-        .iter()
-        .filter_map(|id| inner.orders.get(id))
-        .map(|o| {
-            let mut v = o.to_json();
-            v["remaining_steps"] = json!(o.plan.len());
-            v
-        })
-        .collect();
-    json_response(StatusCode::OK, &json!({ "data": data }))
-}
-
-fn order_not_found(id: &str) -> ApiError {
-    ApiError::not_found("order_not_found", format!("No factory order {id}"))
-}
-
-async fn advance(
-    State(core): State<Arc<Core>>,
-    Path(id): Path<String>,
-) -> Result<Response, ApiError> {
-    let event = timeline::advance(&core, &id);
-    let order = core.order_json(&id).ok_or_else(|| order_not_found(&id))?;
-    Ok(json_response(
-        StatusCode::OK,
-        &json!({ "event": event, "order": order }),
-    ))
-}
-
+/// `POST /_sim/orders/{id}/cancel`: the factory cancels a cancellable order.
 async fn factory_cancel(
     State(core): State<Arc<Core>>,
     Path(id): Path<String>,
@@ -231,42 +143,30 @@ async fn factory_cancel(
     let status_now = {
         let inner = core.lock();
         inner
-            .orders
+            .records
             .get(&id)
             .map(|o| o.status)
             .ok_or_else(|| order_not_found(&id))?
     };
     if status_now == status::CANCELLED {
-        return Ok(json_response(StatusCode::OK, &core.order_json(&id)));
+        return Ok(json_response(StatusCode::OK, &core.record_json(&id)));
     }
     {
         let mut inner = core.lock();
-        let Some(order) = inner.orders.get_mut(&id) else {
+        let Some(order) = inner.records.get_mut(&id) else {
             return Err(order_not_found(&id));
         };
         if !order.is_cancellable() {
-            return Err(ApiError::new(
-                StatusCode::CONFLICT,
+            let message = format!("Order is {}", order.status);
+            return Err(status_conflict(
                 "order_not_cancellable",
-                format!("Order is {}", order.status),
-            )
-            .with_details(json!({"status": order.status})));
+                message,
+                order.status,
+            ));
         }
-        order.plan.clear();
-        order.plan.push_back(Step::FactoryCancel);
+        order.progress.steps.clear();
+        order.progress.steps.push_back(Step::FactoryCancel);
     }
-    timeline::advance(&core, &id);
-    Ok(json_response(StatusCode::OK, &core.order_json(&id)))
-}
-
-async fn attempts(State(core): State<Arc<Core>>) -> Response {
-    json_response(
-        StatusCode::OK,
-        &json!({ "data": core.sender.attempt_log() }),
-    )
-}
-
-async fn flush(State(core): State<Arc<Core>>) -> impl IntoResponse {
-    core.sender.flush_held();
-    StatusCode::NO_CONTENT
+    timeline::advance(&*core, &id);
+    Ok(json_response(StatusCode::OK, &core.record_json(&id)))
 }

@@ -1,6 +1,7 @@
 //! Factory Orders API simulator (`shared/contracts/factory-api.md`): a real
 //! HTTP server with the `/v1/orders` contract, an accelerated production
 //! timeline delivered as signed webhooks, and `/_sim/…` scenario controls.
+//! Built on the [`skeleton`]; this module holds only the factory's parts.
 
 pub mod api;
 pub mod catalogue;
@@ -9,14 +10,13 @@ pub mod orders;
 pub mod state;
 pub mod timeline;
 
-use crate::common::http::{not_found_fallback, request_id, require_bearer, ApiKey};
-use crate::common::webhooks::{WebhookConfig, WebhookSender};
-use crate::common::{serve, SimHandle};
-use caas_partners::webhooks::WebhookSecret;
-use control::ScenarioPatch;
+use crate::common::http::ApiError;
+use crate::common::skeleton::{self, Partner, PartnerRoutes, SimControl, SkeletonSettings};
+use crate::common::SimHandle;
+use control::Scenario;
 use serde_json::Value;
-use state::Core;
-use std::sync::Arc;
+use state::{Core, Order};
+use timeline::Step;
 use tokio::net::TcpListener;
 
 /// Fixed development webhook secret (used when `FACTORY_WEBHOOK_SECRET` is unset).
@@ -75,33 +75,42 @@ impl FactorySimConfig {
     }
 }
 
+/// The factory as a [`Partner`] of the simulator skeleton.
+#[derive(Debug, Clone, Copy)]
+pub struct FactoryPartner;
+
+impl Partner for FactoryPartner {
+    type Config = FactorySimConfig;
+    type Record = Order;
+    type Scenario = Scenario;
+
+    const EVENT_ID_PREFIX: &'static str = "evt";
+    const COLLECTION: &'static str = "orders";
+    const RECORD_KEY: &'static str = "order";
+    const CREATE_COUNTERS: [&'static str; 2] = ["create_requests", "orders_created"];
+
+    fn settings(cfg: &FactorySimConfig) -> SkeletonSettings<'_> {
+        SkeletonSettings {
+            api_key: &cfg.api_key,
+            webhook_secret: &cfg.webhook_secret,
+            webhook_secret_variable: "FACTORY_WEBHOOK_SECRET",
+            webhook_url: cfg.webhook_url.as_deref(),
+            retry_speedup: cfg.retry_speedup,
+            step_ms: cfg.step_ms,
+        }
+    }
+
+    fn not_found(id: &str) -> ApiError {
+        api::order_not_found(id)
+    }
+
+    fn apply_step(core: &Core, _: &Scenario, order: &mut Order, step: Step) -> Option<Value> {
+        timeline::apply(core, order, step)
+    }
+}
+
 /// Programmatic control of a running factory simulator (same effects as `/_sim`).
-#[derive(Debug, Clone)]
-pub struct FactorySim {
-    core: Arc<Core>,
-}
-
-impl FactorySim {
-    /// Applies a scenario patch; returns the resulting scenario view.
-    pub fn set_scenario(&self, patch: ScenarioPatch) -> Value {
-        control::apply_patch(&self.core, patch)
-    }
-
-    /// Counters, as `GET /_sim/stats`.
-    pub fn stats(&self) -> Value {
-        control::stats(&self.core)
-    }
-
-    /// The webhook sender (faults, URL, attempt log).
-    pub fn webhooks(&self) -> &WebhookSender {
-        &self.core.sender
-    }
-
-    /// Emits the next timeline event of an order now (`None` if nothing left).
-    pub fn advance(&self, factory_order_id: &str) -> Option<Value> {
-        timeline::advance(&self.core, factory_order_id)
-    }
-}
+pub type FactorySim = SimControl<FactoryPartner>;
 
 /// Starts the simulator on `listener`.
 pub async fn start(cfg: FactorySimConfig, listener: TcpListener) -> anyhow::Result<SimHandle> {
@@ -113,23 +122,9 @@ pub async fn start_with_control(
     cfg: FactorySimConfig,
     listener: TcpListener,
 ) -> anyhow::Result<(SimHandle, FactorySim)> {
-    let secret = WebhookSecret::parse(&cfg.webhook_secret)
-        .map_err(|e| anyhow::anyhow!("FACTORY_WEBHOOK_SECRET: {e}"))?;
-    let mut wcfg = WebhookConfig::new(cfg.webhook_url.clone().filter(|u| !u.is_empty()), secret);
-    wcfg.retry_speedup = cfg.retry_speedup;
-    let sender = WebhookSender::start(wcfg)?;
-    let key = ApiKey::new(&cfg.api_key);
-    let core = Arc::new(Core::new(cfg, sender));
-    let v1 = api::router().route_layer(axum::middleware::from_fn_with_state(key, require_bearer));
-    let router = v1
-        .merge(control::router())
-        .fallback(not_found_fallback)
-        .layer(axum::middleware::from_fn(request_id))
-        .with_state(Arc::clone(&core));
-    let stop = Arc::clone(&core);
-    let handle = serve(router, listener)?.on_shutdown(move || {
-        stop.close();
-        stop.sender.shutdown();
-    });
-    Ok((handle, FactorySim { core }))
+    let routes = PartnerRoutes {
+        api: api::router(),
+        control: control::router(),
+    };
+    skeleton::start(cfg, listener, routes)
 }

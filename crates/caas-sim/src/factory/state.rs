@@ -1,18 +1,13 @@
-//! In-memory store of the simulated factory: orders with their recorded
-//! events and remaining timeline, the active scenario and the counters.
+//! The simulated factory's records: orders with their statuses, recorded
+//! events and remaining timeline, kept in the skeleton's [`Core`].
 
 use super::catalogue::Delivery;
-use super::control::Scenario;
 use super::timeline::Step;
-use super::FactorySimConfig;
-use crate::common::idempotency::IdempotencyStore;
+use super::FactoryPartner;
 use crate::common::rfc3339;
-use crate::common::webhooks::WebhookSender;
+use crate::common::skeleton::{self, Progress, SimRecord};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{json, Value};
-use std::collections::{HashMap, VecDeque};
-use std::sync::{Mutex, MutexGuard};
-use tokio::sync::watch;
 
 /// Order statuses (contract state machine).
 pub mod status {
@@ -65,15 +60,35 @@ pub struct Order {
     pub created_at: DateTime<Utc>,
     /// Last change.
     pub updated_at: DateTime<Utc>,
-    /// Every event emitted (envelopes, in sequence order).
-    pub events: Vec<Value>,
-    /// Remaining timeline steps.
-    pub plan: VecDeque<Step>,
+    /// Remaining timeline steps and the events emitted so far.
+    pub progress: Progress<Step>,
 }
 
 impl Order {
+    /// Whether the platform (or factory) may still cancel it.
+    pub fn is_cancellable(&self) -> bool {
+        matches!(
+            self.status,
+            status::RECEIVED | status::ACCEPTED | status::SCHEDULED
+        )
+    }
+}
+
+/// Mutable state behind the core's lock.
+pub type Inner = skeleton::Inner<FactoryPartner>;
+
+/// Shared core of one factory simulator instance.
+pub type Core = skeleton::Core<FactoryPartner>;
+
+impl SimRecord for Order {
+    type Step = Step;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
     /// The contract's Order object.
-    pub fn to_json(&self) -> Value {
+    fn to_json(&self) -> Value {
         json!({
             "factory_order_id": self.id,
             "order_reference": self.reference,
@@ -90,82 +105,31 @@ impl Order {
         })
     }
 
-    /// Whether the platform (or factory) may still cancel it.
-    pub fn is_cancellable(&self) -> bool {
-        matches!(
-            self.status,
-            status::RECEIVED | status::ACCEPTED | status::SCHEDULED
-        )
-    }
-
     /// Whether the order reached `available` or `cancelled`.
-    pub fn is_final(&self) -> bool {
+    fn is_final(&self) -> bool {
         matches!(self.status, status::AVAILABLE | status::CANCELLED)
     }
-}
 
-/// Mutable state behind the core's lock.
-#[derive(Debug, Default)]
-pub struct Inner {
-    /// Orders by id.
-    pub orders: HashMap<String, Order>,
-    /// Ids in creation order.
-    pub order_ids: Vec<String>,
-    /// `order_reference` → id.
-    pub by_reference: HashMap<String, String>,
-    /// Active scenario.
-    pub scenario: Scenario,
-    /// `POST /v1/orders` requests that passed authentication.
-    pub create_requests: u64,
-    /// Orders actually created.
-    pub orders_created: u64,
-    /// Events emitted (recorded), all orders.
-    pub events_emitted: u64,
-}
-
-/// Shared core of one simulator instance.
-#[derive(Debug)]
-pub struct Core {
-    /// Configuration it was started with.
-    pub cfg: FactorySimConfig,
-    /// Webhook sender.
-    pub sender: WebhookSender,
-    /// Idempotency-Key store.
-    pub idem: IdempotencyStore,
-    inner: Mutex<Inner>,
-    closed: watch::Sender<bool>,
-}
-
-impl Core {
-    /// A fresh core.
-    pub fn new(cfg: FactorySimConfig, sender: WebhookSender) -> Self {
-        Self {
-            cfg,
-            sender,
-            idem: IdempotencyStore::new(),
-            inner: Mutex::new(Inner::default()),
-            closed: watch::channel(false).0,
-        }
+    fn stamp_event(&mut self, status: &'static str, now: DateTime<Utc>) -> Value {
+        self.status = status;
+        self.last_sequence += 1;
+        self.updated_at = now;
+        json!({
+            "factory_order_id": self.id,
+            "order_reference": self.reference,
+            "sequence": self.last_sequence,
+            "status": self.status,
+            "vin": self.vin,
+            "estimated_completion_date": self.estimate.to_string(),
+        })
     }
 
-    /// Locks the mutable state (recovering from poisoning).
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    fn progress(&self) -> &Progress<Step> {
+        &self.progress
     }
 
-    /// Marks the simulator stopped: timeline tasks end.
-    pub fn close(&self) {
-        self.closed.send_replace(true);
-    }
-
-    /// Whether [`Core::close`] was called.
-    pub fn is_closed(&self) -> bool {
-        *self.closed.borrow()
-    }
-
-    /// The contract JSON of an order, if it exists.
-    pub fn order_json(&self, id: &str) -> Option<Value> {
-        self.lock().orders.get(id).map(Order::to_json)
+    fn progress_mut(&mut self) -> &mut Progress<Step> {
+        &mut self.progress
     }
 }
 

@@ -1,17 +1,14 @@
 //! Accelerated production timeline: each order gets a plan of steps at
-//! creation (from the scenario) and a task that applies one step every
-//! `step_ms`. Every step records its event on the order before handing it
-//! to the webhook sender.
+//! creation (from the scenario), and the skeleton's clock applies one step
+//! every `step_ms`; this module says what event each step emits.
 
 use super::state::{status, today, Core, Order};
-use crate::common::webhooks::{envelope, OutgoingEvent};
-use crate::common::{new_id, rfc3339};
+use crate::common::rfc3339;
+use crate::common::skeleton::timeline::emit;
 use chrono::{Datelike, Duration as Days, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
 use std::collections::VecDeque;
-use std::sync::{Arc, Weak};
-use std::time::Duration;
 
 /// Days from creation to the initial completion estimate.
 pub const INITIAL_ESTIMATE_DAYS: i64 = 56;
@@ -81,38 +78,6 @@ pub fn plan(revisions: &[i64], qc_failures: u32, factory_cancel: bool) -> VecDeq
     steps.into()
 }
 
-/// Records an event on `order` (next sequence, status after it) and sends it.
-pub fn emit(
-    core: &Core,
-    order: &mut Order,
-    event_type: &str,
-    new_status: &'static str,
-    extra: Value,
-) -> Value {
-    let now = Utc::now();
-    order.status = new_status;
-    order.last_sequence += 1;
-    order.updated_at = now;
-    let mut data = json!({
-        "factory_order_id": order.id,
-        "order_reference": order.reference,
-        "sequence": order.last_sequence,
-        "status": order.status,
-        "vin": order.vin,
-        "estimated_completion_date": order.estimate.to_string(),
-    });
-    if let (Some(data), Value::Object(extra)) = (data.as_object_mut(), extra) {
-        data.extend(extra);
-    }
-    let event = envelope(&new_id("evt"), event_type, now, data);
-    order.events.push(event.clone());
-    match OutgoingEvent::from_envelope(&order.id, &event) {
-        Ok(out) => core.sender.send(out),
-        Err(err) => tracing::error!(%err, "could not build webhook"),
-    }
-    event
-}
-
 fn revise(core: &Core, order: &mut Order, days: i64, reason_code: &str, reason: &str) -> Value {
     let previous = order.estimate;
     order.estimate = previous + Days::days(days);
@@ -130,7 +95,7 @@ fn vin() -> String {
 }
 
 /// Applies one step; `None` when the step had nothing to emit.
-fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value> {
+pub(super) fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value> {
     let now = rfc3339(Utc::now());
     let place = json!({"dealership_id": order.dealership_id, "locality": order.delivery.locality,
         "country": order.delivery.country});
@@ -253,7 +218,7 @@ fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value> {
             )
         }
         Step::FactoryCancel => {
-            order.plan.clear();
+            order.progress.steps.clear();
             emit(
                 core,
                 order,
@@ -264,48 +229,4 @@ fn apply(core: &Core, order: &mut Order, step: Step) -> Option<Value> {
         }
     };
     Some(ev)
-}
-
-/// Applies the next step(s) until one emits an event; `None` when the order
-/// is unknown, final or has nothing left.
-pub fn advance(core: &Core, id: &str) -> Option<Value> {
-    let mut inner = core.lock();
-    let order = inner.orders.get_mut(id)?;
-    while !order.is_final() {
-        let step = order.plan.pop_front()?;
-        if let Some(ev) = apply(core, order, step) {
-            inner.events_emitted += 1;
-            return Some(ev);
-        }
-    }
-    None
-}
-
-/// Runs an order's timeline: one step every `step_ms` unless paused.
-pub fn spawn(core: &Arc<Core>, id: String) {
-    let weak: Weak<Core> = Arc::downgrade(core);
-    let step = Duration::from_millis(core.cfg.step_ms.max(1));
-    tokio::spawn(async move {
-        loop {
-            tokio::time::sleep(step).await;
-            let Some(core) = weak.upgrade() else { return };
-            if core.is_closed() {
-                return;
-            }
-            let (paused, done) = {
-                let inner = core.lock();
-                let done = inner
-                    .orders
-                    .get(&id)
-                    .is_none_or(|o| o.is_final() || o.plan.is_empty());
-                (inner.scenario.pause_timeline, done)
-            };
-            if done {
-                return;
-            }
-            if !paused {
-                advance(&core, &id);
-            }
-        }
-    });
 }
