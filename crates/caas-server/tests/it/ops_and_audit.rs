@@ -102,26 +102,18 @@ async fn an_admin_retries_a_dead_job_from_the_jobs_page() {
         .unwrap();
         tx.commit().await.unwrap();
     }
-    t.app.wake_jobs();
-    let mut job = None;
-    for _ in 0..100 {
-        let j = t
-            .app
-            .store
-            .read()
-            .await
-            .unwrap()
-            .find_job(&id)
-            .await
-            .unwrap()
-            .unwrap();
-        if j.state == JobState::Dead {
-            job = Some(j);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let job = job.expect("the job died");
+    t.drain_jobs().await;
+    let job = t
+        .app
+        .store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(job.state, JobState::Dead, "the job died");
     assert!(
         job.last_error
             .as_deref()
@@ -150,25 +142,24 @@ async fn an_admin_retries_a_dead_job_from_the_jobs_page() {
         .unwrap();
     assert_eq!(resp.status(), 303);
     // It ran once more (and died again: the kind is still unknown).
-    for _ in 0..100 {
-        let j = t
-            .app
-            .store
-            .read()
-            .await
-            .unwrap()
-            .find_job(&id)
-            .await
-            .unwrap()
-            .unwrap();
-        if j.attempts == 2 && j.state == JobState::Dead {
-            let audit = caas_app::ops::list_audit(&t.app, Some(id.as_str()))
-                .await
-                .unwrap();
-            assert!(audit.iter().any(|e| e.action == "job.retried"));
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the retried job did not run again");
+    t.drain_jobs().await;
+    let j = t
+        .app
+        .store
+        .read()
+        .await
+        .unwrap()
+        .find_job(&id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (j.attempts, j.state),
+        (2, JobState::Dead),
+        "the retried job ran again"
+    );
+    let audit = caas_app::ops::list_audit(&t.app, Some(id.as_str()))
+        .await
+        .unwrap();
+    assert!(audit.iter().any(|e| e.action == "job.retried"));
 }

@@ -36,10 +36,8 @@ async fn paused_order(t: &TestApp, email: &str) -> (String, String, String) {
     let sub = subscribe_push(t, &token).await;
     pay_senal(t, &token, &order, "tok_test_ok", "k1").await;
     let e = wait_for_timeline(t, &token, &order, "factory_order_placed", 20).await;
-    wait_for(20, "the first two pushes", || async {
-        (pushed_ids(t, &sub).await.len() == 2).then_some(())
-    })
-    .await;
+    t.drain_jobs().await;
+    assert_eq!(pushed_ids(t, &sub).await.len(), 2, "the first two pushes");
     (
         token,
         sub,

@@ -82,12 +82,15 @@ async fn after_an_app_logs_out_its_device_receives_no_push_and_the_other_logged_
     pay_senal(&t, &phone, &order, "tok_test_ok", "k1").await;
     let e = wait_for_timeline(&t, &phone, &order, "factory_order_placed", 20).await;
     let fo = e["order"]["factory_order_id"].as_str().unwrap().to_owned();
-    wait_for(20, "the first two pushes on both devices", || async {
-        (pushed_ids(&t, &phone_sub).await.len() == 2
-            && pushed_ids(&t, &tablet_sub).await.len() == 2)
-            .then_some(())
-    })
-    .await;
+    t.drain_jobs().await;
+    assert_eq!(
+        (
+            pushed_ids(&t, &phone_sub).await.len(),
+            pushed_ids(&t, &tablet_sub).await.len()
+        ),
+        (2, 2),
+        "the first two pushes on both devices"
+    );
 
     let resp = client()
         .post(t.url("/api/v1/auth/revoke"))
@@ -130,10 +133,8 @@ async fn after_the_web_logout_the_browser_it_registered_receives_no_push() {
     pay_senal(&t, &token, &order, "tok_test_ok", "k1").await;
     let e = wait_for_timeline(&t, &token, &order, "factory_order_placed", 20).await;
     let fo = e["order"]["factory_order_id"].as_str().unwrap().to_owned();
-    wait_for(20, "the first two pushes", || async {
-        (pushed_ids(&t, &sub).await.len() == 2).then_some(())
-    })
-    .await;
+    t.drain_jobs().await;
+    assert_eq!(pushed_ids(&t, &sub).await.len(), 2, "the first two pushes");
 
     let csrf = t.csrf(&browser, "/preferences").await;
     let resp = browser

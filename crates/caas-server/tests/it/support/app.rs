@@ -7,6 +7,8 @@ use caas_app::auth::provisioning::{provision_customer, NewCustomer};
 use caas_app::{App, RequestContext};
 use caas_domain::account::{Account, Language};
 use caas_domain::clock::{Clock, SystemClock};
+use caas_domain::job::{Job, JobState};
+use caas_jobs::{JobRunner, Outcome};
 use caas_server::config::{Config, Secret};
 use caas_server::Application;
 use std::sync::Arc;
@@ -18,6 +20,8 @@ pub struct TestApp {
     pub db_url: String,
     /// Base URLs of the embedded simulators (factory, payments, sms, push).
     pub sims: Option<SimUrls>,
+    /// A handle on the app's job runner, for [`TestApp::drain_jobs`].
+    jobs: JobRunner,
     _dir: Option<tempfile::TempDir>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
@@ -146,6 +150,7 @@ async fn start(
         .expect("app builds");
     let address = format!("{scheme}://{}", application.address());
     let app = application.state().app.clone();
+    let jobs = application.job_runner();
     let sims = application.simulators().map(|s| SimUrls {
         factory: s.factory_url.clone(),
         payments: s.payments_url.clone(),
@@ -170,6 +175,7 @@ async fn start(
         admin,
         db_url,
         sims,
+        jobs,
         _dir: dir,
         shutdown: Some(tx),
     }
@@ -205,6 +211,55 @@ pub fn link_in(text: &str, path: &str) -> Option<String> {
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
+    }
+
+    /// Runs due jobs until none is due and none is running, and returns the
+    /// ones this call ran with how each ended. The app's own workers keep
+    /// running beside it (a claim is exclusive, so every job still runs once)
+    /// and may take some of the jobs; their outcomes are not in the list, but
+    /// their effects are committed when this returns. Jobs the effects
+    /// enqueue run too; jobs scheduled for later (a retry's backoff, a wait
+    /// for a partner) do not. For tests that wait on a job's effect, not on
+    /// a simulator's timing or a partner's webhook. Panics after 30 s.
+    pub async fn drain_jobs(&self) -> Vec<(Job, Outcome)> {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let mut ran = Vec::new();
+        let mut quiet_before = None;
+        loop {
+            while let Some(done) = self.jobs.run_once().await.expect("a job runs") {
+                ran.push(done);
+            }
+            // Quiet twice in a row with the same counts: no worker claimed,
+            // finished or enqueued a job in between.
+            let quiet = self.quiet_job_counts().await;
+            if quiet.is_some() && quiet == quiet_before {
+                return ran;
+            }
+            quiet_before = quiet;
+            assert!(
+                std::time::Instant::now() < deadline,
+                "jobs still due or running after 30 s"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Jobs per state when none is running and none is due, else `None`.
+    async fn quiet_job_counts(&self) -> Option<Vec<(JobState, i64)>> {
+        let mut tx = self.app.store.read().await.unwrap();
+        let mut counts = tx.count_jobs_by_state().await.unwrap();
+        let running = counts
+            .iter()
+            .any(|(state, n)| *state == JobState::Running && *n > 0);
+        let now = self.app.clock.now();
+        let due = tx
+            .list_jobs(Some(JobState::Queued), i64::MAX)
+            .await
+            .unwrap()
+            .iter()
+            .any(|j| j.run_at <= now);
+        counts.sort_by_key(|(state, _)| state.as_str());
+        (!running && !due).then_some(counts)
     }
 
     /// Provisions a customer as a sale would, returning the account.
