@@ -1,11 +1,7 @@
 //! Refunds, saved payment methods and webhook fault knobs of the payment
 //! gateway simulator.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "payments_fixture.rs"]
-mod fixture;
-
-use fixture::{intent, manual, sim, wait_until, PI};
+use crate::support::payments::{intent, manual, sim, wait_until, PI};
 use serde_json::json;
 use std::time::Duration;
 

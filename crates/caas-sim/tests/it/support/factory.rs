@@ -1,6 +1,5 @@
 //! Shared helpers of the factory simulator tests: a webhook receiver that
 //! verifies Standard Webhooks signatures, a started simulator and a client.
-#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Bytes;
 use axum::extract::State;

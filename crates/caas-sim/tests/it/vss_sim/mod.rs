@@ -2,9 +2,7 @@
 //! fixtures and presets, ETag / `If-None-Match` → 304, ETag change on a
 //! fixture change, the per-credential rate limit (429, 304s free), 404,
 //! 400, injected 503/500, latency beyond the client timeout, GET only.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "vss_sim/support.rs"]
 mod support;
 
 use caas_domain::partners::CallError;

@@ -1,17 +1,13 @@
 //! Fleet simulator over a real broker (embedded rumqttd and the local
 //! Mosquitto), driven through the platform's real `FleetLink`: the vehicle
 //! rules of the IoT contract.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "fleet_support.rs"]
-mod support;
-
+use crate::support::fleet::{command, enable, env, error_code, eventually, link_key};
 use caas_domain::fleet::{CommandOutcome, ReplyStatus};
 use caas_fleet::testing::TestBroker;
 use chrono::Utc;
 use serde_json::json;
 use std::time::Duration;
-use support::{command, enable, env, error_code, eventually, link_key};
 
 caas_fleet::both_brokers!(
     a_repeated_command_id_is_executed_once_and_answered_with_the_same_reply,

@@ -1,12 +1,8 @@
 //! Factory simulator over real sockets: the synchronous Orders API
 //! (idempotency, validation, availability faults, cancel, lookups).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "factory_support.rs"]
-mod support;
-
+use crate::support::factory::{order_body, Sim};
 use serde_json::{json, Value};
-use support::{order_body, Sim};
 
 #[tokio::test]
 async fn a_retried_create_replays_the_stored_order_with_the_replayed_header() {

@@ -2,16 +2,12 @@
 //! (embedded rumqttd and the local Mosquitto), through the real `FleetLink`:
 //! presence and last will, commands queued while offline, injected
 //! rejections/failures, missing, late and duplicate replies, HTTP controls.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "fleet_support.rs"]
-mod support;
-
+use crate::support::fleet::{command, enable, env, error_code, eventually, link_key};
 use caas_domain::fleet::{CommandOutcome, FleetApi, ReplyStatus};
 use caas_fleet::testing::TestBroker;
 use serde_json::json;
 use std::time::{Duration, Instant};
-use support::{command, enable, env, error_code, eventually, link_key};
 
 caas_fleet::both_brokers!(
     presence_goes_online_then_last_will_after_a_silent_offline_then_shutdown,

@@ -1,7 +1,6 @@
-//! Shared helpers of the payments and SMS simulator tests (`payments.rs`,
+//! Shared helpers of the payments and SMS simulator tests (`payments*`,
 //! `sms.rs`): a webhook receiver that verifies Standard Webhooks signatures
 //! on the raw bytes, a small JSON client and polling.
-#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Bytes;
 use axum::extract::State;

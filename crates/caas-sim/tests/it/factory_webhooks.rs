@@ -1,12 +1,8 @@
 //! Factory simulator over real sockets: the accelerated timeline delivered as
 //! signed webhooks, and the webhook failure injection.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "factory_support.rs"]
-mod support;
-
+use crate::support::factory::{order_body, Receiver, Sim};
 use serde_json::{json, Value};
-use support::{order_body, Receiver, Sim};
 
 fn is_vin(v: &str) -> bool {
     v.len() == 17

@@ -1,13 +1,9 @@
 //! Factory simulator over real sockets: create-time faults (503 with
 //! Retry-After, slow responses with and without the order being created)
 //! and how they interact with the Idempotency-Key.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "factory_support.rs"]
-mod support;
-
+use crate::support::factory::{order_body, Sim};
 use serde_json::{json, Value};
-use support::{order_body, Sim};
 
 #[tokio::test]
 async fn the_first_creates_get_503_and_the_retry_with_the_same_key_creates_exactly_one_order() {

@@ -1,8 +1,6 @@
 //! End to end over sockets: the platform's Web Push client pushing to the
 //! push service simulator, and the simulator's own checks and controls.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use caas_domain::partners::{CallError, PushApi, PushError, PushMessage, PushTarget};
 use caas_partners::webpush::{VapidKeys, WebPushClient, WebPushConfig};
 use caas_sim::common::SimHandle;

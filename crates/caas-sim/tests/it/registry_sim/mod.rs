@@ -2,11 +2,8 @@
 //! `RegistrationClient`: registration in every country, VIN idempotency,
 //! conflicts, injected 503 / slow / in-progress answers and the controls.
 //! Rejections (422/400) are in `registry_sim/rejections.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "registry_sim/rejections.rs"]
 mod rejections;
-#[path = "registry_sim/support.rs"]
 mod support;
 
 use caas_domain::partners::CallError;

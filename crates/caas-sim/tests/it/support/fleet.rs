@@ -1,8 +1,7 @@
 //! Shared helpers of the fleet simulator tests: a started simulator plus the
 //! platform's real `FleetLink` (with a recording sink) on the same broker.
-#![allow(dead_code, missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-use caas_domain::fleet::{CommandOutcome, FleetApi, FleetCommand, FleetReply, ReplyStatus};
+use caas_domain::fleet::{CommandOutcome, FleetApi, FleetCommand, FleetReply};
 use caas_fleet::testing::{platform_id, wait_until, RecordingSink, TestBroker};
 use caas_fleet::{new_command, FleetHandle, FleetLink};
 use caas_sim::fleet::{self, FleetSim, FleetSimConfig};
@@ -149,10 +148,6 @@ pub fn link_key(key_id: &str) -> FleetCommand {
 
 pub fn error_code(r: &FleetReply) -> &str {
     r.error.as_ref().map(|e| e.code.as_str()).unwrap_or("")
-}
-
-pub fn status(r: &FleetReply) -> ReplyStatus {
-    r.status
 }
 
 pub async fn eventually(what: &str, cond: impl FnMut() -> bool) {

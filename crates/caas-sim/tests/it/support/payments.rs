@@ -1,17 +1,7 @@
 //! Fixture of the payment gateway simulator tests: a started simulator
 //! whose webhooks go to a signature-verifying receiver, and request bodies.
-#![allow(
-    dead_code,
-    unused_imports,
-    missing_docs,
-    clippy::unwrap_used,
-    clippy::expect_used
-)]
 
-#[path = "payments_support.rs"]
-mod support;
-
-pub use support::{wait_until, Client, Receiver};
+pub use super::http_harness::{wait_until, Client, Receiver};
 
 use caas_sim::common::SimHandle;
 use caas_sim::payments::{self, PaymentsSimConfig, DEV_WEBHOOK_SECRET};

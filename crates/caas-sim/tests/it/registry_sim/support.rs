@@ -1,7 +1,6 @@
 //! Helpers of the registry simulator tests: a started simulator, the
 //! platform's `RegistrationClient` pointed at one of its countries, and a
 //! valid request per country.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use caas_domain::partners::CallError;
 use caas_domain::partners_delivery::*;

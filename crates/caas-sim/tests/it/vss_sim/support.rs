@@ -1,6 +1,5 @@
 //! Helpers of the VSS simulator tests: a started simulator with its
 //! controls, the platform's `VssClient`, and the contract's example fixture.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use caas_partners::vss::{VssAnswer, VssClient};
 use caas_sim::common::SimHandle;

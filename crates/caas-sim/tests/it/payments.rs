@@ -1,11 +1,7 @@
 //! The payment gateway simulator over real sockets: the happy path, declines,
 //! idempotency, `tok_test_timeout_once`, validation and outages.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "payments_fixture.rs"]
-mod fixture;
-
-use fixture::{intent, sim, sim_with, Client, PI};
+use crate::support::payments::{intent, sim, sim_with, Client, PI};
 use serde_json::{json, Value};
 use std::time::Duration;
 

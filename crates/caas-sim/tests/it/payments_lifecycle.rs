@@ -1,11 +1,7 @@
 //! Payment intents after authorization: settlement outcomes, chargebacks,
 //! processing, manual capture, authorization expiry and cancel.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "payments_fixture.rs"]
-mod fixture;
-
-use fixture::{intent, manual, sim, PI};
+use crate::support::payments::{intent, manual, sim, PI};
 use serde_json::json;
 
 #[tokio::test]

@@ -1,15 +1,11 @@
 //! The SMS provider simulator over real sockets: the contract's test
 //! numbers and their signed receipts, validation, idempotency, outages.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
-#[path = "payments_support.rs"]
-mod support;
-
+use crate::support::http_harness::{Client, Receiver};
 use caas_sim::common::SimHandle;
 use caas_sim::sms::{self, SmsSimConfig, DEV_WEBHOOK_SECRET};
 use serde_json::{json, Value};
 use std::time::Duration;
-use support::{Client, Receiver};
 use tokio::net::TcpListener;
 
 struct Sim {
