@@ -5,15 +5,12 @@
 //! job already claimed leaves room for a new one. The batched writes of
 //! applying them: timeline entries, estimate revisions and event states many
 //! per statement (more rows than one statement holds), repeats skipped.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::job::JobState;
 use caas_domain::records::{InboundEvent, InboundState};
 use caas_store_tests::fresh_store;
 use chrono::Duration;
-use common::*;
 
 fn event(id: &str, seq: i64, at: chrono::DateTime<chrono::Utc>) -> InboundEvent {
     InboundEvent {

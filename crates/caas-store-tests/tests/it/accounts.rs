@@ -1,15 +1,12 @@
 //! Store conformance: accounts and dealerships.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::account::{AccountStatus, Language, Role};
 use caas_domain::email::EmailAddress;
 use caas_domain::ids::{AccountId, DealershipId};
 use caas_domain::ports::*;
 use caas_store_tests::fresh_store;
 use chrono::Duration;
-use common::*;
 
 #[tokio::test]
 async fn an_account_round_trips_every_field_by_id_and_by_email() -> anyhow::Result<()> {

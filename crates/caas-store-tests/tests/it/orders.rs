@@ -1,10 +1,8 @@
 //! Store conformance: the sale-to-factory repositories — catalogue, customer
 //! profiles, dealership details, orders and their optimistic versioning,
 //! payments and their constraints, counters and invoices.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::account::Role;
 use caas_domain::ids::{AccountId, DealershipId, InvoiceId, OrderId, PaymentId};
 use caas_domain::order::{Order, OrderState};
@@ -13,7 +11,6 @@ use caas_domain::payment::{PaymentChannel, PaymentKind, PaymentState};
 use caas_domain::ports::*;
 use caas_store_tests::fresh_store;
 use chrono::{Duration, NaiveDate, SubsecRound};
-use common::*;
 
 async fn find_order(store: &dyn Store, id: &OrderId) -> Option<Order> {
     store.read().await.unwrap().find_order(id).await.unwrap()

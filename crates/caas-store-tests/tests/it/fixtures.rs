@@ -1,5 +1,4 @@
 //! Fixtures shared by the store conformance test files (each file uses a subset).
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use caas_domain::account::{Account, AccountStatus, Language, Role};
 use caas_domain::clock::Clock;

@@ -4,16 +4,13 @@
 //! uses the two partial indexes and sorts nothing, and claims come out in
 //! index order: expired leases first (oldest first), then queued jobs by
 //! (run_at, id).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::ids::JobId;
 use caas_domain::job::NewJob;
 use caas_domain::ports::*;
 use caas_store_tests::fresh_store;
 use chrono::{DateTime, Duration, Utc};
-use common::*;
 
 const DUE: usize = 50_000;
 

@@ -4,16 +4,13 @@
 //! version only the first one's write lands. The stale case runs on both
 //! engines; the concurrent case (second reader inside its transaction while
 //! the first one commits) needs PostgreSQL, since SQLite has one writer.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::account::AccountStatus;
 use caas_domain::ids::VehicleId;
 use caas_domain::order::OrderState;
 use caas_domain::vehicle::{Assignment, Vehicle};
 use caas_store_tests::{backend, fresh_store};
-use common::*;
 
 /// Runs the concurrent two-writer race on PostgreSQL: the first writer
 /// writes `$first` inside an open transaction, a second task reads the same

@@ -1,16 +1,13 @@
 //! Store conformance: what happens to an order after the sale — the
 //! timeline, estimate revisions, staff alerts, inbound webhook events, and
 //! notifications with their deliveries, mutes and push subscriptions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::ids::{AccountId, AlertId, NotificationId, OrderId, PushSubscriptionId};
 use caas_domain::notification::{Channel, DeliveryLogEntry, DeliveryState, NotificationKind};
 use caas_domain::records::InboundState;
 use caas_store_tests::{backend, fresh_store};
 use chrono::{Duration, NaiveDate};
-use common::*;
 use std::collections::HashSet;
 
 fn day(m: u32, d: u32) -> NaiveDate {

@@ -1,11 +1,8 @@
 //! Store conformance: the store itself — backend identity, readiness, and
 //! read-only versus read-write transactions.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_store_tests::{backend, fresh_store, open_store};
-use common::*;
 
 #[tokio::test]
 async fn backend_under_test_is_reported() -> anyhow::Result<()> {

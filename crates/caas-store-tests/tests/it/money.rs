@@ -3,15 +3,12 @@
 //! and kind the domain names is accepted and nothing else; payment writes
 //! are version-guarded, so of two writers that read the same payment only
 //! the first one's write lands.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::order::OrderState;
 use caas_domain::payment::{PaymentKind, PaymentState};
 use caas_store_tests::{backend, fresh_store};
 use chrono::Duration;
-use common::*;
 
 /// One row of raw columns, read with the engine's own pool.
 async fn raw_payment_columns(url: &str, id: &str) -> (i64, String, String, i64) {

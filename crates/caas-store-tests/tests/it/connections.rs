@@ -4,13 +4,10 @@
 //! transaction. Commits publish what they changed to subscribers — rolled
 //! back work publishes nothing — and on PostgreSQL other instances on the
 //! same database hear it too.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::ports::*;
 use caas_store_tests::{backend, fresh_store, open_store};
-use common::*;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 

@@ -1,15 +1,12 @@
 //! Store conformance: durable jobs — the transactional outbox, due times,
 //! leases and fencing tokens, failure and retry, and concurrent claiming.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::ids::JobId;
 use caas_domain::job::{Job, JobState};
 use caas_domain::ports::*;
 use caas_store_tests::{backend, fresh_store};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
-use common::*;
 use std::collections::HashSet;
 use std::sync::Arc;
 

@@ -1,8 +1,6 @@
 //! Store conformance: the append-only audit log and the email outbox.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::audit::AuditEntry;
 use caas_domain::ids::EmailId;
 use caas_domain::mail::EmailState;
@@ -11,7 +9,6 @@ use caas_store_postgres::PgStore;
 use caas_store_sqlite::SqliteStore;
 use caas_store_tests::{backend, fresh_database_url, fresh_store};
 use chrono::{DateTime, Duration, Utc};
-use common::*;
 
 fn entry(at: DateTime<Utc>, action: &str, subject: Option<&str>) -> AuditEntry {
     let e = AuditEntry::new(at, "acc_0190000000007000800000000000001", action)

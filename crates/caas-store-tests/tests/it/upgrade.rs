@@ -2,13 +2,10 @@
 //! migration, rows written by its SQL) upgrades in place: the migrations of
 //! this release backfill the new columns from the documents and every row
 //! reads back through the store unchanged.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-
+use crate::fixtures::*;
 use caas_domain::payment::{Payment, PaymentKind, PaymentState};
 use caas_store_tests::{backend, fresh_database_url, open_store};
-use common::*;
 
 /// The last migration of the release before money columns (per engine).
 const PREVIOUS_SQLITE: i64 = 5;
