@@ -7,10 +7,9 @@
 //! Skipped (with a notice) when `/usr/sbin/mosquitto` is missing, unless
 //! `CAAS_REQUIRE_MQTT` is set.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+use crate::support;
 
-mod support;
-
+use crate::support::{reply_to, wait_until, RecordingSink, TestVehicle};
 use caas_domain::fleet::{CommandOutcome, FleetApi, ReplyStatus};
 use caas_fleet::{new_command, FleetLink, FleetTls};
 use chrono::Utc;
@@ -20,7 +19,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
-use support::{reply_to, wait_until, RecordingSink, TestVehicle};
 
 const MOSQUITTO_BIN: &str = "/usr/sbin/mosquitto";
 const WAIT: Duration = Duration::from_secs(10);

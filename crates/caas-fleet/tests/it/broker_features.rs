@@ -2,16 +2,14 @@
 //! and on the local Mosquitto with raw MQTT 3.1.1 clients: persistent
 //! sessions, retained messages and last wills.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+use crate::support;
 
-mod support;
-
-use rumqttc::{LastWill, QoS};
-use std::time::{Duration, Instant};
-use support::{
+use crate::support::{
     collect, connect, connect_session, disconnect, options, publish_now, subscribe_acked,
     TestBroker,
 };
+use rumqttc::{LastWill, QoS};
+use std::time::{Duration, Instant};
 
 caas_fleet::both_brokers!(
     persistent_session_keeps_qos1_messages_while_away,

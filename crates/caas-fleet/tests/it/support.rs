@@ -1,8 +1,6 @@
 //! Raw MQTT clients for the tests (standing in for vehicles and for other
 //! publishers), on top of `caas_fleet::testing` (brokers, recording sink).
 
-#![allow(clippy::unwrap_used, clippy::expect_used, dead_code)]
-
 use caas_domain::fleet::FleetReply;
 use chrono::Utc;
 use rumqttc::{
@@ -128,11 +126,6 @@ pub async fn collect(
         }
     }
     got
-}
-
-/// Drives an event loop in the background (for clients that only publish).
-pub fn spawn_poll(mut el: EventLoop) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move { while el.poll().await.is_ok() {} })
 }
 
 /// Publishes and waits until the event loop flushed it (QoS 1 PubAck seen).

@@ -11,16 +11,14 @@
 //! connection, and checks that A's first message is that one (Mosquitto
 //! delivers one publisher's messages in order).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+use crate::support;
 
-mod support;
-
+use crate::support::{collect, connect, subscribe_acked, try_connect};
 use caas_fleet::auth::BrokerAuth;
 use caas_fleet::Secret;
 use rumqttc::{AsyncClient, EventLoop, MqttOptions, QoS};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-use support::{collect, connect, subscribe_acked, try_connect};
 
 const MOSQUITTO_BIN: &str = "/usr/sbin/mosquitto";
 

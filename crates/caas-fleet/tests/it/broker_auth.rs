@@ -2,15 +2,11 @@
 //! present their own VIN as client id and username with their own derived
 //! secret (`caas_fleet::auth`).
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
-mod support;
-
+use crate::support::{connect, disconnect, subscribe_acked, try_connect};
 use caas_fleet::broker::EmbeddedBroker;
 use caas_fleet::testing::{test_auth, TEST_PLATFORM_PASSWORD, TEST_PLATFORM_USER};
 use rumqttc::MqttOptions;
 use std::time::Duration;
-use support::{connect, disconnect, subscribe_acked, try_connect};
 
 fn broker() -> EmbeddedBroker {
     EmbeddedBroker::start(([127, 0, 0, 1], 0).into(), test_auth()).unwrap()

@@ -2,17 +2,15 @@
 //! persistent session across a platform restart, manual acknowledgement,
 //! state `seq` filtering, presence (retained and last will), bad payloads.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+use crate::support;
 
-mod support;
-
+use crate::support::{publish_now, reply_to, wait_until, RecordingSink, TestBroker, TestVehicle};
 use caas_domain::fleet::{CommandOutcome, FleetApi, FleetError, ReplyStatus};
 use caas_fleet::{new_command, FleetHandle, FleetLink, FleetLinkConfig, FleetStartError};
 use chrono::Utc;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use support::{publish_now, reply_to, wait_until, RecordingSink, TestBroker, TestVehicle};
 
 caas_fleet::both_brokers!(
     command_round_trip_with_a_hand_written_vehicle,
