@@ -3,7 +3,6 @@
 //! a country prefix, no Idempotency-Key, and the classification of every
 //! answer (201/200 success, 409 in-progress / 503 / 5xx / timeouts /
 //! connection errors transient, 401/403 unauthorized, other 4xx rejected).
-#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use axum::body::Body;
 use axum::extract::Request;

@@ -1,8 +1,6 @@
 //! The Web Push client against a scripted fake push service on a real
 //! socket: the headers and body it sends, and how answers are classified.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

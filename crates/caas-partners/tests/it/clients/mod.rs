@@ -1,8 +1,6 @@
 //! Black-box tests of the factory, payments and SMS clients against small
 //! axum servers that answer canned contract responses and record requests.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::HeaderMap;
@@ -80,9 +78,7 @@ async fn factory(
     (FactoryClient::new(&url, KEY, T).unwrap(), log)
 }
 
-#[path = "clients/factory.rs"]
 mod factory_api;
-#[path = "clients/payments_sms.rs"]
 mod payments_sms;
 use factory_api::{order_request, ORDER};
 use payments_sms::sms_request;

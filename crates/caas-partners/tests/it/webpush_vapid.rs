@@ -1,8 +1,6 @@
 //! VAPID (RFC 8292): key parsing, the JWT the sender signs and the checks a
 //! push service makes on it.
 
-#![allow(clippy::unwrap_used, clippy::expect_used)]
-
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use caas_partners::webpush::vapid::{JWT_LIFETIME_SECS, MAX_JWT_LIFETIME_SECS};
