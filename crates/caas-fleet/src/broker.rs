@@ -1,7 +1,7 @@
 //! [`EmbeddedBroker`]: rumqttd running in-process, an MQTT 3.1.1 broker for
 //! tests and the embedded (single binary) mode.
 //!
-//! Verified by `tests/broker_features.rs` and `tests/broker_auth.rs`: persistent sessions (QoS 1
+//! Verified by `tests/it/broker_features.rs` and `tests/it/broker_auth.rs`: persistent sessions (QoS 1
 //! messages published while a `clean_session = false` subscriber is away are
 //! delivered when it reconnects), retained messages and last wills work.
 //! Limits of rumqttd 0.20 to know about:

@@ -240,6 +240,13 @@ impl Application {
         &self.state
     }
 
+    /// The job runner the workers of [`Application::run_until`] will share:
+    /// another handle claims and runs due jobs beside them, each exactly once
+    /// (tests run due jobs to completion with it instead of waiting for them).
+    pub fn job_runner(&self) -> JobRunner {
+        self.runner.clone()
+    }
+
     /// Serves HTTP (HTTPS with `tls_cert`/`tls_key`) and runs the job workers until `shutdown` resolves, then
     /// stops accepting, drains requests and lets workers finish their job.
     pub async fn run_until(

@@ -1,0 +1,48 @@
+//! Every integration test of caas-server in one test binary (`it`), so the
+//! crate and its dependencies are linked once rather than once per file.
+//! Each module is one file of tests, named so that a test's path reads as a
+//! sentence (`sales_api::…`, `delivery_journeys::…`); [`support`] holds the
+//! harness they share. Run one file with `cargo test -p caas-server --test it
+//! sales_api::`.
+//!
+//! Nothing here changes process-wide state a neighbour could see: no test sets
+//! environment variables or installs a global; the one process-wide resource,
+//! the embedded MQTT broker of [`support::app`], is shared by design.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+mod accounts_and_sessions;
+mod body_limits;
+mod browser;
+mod browser_sale;
+mod browser_vehicle;
+mod cancelled_requests;
+mod delivery_exceptions;
+mod delivery_journeys;
+mod delivery_staff_entries;
+mod factory_exceptions;
+mod http_basics;
+mod https_listener;
+mod login_flood;
+mod mail_smtp;
+mod notification_channels;
+mod notifications_once;
+mod ops_and_audit;
+mod push_and_inbox;
+mod push_ends_with_session;
+mod read_routes_under_load;
+mod route_table;
+mod sale_cancellation;
+mod sale_to_factory;
+mod sales_api;
+mod senal_refund;
+mod two_instances;
+mod web_catalogue_prefs;
+mod web_delivery_customer;
+mod web_delivery_entries;
+mod web_delivery_staff;
+mod web_demo_journey;
+mod web_push_device;
+mod web_sales;
+mod webhooks_factory;

@@ -1,0 +1,203 @@
+//! Two writers per aggregate: every aggregate more than one flow writes
+//! (accounts, orders, vehicles; payments in `money.rs`, staff alerts in
+//! `events.rs`) is version-guarded, so of two writers that read the same
+//! version only the first one's write lands. The stale case runs on both
+//! engines; the concurrent case (second reader inside its transaction while
+//! the first one commits) needs PostgreSQL, since SQLite has one writer.
+
+use crate::fixtures::*;
+use caas_domain::account::AccountStatus;
+use caas_domain::ids::VehicleId;
+use caas_domain::order::OrderState;
+use caas_domain::vehicle::{Assignment, Vehicle};
+use caas_store_tests::{backend, fresh_store};
+
+/// Runs the concurrent two-writer race on PostgreSQL: the first writer
+/// writes `$first` inside an open transaction, a second task reads the same
+/// row, waits, and writes `$second` after the first commits; the second
+/// must be refused. `$find(tx, id)` reads, `$update(tx, &x)` writes.
+macro_rules! race {
+    ($db:expr, $id:expr, $find:ident, $update:ident, |$a:ident| $first:block, |$b:ident| $second:block) => {{
+        let db = $db;
+        let mut first = db.store.begin().await?;
+        let mut $a = first.$find(&$id).await?.unwrap();
+        $first
+        $a.version += 1;
+        assert!(first.$update(&$a).await?, "the first writer writes");
+        let (store, id) = (db.store.clone(), $id.clone());
+        let (read_tx, read_rx) = tokio::sync::oneshot::channel();
+        let racer = tokio::spawn(async move {
+            let mut second = store.begin().await.unwrap();
+            let mut $b = second.$find(&id).await.unwrap().unwrap();
+            read_tx.send(()).unwrap();
+            $second
+            $b.version += 1;
+            let wrote = second.$update(&$b).await.unwrap();
+            second.commit().await.unwrap();
+            wrote
+        });
+        read_rx.await?;
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        first.commit().await?;
+        assert!(!racer.await?, "the second writer read a stale version");
+        $a
+    }};
+}
+
+fn stock_vehicle(d: &caas_domain::ids::DealershipId, at: chrono::DateTime<chrono::Utc>) -> Vehicle {
+    Vehicle {
+        id: VehicleId::new(),
+        vin: format!("VSSZZZ{}", &uuid::Uuid::new_v4().simple().to_string()[..11]).to_uppercase(),
+        platform_code: "SUV-E-26".to_owned(),
+        option_codes: vec![],
+        dealership_id: d.clone(),
+        assignment: Assignment::SinAsignar,
+        completed_on: None,
+        available_from: None,
+        plate_number: None,
+        keys: vec![],
+        last_state: None,
+        presence: None,
+        presence_at: None,
+        history: vec![],
+        version: 0,
+        created_at: at,
+        updated_at: at,
+    }
+}
+
+#[tokio::test]
+async fn a_stale_account_update_returns_false_and_changes_nothing() -> anyhow::Result<()> {
+    let db = fresh_store().await?;
+    let t = start_time();
+    let original = customer("ana@example.com", t);
+    insert_accounts(&*db.store, &[&original]).await;
+
+    // An administrator disables the account; its owner's password change read the same version.
+    let mut disabled = original.clone();
+    disabled.status = AccountStatus::Disabled;
+    disabled.version += 1;
+    let mut password = original.clone();
+    password.status = AccountStatus::Active;
+    password.password_hash = Some("$argon2id$v=19$late".to_owned());
+    password.version += 1;
+
+    let mut tx = db.store.begin().await?;
+    assert!(tx.update_account(&disabled).await?);
+    tx.commit().await?;
+    let mut tx = db.store.begin().await?;
+    assert!(
+        !tx.update_account(&password).await?,
+        "the stale writer loses"
+    );
+    tx.commit().await?;
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.find_account(&original.id).await?, Some(disabled));
+    Ok(())
+}
+
+#[tokio::test]
+async fn of_two_concurrent_account_writers_the_second_loses() -> anyhow::Result<()> {
+    if backend() != "postgres" {
+        return Ok(());
+    }
+    let db = fresh_store().await?;
+    let a = customer("ana@example.com", start_time());
+    insert_accounts(&*db.store, &[&a]).await;
+    let won = race!(
+        &db,
+        a.id,
+        find_account,
+        update_account,
+        |x| {
+            x.status = AccountStatus::Disabled;
+        },
+        |y| {
+            y.password_hash = Some("$argon2id$v=19$late".to_owned());
+            y.status = AccountStatus::Active;
+        }
+    );
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.find_account(&a.id).await?, Some(won));
+    Ok(())
+}
+
+#[tokio::test]
+async fn of_two_concurrent_order_writers_the_second_loses() -> anyhow::Result<()> {
+    if backend() != "postgres" {
+        return Ok(());
+    }
+    let db = fresh_store().await?;
+    let o = seeded_order(&*db.store, "ana@example.com", start_time()).await;
+    let won = race!(
+        &db,
+        o.id,
+        find_order,
+        update_order,
+        |x| {
+            x.state = OrderState::Reserved;
+        },
+        |y| {
+            y.state = OrderState::Cancelled;
+        }
+    );
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.find_order(&o.id).await?, Some(won));
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_stale_vehicle_update_returns_false_and_changes_nothing() -> anyhow::Result<()> {
+    let db = fresh_store().await?;
+    let t = start_time();
+    let d = dealership("Motor Sur", t);
+    insert_dealership(&*db.store, &d).await;
+    let v = stock_vehicle(&d.id, t);
+    let mut tx = db.store.begin().await?;
+    tx.insert_vehicle(&v).await?;
+    tx.commit().await?;
+
+    let mut plated = v.clone();
+    plated.plate_number = Some("1234 LMN".to_owned());
+    plated.version += 1;
+    let mut stale = v.clone();
+    stale.plate_number = Some("9999 ZZZ".to_owned());
+    stale.version += 1;
+    let mut tx = db.store.begin().await?;
+    assert!(tx.update_vehicle(&plated).await?);
+    assert!(!tx.update_vehicle(&stale).await?, "the stale writer loses");
+    tx.commit().await?;
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.find_vehicle(&v.id).await?, Some(plated));
+    Ok(())
+}
+
+#[tokio::test]
+async fn of_two_concurrent_vehicle_writers_the_second_loses() -> anyhow::Result<()> {
+    if backend() != "postgres" {
+        return Ok(());
+    }
+    let db = fresh_store().await?;
+    let t = start_time();
+    let d = dealership("Motor Sur", t);
+    insert_dealership(&*db.store, &d).await;
+    let v = stock_vehicle(&d.id, t);
+    let mut tx = db.store.begin().await?;
+    tx.insert_vehicle(&v).await?;
+    tx.commit().await?;
+    let won = race!(
+        &db,
+        v.id,
+        find_vehicle,
+        update_vehicle,
+        |x| {
+            x.plate_number = Some("1234 LMN".to_owned());
+        },
+        |y| {
+            y.plate_number = Some("9999 ZZZ".to_owned());
+        }
+    );
+    let mut tx = db.store.read().await?;
+    assert_eq!(tx.find_vehicle(&v.id).await?, Some(won));
+    Ok(())
+}
