@@ -35,6 +35,17 @@ pub async fn collect_detail(tx: &mut dyn Tx, order: &Order) -> AppResult<Detail>
     ))
 }
 
+/// The collect notice of `order` as the customer was told it, for pages;
+/// `None` when its dealership is gone (pages keep their generic text).
+pub async fn view_collect_notice(app: &App, order: &Order) -> AppResult<Option<Detail>> {
+    let mut tx = app.store.read().await?;
+    match collect_detail(&mut *tx, order).await {
+        Ok(detail) => Ok(Some(detail)),
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// The dealership received the returned vehicle (DLV-7): custody transferred.
 pub async fn record_return_reception(
     app: &App,

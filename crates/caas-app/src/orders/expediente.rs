@@ -68,3 +68,22 @@ pub async fn view_expediente(app: &App, customer: &Account, id: &OrderId) -> App
         .await?;
     assemble(app, file).await
 }
+
+/// The customer's expediente and the vehicle assigned to it, both scoped by
+/// the owner: another customer's order is not found, and a vehicle no
+/// longer assigned to them (back in stock) is not theirs to see.
+pub async fn view_my_vehicle(
+    app: &App,
+    customer: &Account,
+    id: &OrderId,
+) -> AppResult<(Expediente, Option<caas_domain::vehicle::Vehicle>)> {
+    let x = view_expediente(app, customer, id).await?;
+    let vehicle = match &x.order.vehicle_id {
+        Some(vid) => {
+            let mut tx = app.store.read().await?;
+            tx.find_vehicle_for_customer(&customer.id, vid).await?
+        }
+        None => None,
+    };
+    Ok((x, vehicle))
+}

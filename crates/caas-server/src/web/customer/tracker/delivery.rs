@@ -137,12 +137,9 @@ pub async fn add_collect_detail(
     let Some(c) = d.collect.as_mut() else {
         return Ok(());
     };
-    let mut tx = app.store.read().await?;
-    match caas_app::delivery::staff_actions::collect_detail(&mut *tx, o).await {
-        Ok(detail) => (c.title, c.body) = render(&detail, lang),
-        // Without its dealership the generic text stays.
-        Err(AppError::NotFound) => {}
-        Err(e) => return Err(e),
+    // Without its dealership the generic text stays.
+    if let Some(detail) = caas_app::delivery::staff_actions::view_collect_notice(app, o).await? {
+        (c.title, c.body) = render(&detail, lang);
     }
     Ok(())
 }

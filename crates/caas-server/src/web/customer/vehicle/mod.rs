@@ -24,12 +24,11 @@ use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::delivery::app_link::start_app_link;
-use caas_app::orders::expediente::{view_expediente, Expediente};
+use caas_app::orders::expediente::view_expediente;
 use caas_app::AppError;
-use caas_domain::account::{Account, Language};
+use caas_domain::account::Language;
 use caas_domain::ids::OrderId;
 use caas_domain::order::OrderState;
-use caas_domain::vehicle::Vehicle;
 use view::{vehicle_view, VehicleView};
 
 /// Routes of this page.
@@ -78,25 +77,6 @@ async fn link_script() -> Response {
         .into_response()
 }
 
-/// The customer's expediente and the vehicle assigned to it, both scoped by
-/// the owner: another customer's order is not found, and a vehicle no
-/// longer assigned to them (back in stock) is not theirs to see.
-pub async fn my_vehicle(
-    app: &caas_app::App,
-    customer: &Account,
-    id: &OrderId,
-) -> Result<(Expediente, Option<Vehicle>), AppError> {
-    let x = view_expediente(app, customer, id).await?;
-    let vehicle = match &x.order.vehicle_id {
-        Some(vid) => {
-            let mut tx = app.store.read().await?;
-            tx.find_vehicle_for_customer(&customer.id, vid).await?
-        }
-        None => None,
-    };
-    Ok((x, vehicle))
-}
-
 #[derive(Template)]
 #[template(path = "vehicle.html")]
 struct VehiclePage {
@@ -117,7 +97,8 @@ async fn page(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let m = Msg::for_lang(lang);
-    let (x, vehicle) = my_vehicle(&state.app, &user.account, id).await?;
+    let (x, vehicle) =
+        caas_app::orders::expediente::view_my_vehicle(&state.app, &user.account, id).await?;
     let (label, error) = kept.unwrap_or_else(|| (m.v.device_default.to_owned(), String::new()));
     let v = vehicle_view(&x, vehicle.as_ref(), lang);
     // "Requested" no longer applies once the car answered.
