@@ -106,6 +106,9 @@ typed_id!(
     /// An issued invoice.
     InvoiceId, "inv_");
 typed_id!(
+    /// A refund of a captured payment.
+    RefundId, "rfd_");
+typed_id!(
     /// An entry of an order's timeline.
     TimelineId, "tml_");
 typed_id!(

@@ -1,10 +1,10 @@
 //! Small records of the expediente and operations: timeline entries,
-//! estimate revisions, invoices, staff alerts, push subscriptions and
-//! inbound webhook events.
+//! estimate revisions, invoices, refunds, staff alerts, push subscriptions
+//! and inbound webhook events.
 
 use crate::ids::{
-    AccountId, AlertId, DealershipId, InvoiceId, OrderId, PaymentId, PushSubscriptionId, SessionId,
-    TimelineId,
+    AccountId, AlertId, DealershipId, InvoiceId, OrderId, PaymentId, PushSubscriptionId, RefundId,
+    SessionId, TimelineId,
 };
 use crate::money::Money;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -183,4 +183,63 @@ pub struct InboundEvent {
     pub received_at: DateTime<Utc>,
     /// State.
     pub state: InboundState,
+}
+
+/// Where a refund stands at the gateway.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum RefundState {
+    /// Recorded before the gateway was asked; the gateway's answer is pending.
+    Requested,
+    /// The gateway refunded it.
+    Succeeded,
+    /// The gateway refused or failed it (finance is alerted).
+    Failed,
+}
+
+impl RefundState {
+    /// Every state (the schema's CHECK lists the same names).
+    pub const ALL: [Self; 3] = [Self::Requested, Self::Succeeded, Self::Failed];
+
+    /// Column value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Requested => "REQUESTED",
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+        }
+    }
+}
+
+/// Money given back for a captured payment (PAY-11): a row tied to the
+/// payment it refunds, so the database refuses a refund without a capture,
+/// in another currency, or beyond what was captured and not yet refunded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refund {
+    /// Identifier.
+    pub id: RefundId,
+    /// The captured payment refunded.
+    pub payment_id: PaymentId,
+    /// Its order.
+    pub order_id: OrderId,
+    /// Its customer.
+    pub customer_id: AccountId,
+    /// Amount given back (the payment's currency).
+    pub amount: Money,
+    /// Where it stands.
+    pub state: RefundState,
+    /// Why (`senal_reservation_lost`, `senal_sale_cancelled`…).
+    pub reason: String,
+    /// The gateway call's idempotency key (one refund per key).
+    pub idempotency_key: String,
+    /// The gateway's `re_…` once it answered.
+    pub gateway_refund_id: Option<String>,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// Optimistic concurrency counter.
+    pub version: i64,
+    /// Recorded.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
 }

@@ -13,12 +13,15 @@ use crate::orders::effects::{raise_alert_in, record_in, EventRecord};
 use crate::settings::SenalPolicy;
 use crate::App;
 use caas_domain::ids::OrderId;
+use caas_domain::ids::RefundId;
 use caas_domain::notification::NotificationKind;
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_delivery::SenalRefund;
 use caas_domain::partners::{CreateRefund, PaymentCallError};
+use caas_domain::payment::Payment;
 use caas_domain::payment::{PaymentKind, PaymentState};
 use caas_domain::ports::Tx;
+use caas_domain::records::{Refund, RefundState};
 use caas_domain::timeline::TimelineKind;
 use chrono::{DateTime, Utc};
 use serde_json::json;
@@ -93,6 +96,9 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         .into(),
     };
     let now = app.clock.now();
+    // The refund row first: the database refuses it unless the señal is
+    // captured and not yet refunded, so the gateway is asked only then.
+    record_refund_row(app, &order, &senal, now).await?;
     let (refund_id, status, failure) =
         match gateway.create_refund(&req, &refund_key(order_id)).await {
             Ok(r) => (Some(r.id), r.status, r.failure_reason),
@@ -116,6 +122,20 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         failure: failure.clone(),
     });
     save(&mut *tx, &mut order, now).await?;
+    let state = match (refund_id.as_ref(), status.as_str()) {
+        (None, _) | (_, "failed") => RefundState::Failed,
+        (_, "succeeded") => RefundState::Succeeded,
+        _ => RefundState::Requested,
+    };
+    update_refund_row(
+        &mut *tx,
+        order_id,
+        refund_id.clone(),
+        state,
+        failure.clone(),
+        now,
+    )
+    .await?;
     let rec = EventRecord {
         kind: TimelineKind::SenalRefundRequested,
         at: now,
@@ -134,6 +154,69 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         raise_alert_in(&mut *tx, app, &order, "senal_refund_failed", &msg).await?;
     }
     tx.commit().await?;
+    Ok(())
+}
+
+/// Records the señal refund as a row tied to the captured payment, once
+/// (by its idempotency key); the store refuses it when nothing is left to
+/// refund, and then the gateway is not called.
+async fn record_refund_row(
+    app: &App,
+    order: &Order,
+    senal: &Payment,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let key = refund_key(&order.id);
+    let mut tx = app.store.begin().await?;
+    if tx.find_refund_by_key(&key).await?.is_some() {
+        return Ok(());
+    }
+    let reason = if order.state == OrderState::Cancelled {
+        "senal_sale_cancelled"
+    } else {
+        "senal_reservation_lost"
+    };
+    tx.insert_refund(&Refund {
+        id: RefundId::new(),
+        payment_id: senal.id.clone(),
+        order_id: order.id.clone(),
+        customer_id: order.customer_id.clone(),
+        amount: senal.amount,
+        state: RefundState::Requested,
+        reason: reason.to_owned(),
+        idempotency_key: key,
+        gateway_refund_id: None,
+        failure: None,
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    })
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes the gateway's answer on the order's señal refund row.
+async fn update_refund_row(
+    tx: &mut dyn Tx,
+    order_id: &OrderId,
+    gateway_refund_id: Option<String>,
+    state: RefundState,
+    failure: Option<String>,
+    now: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let Some(mut r) = tx.find_refund_by_key(&refund_key(order_id)).await? else {
+        // A refund asked of the gateway before refunds were rows.
+        return Ok(());
+    };
+    r.gateway_refund_id = gateway_refund_id.or(r.gateway_refund_id);
+    r.state = state;
+    r.failure = failure;
+    r.version += 1;
+    r.updated_at = now;
+    if !tx.update_refund(&r).await? {
+        anyhow::bail!("refund {} changed meanwhile", r.id);
+    }
     Ok(())
 }
 
@@ -197,6 +280,20 @@ pub async fn on_refund_event(
     refund.failure = failure.clone();
     let amount = refund.amount;
     save(&mut *tx, &mut order, now).await?;
+    let state = if succeeded {
+        RefundState::Succeeded
+    } else {
+        RefundState::Failed
+    };
+    update_refund_row(
+        &mut *tx,
+        order_id,
+        Some(refund_id.to_owned()),
+        state,
+        failure.clone(),
+        now,
+    )
+    .await?;
     let rec = EventRecord {
         kind: if succeeded {
             TimelineKind::SenalRefunded

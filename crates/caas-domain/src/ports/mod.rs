@@ -129,6 +129,7 @@ pub trait Tx:
     + CustomerRepo
     + OrderRepo
     + PaymentRepo
+    + RefundRepo
     + TimelineRepo
     + InboundRepo
     + NotificationRepo

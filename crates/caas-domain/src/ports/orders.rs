@@ -13,8 +13,8 @@ use crate::order::Order;
 use crate::payment::Payment;
 use crate::ports::StoreResult;
 use crate::records::{
-    EstimateRevision, InboundEvent, InboundState, Invoice, OrderFile, PushSubscription, StaffAlert,
-    TimelineEntry,
+    EstimateRevision, InboundEvent, InboundState, Invoice, OrderFile, PushSubscription, Refund,
+    StaffAlert, TimelineEntry,
 };
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -123,6 +123,24 @@ pub trait PaymentRepo {
     /// An invoice PDF (staff; callers check the dealership).
     async fn find_invoice_pdf(&mut self, id: &InvoiceId)
         -> StoreResult<Option<(Invoice, Vec<u8>)>>;
+}
+
+/// Refunds of captured payments, tied to them in the schema.
+#[async_trait]
+pub trait RefundRepo {
+    /// Records a refund of its payment, taking the order, customer,
+    /// dealership and currency from the payment row. A conflict when the
+    /// payment is not captured, the amount's currency differs, the amount
+    /// exceeds what is captured and not yet refunded (failed refunds give
+    /// theirs back), or the idempotency key was used.
+    async fn insert_refund(&mut self, r: &Refund) -> StoreResult<()>;
+    /// Writes state, gateway id and failure if the stored version is
+    /// `r.version - 1`; `false` when another writer got there first.
+    async fn update_refund(&mut self, r: &Refund) -> StoreResult<bool>;
+    /// By idempotency key.
+    async fn find_refund_by_key(&mut self, key: &str) -> StoreResult<Option<Refund>>;
+    /// Refunds of an order, oldest first.
+    async fn list_refunds_for_order(&mut self, order: &OrderId) -> StoreResult<Vec<Refund>>;
 }
 
 /// Timeline, estimate history and staff alerts.

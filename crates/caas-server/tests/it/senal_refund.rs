@@ -6,6 +6,8 @@ use crate::support::app::TestApp;
 
 use crate::support::delivery::*;
 use crate::support::journey::*;
+use caas_domain::ids::OrderId;
+use caas_domain::records::{Refund, RefundState};
 use serde_json::json;
 
 const VERA: &str = "vera@concesionario.test";
@@ -18,6 +20,13 @@ async fn lost(t: &TestApp, seller: &str, order: &str) {
         (200, Some("RESERVATION_LOST")),
         "{o}"
     );
+}
+
+/// The refund rows of `order`, as the store holds them.
+async fn refunds_of(t: &TestApp, order: &str) -> Vec<Refund> {
+    let id = OrderId::parse(order).unwrap();
+    let mut tx = t.app.store.read().await.unwrap();
+    tx.list_refunds_for_order(&id).await.unwrap()
 }
 
 #[tokio::test]
@@ -53,6 +62,13 @@ async fn with_the_refunded_policy_a_lost_reservation_refunds_the_senal_once() {
     assert!(order_alerts(&t, VERA, &order, "senal_refund_failed")
         .await
         .is_empty());
+    let rows = refunds_of(&t, &order).await;
+    assert_eq!(rows.len(), 1, "one refund row: {rows:?}");
+    assert_eq!(
+        (rows[0].state, rows[0].amount.minor, rows[0].reason.as_str()),
+        (RefundState::Succeeded, 200_000, "senal_reservation_lost")
+    );
+    assert!(rows[0].gateway_refund_id.is_some());
     check_invariants(&t).await;
 }
 
@@ -87,5 +103,16 @@ async fn a_senal_refund_the_gateway_fails_alerts_the_dealership() {
         alerts[0].message.contains("card_closed"),
         "{}",
         alerts[0].message
+    );
+    let rows = refunds_of(&t, &order).await;
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].state, RefundState::Failed);
+    assert!(
+        rows[0]
+            .failure
+            .as_deref()
+            .unwrap_or_default()
+            .contains("card_closed"),
+        "{rows:?}"
     );
 }

@@ -4,6 +4,7 @@
 
 mod events;
 mod orders;
+mod refunds;
 mod vehicles;
 
 /// Implements every repository port for a backend transaction type.
@@ -343,5 +344,6 @@ macro_rules! impl_repos {
         $crate::impl_order_repos!($tx);
         $crate::impl_event_repos!($tx);
         $crate::impl_vehicle_repos!($tx);
+        $crate::impl_refund_repos!($tx);
     };
 }

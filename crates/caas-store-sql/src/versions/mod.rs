@@ -20,7 +20,7 @@ use caas_domain::notification::{Delivery, Notification};
 use caas_domain::order::Order;
 use caas_domain::payment::Payment;
 use caas_domain::records::{
-    EstimateRevision, Invoice, PushSubscription, StaffAlert, TimelineEntry,
+    EstimateRevision, Invoice, PushSubscription, Refund, StaffAlert, TimelineEntry,
 };
 use caas_domain::vehicle::Vehicle;
 use serde_json::{Map, Value};
@@ -59,6 +59,7 @@ version_one! {
     Delivery => "notification_deliveries",
     PushSubscription => "push_subscriptions",
     Vehicle => "vehicles",
+    Refund => "refunds",
 }
 
 /// Inserts `value` under `key` unless the document already has it.
@@ -179,6 +180,7 @@ pub const DOCUMENT_TABLES: &[DocumentTable] = &[
     table!(Delivery, "notification_id || '/' || channel"),
     table!(PushSubscription, "id"),
     table!(Vehicle, "id"),
+    table!(Refund, "id"),
 ];
 
 /// The rows of `t` below its current version, a page in key order after a

@@ -17,6 +17,7 @@ mod job_claim_plan;
 mod jobs;
 mod money;
 mod orders;
+mod refunds;
 mod sessions;
 mod store;
 mod two_writers;
