@@ -15,6 +15,7 @@ pub mod ops;
 pub mod password;
 pub mod render;
 pub mod senal;
+pub mod shared;
 pub mod timeline;
 
 /// A redirect target is kept only if it is a local path (no open redirects).

@@ -10,8 +10,9 @@ use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::intranet::orders::{order_page, Extras};
 use crate::web::senal::{outcome, senal_in, SenalOutcome};
+use crate::web::shared::pdf_response;
 use axum::extract::State;
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::orders::staff::{cancel_sale, resubmit_factory_order, view_order_for_staff};
@@ -21,7 +22,6 @@ use caas_app::AppError;
 use caas_domain::account::Role;
 use caas_domain::ids::InvoiceId;
 use caas_domain::ids::OrderId;
-use caas_domain::records::Invoice;
 
 /// SALES and ADMIN: the staff who act on orders.
 pub const SELLERS: &[Role] = &[Role::Sales, Role::Admin];
@@ -136,29 +136,6 @@ async fn cancel_post(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-/// An invoice PDF as a download.
-pub fn pdf_response(inv: &Invoice, pdf: Vec<u8>) -> Response {
-    let mut resp = pdf.into_response();
-    let h = resp.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/pdf"),
-    );
-    let safe: String = inv
-        .number
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}.pdf\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
-    );
-    resp
 }
 
 async fn invoice_get(

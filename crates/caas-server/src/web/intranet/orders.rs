@@ -13,6 +13,7 @@ use crate::web::intranet::delivery::view::{delivery_view, DeliveryExtras, Delive
 use crate::web::labels;
 use crate::web::render::{render, render_status, when, Page};
 use crate::web::senal::{notice, SenalForm};
+use crate::web::shared::NoticeQuery;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{Method, StatusCode};
@@ -20,11 +21,9 @@ use axum::response::Response;
 use axum::routing::get;
 use caas_app::catalogue::load_catalogue;
 use caas_app::orders::staff::{list_orders_for_staff, view_order_for_staff};
-use caas_app::AppError;
 use caas_domain::account::{Account, Role};
 use caas_domain::ids::OrderId;
 use caas_domain::order::OrderState;
-use serde::Deserialize;
 
 /// Routes of these pages.
 pub fn routes() -> Vec<RouteDef> {
@@ -255,25 +254,6 @@ pub async fn order_page(
     Ok(render_status(status, &page))
 }
 
-/// Query of the order page.
-#[derive(Debug, Deserialize)]
-pub struct NoticeQuery {
-    #[serde(default)]
-    n: Option<String>,
-}
-
-impl NoticeQuery {
-    /// The notice key, if any.
-    pub fn n(&self) -> Option<&str> {
-        self.n.as_deref()
-    }
-}
-
-/// Parses an order id from a path; a malformed one is not found.
-pub fn order_id(s: &str) -> Result<OrderId, AppError> {
-    OrderId::parse(s).map_err(|_| AppError::NotFound)
-}
-
 async fn view_order_get(
     State(state): State<AppState>,
     user: WebUser,
@@ -281,7 +261,7 @@ async fn view_order_get(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, WebError> {
     let extras = Extras {
-        notice: q.n,
+        notice: q.n().map(str::to_owned),
         ..Extras::default()
     };
     order_page(&state, &user, &id, StatusCode::OK, extras).await
