@@ -12,6 +12,7 @@ pub mod intranet;
 pub mod labels;
 pub mod login;
 pub mod ops;
+pub mod order_view;
 pub mod password;
 pub mod render;
 pub mod senal;

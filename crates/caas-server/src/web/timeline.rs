@@ -1,8 +1,8 @@
 //! Pieces of the order view: dates for people, the tracker steps along the
 //! happy path of SPEC §4.1 and the facts shown with each timeline entry.
 
-use crate::web::customer::tracker::Step;
 use crate::web::labels::{self, t};
+use crate::web::order_view::Step;
 use caas_app::notify::texts::money;
 use caas_domain::account::Language;
 use caas_domain::money::Money;

@@ -1,5 +1,5 @@
 //! The customer's portal: dashboard, expediente, final payment, the vehicle
-//! page with its tracker, inbox, preferences and push devices.
+//! page with its tracker (the shared [`crate::web::order_view`]), inbox, preferences and push devices.
 
 pub mod expediente;
 pub mod final_payment;
@@ -7,5 +7,4 @@ pub mod inbox;
 pub mod portal;
 pub mod preferences;
 pub mod push_device;
-pub mod tracker;
 pub mod vehicle;

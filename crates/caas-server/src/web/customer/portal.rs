@@ -4,8 +4,8 @@
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
 use crate::state::AppState;
-use crate::web::customer::tracker::{order_view, OrderView};
 use crate::web::i18n::Msg;
+use crate::web::order_view::{order_view, OrderView};
 use crate::web::render::{render, Page};
 use askama::Template;
 use axum::extract::State;
@@ -33,7 +33,7 @@ pub async fn view_dashboard_get(
         let x = view_expediente(&state.app, &user.account, &o.id).await?;
         let href = format!("/expediente/{}/invoices/", o.id);
         let mut view = order_view(&x, lang, &href, false);
-        crate::web::customer::tracker::delivery::add_collect_detail(
+        crate::web::order_view::delivery::add_collect_detail(
             &state.app,
             &mut view.delivery,
             &x.order,

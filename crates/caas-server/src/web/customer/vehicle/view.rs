@@ -3,8 +3,8 @@
 //! car reports them, the phone keys and where the app link stands.
 //! Reached as `crate::web::customer::vehicle::view`.
 
-use crate::web::customer::tracker::day;
 use crate::web::i18n::Msg;
+use crate::web::order_view::day;
 use crate::web::render::when;
 use caas_app::orders::expediente::Expediente;
 use caas_domain::account::Language;

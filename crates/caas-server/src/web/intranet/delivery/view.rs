@@ -2,9 +2,9 @@
 //! vehicle identity, reception, final payment, registration, home delivery
 //! with its attempts and handover, and which staff forms the state allows.
 
-use crate::web::customer::tracker::day;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
+use crate::web::order_view::day;
 use crate::web::render::{when, FormErrors};
 use crate::web::senal::SenalForm;
 use caas_app::notify::texts::money;

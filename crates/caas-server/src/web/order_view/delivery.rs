@@ -2,10 +2,10 @@
 //! steps after "on the way to the dealership", the final payment due, the
 //! plate, the carrier and its window, and the "collect it at the
 //! dealership" notice when a home delivery failed. Reached as
-//! `crate::web::customer::tracker::delivery`.
+//! `crate::web::order_view::delivery`.
 
-use crate::web::customer::tracker::Step;
 use crate::web::i18n::Msg;
+use crate::web::order_view::Step;
 use crate::web::render::when;
 use caas_app::notify::texts::{money, render};
 use caas_app::AppError;
