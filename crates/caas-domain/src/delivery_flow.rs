@@ -80,11 +80,14 @@ pub fn transition(
                 Notify(N::VehicleAvailable),
             ],
         ),
+        // A stock señal is one fact told by two matrix rows: the payment is
+        // confirmed and, the vehicle being here, the final payment is due.
         (SaleRegistered, E::StockSenalCaptured) => (
             AwaitingFinalPayment,
             vec![
                 RecordTimeline,
                 RequestFinalPayment,
+                Notify(N::PaymentConfirmed),
                 Notify(N::VehicleAvailable),
             ],
         ),

@@ -3,6 +3,7 @@
 
 use caas_domain::account::Language;
 use caas_domain::money::Money;
+use caas_domain::notification::NotificationKind;
 use chrono::NaiveDate;
 
 /// The facts a notification talks about.
@@ -44,9 +45,25 @@ pub enum Detail {
         /// English title and body.
         en: (String, String),
     },
+    /// One fact told by several matrix rows, each in its own words (a
+    /// stock señal: "payment confirmed" and "vehicle available").
+    PerKind(Vec<(NotificationKind, Detail)>),
 }
 
 impl Detail {
+    /// What the notification of matrix row `kind` says: its own entry of a
+    /// [`Detail::PerKind`] (else the first), any other detail as it is.
+    pub fn for_kind(&self, kind: NotificationKind) -> &Detail {
+        match self {
+            Detail::PerKind(list) => list
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .or(list.first())
+                .map_or(self, |(_, d)| d.for_kind(kind)),
+            other => other,
+        }
+    }
+
     /// A message in both languages.
     pub fn text(es: (&str, String), en: (&str, String)) -> Self {
         Self::Text {
@@ -128,6 +145,10 @@ pub fn milestone_title(key: &str, lang: Language) -> String {
 pub fn render(detail: &Detail, lang: Language) -> (String, String) {
     let es = lang == Language::Es;
     match detail {
+        Detail::PerKind(list) => match list.first() {
+            Some((_, first)) => render(first, lang),
+            None => (milestone_title("", lang), String::new()),
+        },
         Detail::Text { es: e, en: n } => {
             if es {
                 e.clone()

@@ -128,7 +128,7 @@ async fn carry_out(
                 Some(&order.id),
                 kind,
                 &notification_key(order, kind, rec),
-                detail,
+                detail.for_kind(kind),
             )
             .await?;
         }

@@ -8,6 +8,7 @@ use crate::orders::effects::{apply_order_event_in, EventRecord};
 use crate::payments::invoices::issue_invoice_in;
 use crate::App;
 use caas_domain::ids::PaymentId;
+use caas_domain::notification::NotificationKind;
 use caas_domain::order_flow::OrderEvent;
 use caas_domain::payment::{GatewayOutcome, Payment, PaymentKind};
 use serde_json::json;
@@ -73,8 +74,17 @@ pub async fn record_outcome(
         if order.from_stock {
             // SALE-6: the vehicle is already here; the final payment is due now.
             crate::delivery::final_payment::set_terms(app, &mut order, now)?;
+            // One fact, two matrix rows: the señal is confirmed and the
+            // final payment is due.
+            let paid = rec.detail.clone();
+            let available = crate::delivery::final_payment::available_detail(&order);
             let rec = EventRecord {
-                detail: Some(crate::delivery::final_payment::available_detail(&order)),
+                detail: Some(Detail::PerKind(
+                    paid.map(|d| (NotificationKind::PaymentConfirmed, d))
+                        .into_iter()
+                        .chain([(NotificationKind::VehicleAvailable, available)])
+                        .collect(),
+                )),
                 ..rec
             };
             let ev =

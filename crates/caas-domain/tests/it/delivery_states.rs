@@ -136,15 +136,17 @@ fn key_effects() -> Vec<KeyEffects<E>> {
             vec![RequestFinalPayment, Notify(N::VehicleAvailable)],
             vec![],
         ),
-        // Señal invoice; final-payment request and deadline.
-        // DISAGREES WITH SPEC NOTIF-3 matrix ("Payment confirmed (señal, …)"): the
-        // new-vehicle señal notifies PaymentConfirmed, the stock one only
-        // VehicleAvailable; asserted as the code does it.
+        // Señal invoice; final-payment request and deadline; "payment
+        // confirmed" (NOTIF matrix) and "vehicle available, final payment due".
         k(
             SaleRegistered,
             E::StockSenalCaptured,
-            vec![RequestFinalPayment, Notify(N::VehicleAvailable)],
-            vec![Notify(N::PaymentConfirmed)],
+            vec![
+                RequestFinalPayment,
+                Notify(N::PaymentConfirmed),
+                Notify(N::VehicleAvailable),
+            ],
+            vec![],
         ),
         // Invoice; registration starts; "payment confirmed".
         k(

@@ -191,6 +191,18 @@ async fn at_the_deadline_the_vehicle_goes_to_stock_and_is_sold_to_another_custom
     )
     .await;
     assert_eq!(e2["order"]["vin"].as_str(), Some(vin.as_str()));
+    // The stock señal is told by both matrix rows, each in its own words.
+    let notes = inbox(&t, &token2).await;
+    let titled = |ev: &str| {
+        notes
+            .iter()
+            .filter(|n| n["event"] == ev && n["order_id"] == order2.as_str())
+            .map(|n| n["title"].as_str().unwrap().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let (paid, available) = (titled("payment_confirmed"), titled("vehicle_available"));
+    assert_eq!((paid.len(), available.len()), (1, 1), "{notes:?}");
+    assert_ne!(paid[0], available[0], "each row says its own thing");
     assert_eq!(
         e2["order"]["platform_code"], "SUV-E-26",
         "the stock vehicle's plataforma wins"
