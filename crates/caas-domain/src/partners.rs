@@ -163,80 +163,47 @@ pub trait FactoryApi: Send + Sync + 'static {
 
 // ---------------------------------------------------------------- payments
 
-/// Body of `POST /v1/payment_intents`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateIntent {
-    /// Minor units.
-    pub amount: i64,
-    /// ISO 4217.
-    pub currency: String,
+/// A card charge the platform asks of the gateway: created, confirmed and
+/// captured in one call (señal, final payment). The wire shape and its
+/// status strings are the gateway client's business (`caas-partners`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// Amount and currency.
+    pub amount: crate::money::Money,
     /// Our customer id.
     pub customer_reference: String,
-    /// Saved `pm_…` or a `tok_…`.
+    /// Saved `pm_…` or a one-time `tok_…`.
     pub payment_method: String,
-    /// `automatic` or `manual`.
-    pub capture_method: String,
-    /// Create and confirm in one call.
-    pub confirm: bool,
     /// Statement text.
     pub description: String,
     /// Echoed metadata (`purpose`, `order_reference`, `payment`).
     pub metadata: BTreeMap<String, String>,
 }
 
-/// `last_payment_error` of an intent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentError {
-    /// `card_declined` or `processing_error`.
-    pub code: String,
-    /// `insufficient_funds`, `expired_card`, …
-    #[serde(default)]
-    pub decline_code: Option<String>,
-    /// Gateway message.
-    #[serde(default)]
-    pub message: Option<String>,
+/// What the gateway answered about a charge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeAnswer {
+    /// The gateway's intent (`pi_…`).
+    pub intent_id: String,
+    /// What it means for the payment.
+    pub outcome: crate::payment::GatewayOutcome,
 }
 
-/// The gateway's PaymentIntent (fields the platform uses).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PaymentIntent {
-    /// `pi_…`.
-    pub id: String,
-    /// `requires_confirmation`, `processing`, `requires_capture`, `succeeded`,
-    /// `requires_payment_method`, `canceled`.
-    pub status: String,
-    /// Minor units requested.
-    pub amount: i64,
-    /// ISO 4217.
-    pub currency: String,
-    /// Captured amount.
-    #[serde(default)]
-    pub amount_received: i64,
-    /// Why the last attempt failed.
-    #[serde(default)]
-    pub last_payment_error: Option<PaymentError>,
-    /// Echoed metadata.
-    #[serde(default)]
-    pub metadata: BTreeMap<String, String>,
-    /// Sequence of the latest event.
-    #[serde(default)]
-    pub last_sequence: i64,
-}
-
-/// Outcome of a create/confirm other than 2xx.
+/// A charge or refund call that did not succeed.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
 pub enum PaymentCallError {
-    /// 402 `card_declined`: definitive for this attempt.
+    /// The card was declined: definitive for this attempt.
     #[error("card declined: {decline_code}")]
     Declined {
         /// `insufficient_funds`, `expired_card`, …
         decline_code: String,
         /// Gateway message.
         message: String,
-        /// The intent, now `requires_payment_method`, when given.
-        intent: Option<PaymentIntent>,
+        /// The intent, when the gateway named it.
+        intent_id: Option<String>,
     },
-    /// 422 (`payment_method_invalid`, `currency_not_supported`, …).
+    /// The request was refused as invalid (`payment_method_invalid`,
+    /// `currency_not_supported`, a refund beyond the capture…).
     #[error("invalid {code}: {message}")]
     Invalid {
         /// Contract error code.
@@ -249,55 +216,49 @@ pub enum PaymentCallError {
     Call(#[from] CallError),
 }
 
-/// The card payment gateway (`shared/contracts/payment-gateway.md`).
-#[async_trait]
-pub trait PaymentGateway: Send + Sync + 'static {
-    /// `POST /v1/payment_intents` with `Idempotency-Key: key`.
-    async fn create_intent(
-        &self,
-        req: &CreateIntent,
-        key: &str,
-    ) -> Result<PaymentIntent, PaymentCallError>;
-    /// `GET /v1/payment_intents/{id}`; `None` on 404.
-    async fn get_intent(&self, id: &str) -> Result<Option<PaymentIntent>, CallError>;
-    /// `GET /v1/payment_intents/{id}/events`, in sequence order.
-    async fn list_intent_events(&self, id: &str) -> Result<Vec<RawEvent>, CallError>;
-    /// `POST /v1/refunds` with `Idempotency-Key: key`.
-    async fn create_refund(
-        &self,
-        req: &CreateRefund,
-        key: &str,
-    ) -> Result<Refund, PaymentCallError>;
-}
-
-/// Body of `POST /v1/refunds`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CreateRefund {
+/// A refund the platform asks of the gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundRequest {
     /// The captured intent.
-    pub payment_intent: String,
-    /// Minor units (`None`: everything refundable).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub amount: Option<i64>,
+    pub intent_id: String,
+    /// How much (`None`: everything refundable).
+    pub amount: Option<crate::money::Money>,
     /// `requested_by_customer`, `activation_failed`, `duplicate` or `other`.
     pub reason: String,
     /// Echoed back.
     pub metadata: BTreeMap<String, String>,
 }
 
-/// The gateway's Refund (fields the platform uses).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Refund {
-    /// `re_…`.
-    pub id: String,
-    /// The intent refunded.
-    pub payment_intent: String,
-    /// Minor units.
-    pub amount: i64,
-    /// `pending`, `succeeded` or `failed` (the final one comes by webhook).
-    pub status: String,
+/// What the gateway answered about a refund.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefundAnswer {
+    /// The gateway's refund (`re_…`).
+    pub refund_id: String,
+    /// Where it stands (the final state usually comes by webhook).
+    pub state: crate::records::RefundState,
     /// Why it failed.
-    #[serde(default)]
     pub failure_reason: Option<String>,
+}
+
+/// The card payment gateway (`shared/contracts/payment-gateway.md`).
+#[async_trait]
+pub trait PaymentGateway: Send + Sync + 'static {
+    /// Creates and confirms a charge under idempotency key `key`.
+    async fn charge(
+        &self,
+        req: &ChargeRequest,
+        key: &str,
+    ) -> Result<ChargeAnswer, PaymentCallError>;
+    /// Reads a charge back; `None` when the gateway does not know it.
+    async fn find_charge(&self, intent_id: &str) -> Result<Option<ChargeAnswer>, CallError>;
+    /// The events of a charge, in sequence order.
+    async fn list_intent_events(&self, intent_id: &str) -> Result<Vec<RawEvent>, CallError>;
+    /// Refunds a captured charge under idempotency key `key`.
+    async fn refund(
+        &self,
+        req: &RefundRequest,
+        key: &str,
+    ) -> Result<RefundAnswer, PaymentCallError>;
 }
 
 // ---------------------------------------------------------------- SMS

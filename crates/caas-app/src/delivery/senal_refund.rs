@@ -17,7 +17,7 @@ use caas_domain::ids::RefundId;
 use caas_domain::notification::NotificationKind;
 use caas_domain::order::{Order, OrderState};
 use caas_domain::order_delivery::SenalRefund;
-use caas_domain::partners::{CreateRefund, PaymentCallError};
+use caas_domain::partners::{PaymentCallError, RefundRequest};
 use caas_domain::payment::Payment;
 use caas_domain::payment::{PaymentKind, PaymentState};
 use caas_domain::ports::Tx;
@@ -85,9 +85,9 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         .payments
         .clone()
         .ok_or_else(|| anyhow::anyhow!("no payment gateway configured"))?;
-    let req = CreateRefund {
-        payment_intent: intent,
-        amount: Some(senal.amount.minor),
+    let req = RefundRequest {
+        intent_id: intent,
+        amount: Some(senal.amount),
         reason: "other".into(),
         metadata: [
             ("order".to_owned(), order_id.to_string()),
@@ -99,16 +99,21 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
     // The refund row first: the database refuses it unless the señal is
     // captured and not yet refunded, so the gateway is asked only then.
     record_refund_row(app, &order, &senal, now).await?;
-    let (refund_id, status, failure) =
-        match gateway.create_refund(&req, &refund_key(order_id)).await {
-            Ok(r) => (Some(r.id), r.status, r.failure_reason),
-            Err(PaymentCallError::Invalid { code, message }) => (
-                None,
-                "failed".to_owned(),
-                Some(format!("{code}: {message}")),
-            ),
-            Err(e) => return Err(e.into()),
-        };
+    let (refund_id, state, failure) = match gateway.refund(&req, &refund_key(order_id)).await {
+        Ok(r) => (Some(r.refund_id), r.state, r.failure_reason),
+        Err(PaymentCallError::Invalid { code, message }) => (
+            None,
+            RefundState::Failed,
+            Some(format!("{code}: {message}")),
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let status = match state {
+        RefundState::Requested => "pending",
+        RefundState::Succeeded => "succeeded",
+        RefundState::Failed => "failed",
+    }
+    .to_owned();
     let mut tx = app.store.begin().await?;
     let Some(mut order) = tx.find_order(order_id).await? else {
         return Ok(());
@@ -122,11 +127,6 @@ pub async fn refund_senal(app: &App, order_id: &OrderId) -> anyhow::Result<()> {
         failure: failure.clone(),
     });
     save(&mut *tx, &mut order, now).await?;
-    let state = match (refund_id.as_ref(), status.as_str()) {
-        (None, _) | (_, "failed") => RefundState::Failed,
-        (_, "succeeded") => RefundState::Succeeded,
-        _ => RefundState::Requested,
-    };
     update_refund_row(
         &mut *tx,
         order_id,

@@ -14,7 +14,7 @@ use caas_domain::audit::AuditEntry;
 use caas_domain::ids::{OrderId, PaymentId};
 use caas_domain::job::Job;
 use caas_domain::order::OrderState;
-use caas_domain::partners::{CallError, CreateIntent, PaymentCallError, PaymentIntent};
+use caas_domain::partners::{CallError, ChargeRequest, PaymentCallError};
 use caas_domain::payment::{GatewayOutcome, Payment, PaymentChannel, PaymentKind, PaymentState};
 use std::collections::BTreeMap;
 
@@ -206,34 +206,14 @@ pub enum CallOutcome {
     Unknown(String),
 }
 
-fn from_intent(i: &PaymentIntent) -> GatewayOutcome {
-    match i.status.as_str() {
-        "succeeded" => GatewayOutcome::Captured,
-        "requires_payment_method" | "canceled" => {
-            let e = i.last_payment_error.clone();
-            GatewayOutcome::Declined {
-                code: e
-                    .as_ref()
-                    .and_then(|e| e.decline_code.clone())
-                    .unwrap_or_else(|| "declined".into()),
-                message: e.and_then(|e| e.message).unwrap_or_default(),
-            }
-        }
-        _ => GatewayOutcome::Pending,
-    }
-}
-
 async fn call_gateway(app: &App, p: &Payment) -> CallOutcome {
     let Some(gw) = &app.partners.payments else {
         return CallOutcome::Unknown("no payment gateway configured".into());
     };
-    let req = CreateIntent {
-        amount: p.amount.minor,
-        currency: p.amount.currency.code().to_owned(),
+    let req = ChargeRequest {
+        amount: p.amount,
         customer_reference: p.customer_id.to_string(),
         payment_method: p.payment_method.clone(),
-        capture_method: "automatic".into(),
-        confirm: true,
         description: if p.kind == PaymentKind::Final {
             format!("Final payment / pago final {}", p.order_id)
         } else {
@@ -245,18 +225,18 @@ async fn call_gateway(app: &App, p: &Payment) -> CallOutcome {
             ("payment".to_owned(), p.id.to_string()),
         ]),
     };
-    match gw.create_intent(&req, &p.idempotency_key).await {
-        Ok(i) => CallOutcome::Known(from_intent(&i), Some(i.id)),
+    match gw.charge(&req, &p.idempotency_key).await {
+        Ok(a) => CallOutcome::Known(a.outcome, Some(a.intent_id)),
         Err(PaymentCallError::Declined {
             decline_code,
             message,
-            intent,
+            intent_id,
         }) => CallOutcome::Known(
             GatewayOutcome::Declined {
                 code: decline_code,
                 message,
             },
-            intent.map(|i| i.id),
+            intent_id,
         ),
         Err(PaymentCallError::Invalid { code, message }) => {
             CallOutcome::Known(GatewayOutcome::Declined { code, message }, None)

@@ -1,15 +1,14 @@
 //! Payment gateway and SMS provider clients.
 
 use super::*;
+use caas_domain::money::{Currency, Money};
+use caas_domain::payment::GatewayOutcome;
 
-fn intent_request() -> CreateIntent {
-    CreateIntent {
-        amount: 4_150_000,
-        currency: "EUR".into(),
+fn intent_request() -> ChargeRequest {
+    ChargeRequest {
+        amount: Money::new(4_150_000, Currency::EUR).unwrap(),
         customer_reference: "cus_ref_881".into(),
         payment_method: "pm_1".into(),
-        capture_method: "automatic".into(),
-        confirm: true,
         description: "Señal".into(),
         metadata: BTreeMap::from([("purpose".into(), "reservation".into())]),
     }
@@ -28,12 +27,32 @@ async fn payments_create_decline_invalid_and_reads() {
     )
     .await;
     let client = PaymentsClient::new(&url, KEY, T).unwrap();
-    let intent = client
-        .create_intent(&intent_request(), "pay-1")
-        .await
-        .unwrap();
-    assert_eq!(intent.status, "succeeded");
+    let answer = client.charge(&intent_request(), "pay-1").await.unwrap();
+    assert_eq!(
+        answer,
+        ChargeAnswer {
+            intent_id: "pi_3Qx9".into(),
+            outcome: GatewayOutcome::Captured
+        },
+        "'succeeded' is a capture"
+    );
     let r = &seen(&log)[0];
+    let sent: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(
+        (
+            &sent["amount"],
+            &sent["currency"],
+            &sent["capture_method"],
+            &sent["confirm"]
+        ),
+        (
+            &serde_json::json!(4_150_000),
+            &serde_json::json!("EUR"),
+            &serde_json::json!("automatic"),
+            &serde_json::json!(true)
+        ),
+        "the wire body of a charge"
+    );
     assert_eq!(
         (
             r.uri.as_str(),
@@ -49,15 +68,15 @@ async fn payments_create_decline_invalid_and_reads() {
     );
     let (url, _) = serve(402, &[], &declined).await;
     let client = PaymentsClient::new(&url, KEY, T).unwrap();
-    match client.create_intent(&intent_request(), "pay-2").await {
+    match client.charge(&intent_request(), "pay-2").await {
         Err(PaymentCallError::Declined {
             decline_code,
             message,
-            intent,
+            intent_id,
         }) => {
             assert_eq!(decline_code, "insufficient_funds");
             assert_eq!(message, "Your card has insufficient funds.");
-            assert_eq!(intent.unwrap().status, "requires_payment_method");
+            assert_eq!(intent_id.as_deref(), Some("pi_3Qx9"));
         }
         other => panic!("{other:?}"),
     }
@@ -69,10 +88,7 @@ async fn payments_create_decline_invalid_and_reads() {
     )
     .await;
     let client = PaymentsClient::new(&url, KEY, T).unwrap();
-    let err = client
-        .create_intent(&intent_request(), "pay-3")
-        .await
-        .unwrap_err();
+    let err = client.charge(&intent_request(), "pay-3").await.unwrap_err();
     assert_eq!(
         err,
         PaymentCallError::Invalid {
@@ -88,7 +104,22 @@ async fn payments_create_decline_invalid_and_reads() {
     )
     .await;
     let client = PaymentsClient::new(&url, KEY, T).unwrap();
-    assert_eq!(client.get_intent("pi_x").await.unwrap(), None);
+    assert_eq!(client.find_charge("pi_x").await.unwrap(), None);
+    let (url, _) = serve(200, &[], INTENT).await;
+    let client = PaymentsClient::new(&url, KEY, T).unwrap();
+    assert_eq!(
+        client
+            .find_charge("pi_3Qx9")
+            .await
+            .unwrap()
+            .unwrap()
+            .outcome,
+        GatewayOutcome::Declined {
+            code: "insufficient_funds".into(),
+            message: "no".into()
+        },
+        "'requires_payment_method' with its last error is a decline"
+    );
 
     let (url, log) = serve(200, &[], r#"{"data": [{"id": "evt_pay_1", "type": "payment_intent.succeeded", "data": {"sequence": 1}}]}"#).await;
     let client = PaymentsClient::new(&url, KEY, T).unwrap();

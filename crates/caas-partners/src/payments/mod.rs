@@ -1,14 +1,19 @@
 //! HTTP client of the card payment gateway (`shared/contracts/payment-gateway.md`),
-//! implementing the [`PaymentGateway`] port. It classifies answers only; a
-//! lost response is resolved by the caller retrying with the same key or GET.
+//! implementing the [`PaymentGateway`] port in the domain's terms: the wire
+//! shapes and what their status strings mean are in [`wire`]. It classifies
+//! answers only; a lost response is resolved by the caller retrying with the
+//! same key or GET.
+
+pub mod wire;
 
 use crate::http::{ApiKey, ConfigError, PartnerHttp};
 use caas_domain::partners::{
-    CallError, CreateIntent, CreateRefund, PaymentCallError, PaymentGateway, PaymentIntent,
-    RawEvent, Refund,
+    CallError, ChargeAnswer, ChargeRequest, PaymentCallError, PaymentGateway, RawEvent,
+    RefundAnswer, RefundRequest,
 };
 use reqwest::Method;
 use std::time::Duration;
+use wire::{CreateIntent, CreateRefund, PaymentIntent, Refund};
 
 /// Client timeout recommended by the contract.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -36,25 +41,25 @@ impl PaymentGateway for PaymentsClient {
     #[tracing::instrument(skip_all, fields(
         partner = "payments",
         customer_reference = %req.customer_reference,
-        amount = req.amount,
-        currency = %req.currency,
-        confirm = req.confirm,
+        amount = req.amount.minor,
+        currency = %req.amount.currency.code(),
         idempotency_key = %key,
     ))]
-    async fn create_intent(
+    async fn charge(
         &self,
-        req: &CreateIntent,
+        req: &ChargeRequest,
         key: &str,
-    ) -> Result<PaymentIntent, PaymentCallError> {
+    ) -> Result<ChargeAnswer, PaymentCallError> {
+        let req = CreateIntent::from(req);
         let url = self.http.url(&["v1", "payment_intents"], &[]);
         let reply = self
             .http
-            .send(Method::POST, url, Some(key), Some(req))
+            .send(Method::POST, url, Some(key), Some(&req))
             .await?;
         if reply.is_success() {
             let intent: PaymentIntent = reply.json()?;
             tracing::info!(intent_id = %intent.id, status = %intent.status, "payment intent created");
-            return Ok(intent);
+            return Ok(intent.answer());
         }
         let error = reply.error();
         match (reply.status, error.code.as_str()) {
@@ -73,7 +78,7 @@ impl PaymentGateway for PaymentsClient {
                 Err(PaymentCallError::Declined {
                     decline_code,
                     message: error.message,
-                    intent,
+                    intent_id: intent.map(|i| i.id),
                 })
             }
             (422, _) => Err(PaymentCallError::Invalid {
@@ -85,12 +90,12 @@ impl PaymentGateway for PaymentsClient {
     }
 
     #[tracing::instrument(skip_all, fields(partner = "payments", intent_id = %id))]
-    async fn get_intent(&self, id: &str) -> Result<Option<PaymentIntent>, CallError> {
+    async fn find_charge(&self, id: &str) -> Result<Option<ChargeAnswer>, CallError> {
         let url = self.http.url(&["v1", "payment_intents", id], &[]);
         let reply = self.http.send::<()>(Method::GET, url, None, None).await?;
         match reply.status {
             404 => Ok(None),
-            _ if reply.is_success() => reply.json().map(Some),
+            _ if reply.is_success() => reply.json::<PaymentIntent>().map(|i| Some(i.answer())),
             _ => Err(reply.into_call_error()),
         }
     }
@@ -105,21 +110,22 @@ impl PaymentGateway for PaymentsClient {
         reply.events()
     }
 
-    #[tracing::instrument(skip_all, fields(intent = %req.payment_intent))]
-    async fn create_refund(
+    #[tracing::instrument(skip_all, fields(intent = %req.intent_id))]
+    async fn refund(
         &self,
-        req: &CreateRefund,
+        req: &RefundRequest,
         key: &str,
-    ) -> Result<Refund, PaymentCallError> {
+    ) -> Result<RefundAnswer, PaymentCallError> {
+        let req = CreateRefund::from(req);
         let url = self.http.url(&["v1", "refunds"], &[]);
         let reply = self
             .http
-            .send(Method::POST, url, Some(key), Some(req))
+            .send(Method::POST, url, Some(key), Some(&req))
             .await?;
         if reply.is_success() {
             let refund: Refund = reply.json()?;
             tracing::info!(refund_id = %refund.id, status = %refund.status, "refund created");
-            return Ok(refund);
+            return Ok(refund.answer());
         }
         match reply.status {
             409 | 422 => {
