@@ -1,6 +1,6 @@
 //! Two writers per aggregate: every aggregate more than one flow writes
 //! (accounts, orders, vehicles; payments in `money.rs`, staff alerts in
-//! `events.rs`) is version-guarded, so of two writers that read the same
+//! `events/alerts.rs`) is version-guarded, so of two writers that read the same
 //! version only the first one's write lands. The stale case runs on both
 //! engines; the concurrent case (second reader inside its transaction while
 //! the first one commits) needs PostgreSQL, since SQLite has one writer.
