@@ -22,3 +22,4 @@ CREATE TABLE refunds (
 CREATE INDEX refunds_payment ON refunds (payment_id);
 CREATE INDEX refunds_order ON refunds (order_id, created_at);
 CREATE INDEX refunds_dealership ON refunds (dealership_id, created_at);
+CREATE INDEX refunds_doc_version ON refunds (doc_version);

@@ -16,3 +16,17 @@ ALTER TABLE notifications ADD COLUMN doc_version INTEGER GENERATED ALWAYS AS (CO
 ALTER TABLE notification_deliveries ADD COLUMN doc_version INTEGER GENERATED ALWAYS AS (COALESCE(json_extract(doc, '$.doc_version'), 1)) VIRTUAL;
 ALTER TABLE push_subscriptions ADD COLUMN doc_version INTEGER GENERATED ALWAYS AS (COALESCE(json_extract(doc, '$.doc_version'), 1)) VIRTUAL;
 ALTER TABLE vehicles ADD COLUMN doc_version INTEGER GENERATED ALWAYS AS (COALESCE(json_extract(doc, '$.doc_version'), 1)) VIRTUAL;
+-- An index per table, so the start-up check for stale documents is one index probe.
+CREATE INDEX platforms_doc_version ON platforms (doc_version);
+CREATE INDEX catalogue_options_doc_version ON catalogue_options (doc_version);
+CREATE INDEX customer_profiles_doc_version ON customer_profiles (doc_version);
+CREATE INDEX orders_doc_version ON orders (doc_version);
+CREATE INDEX payments_doc_version ON payments (doc_version);
+CREATE INDEX invoices_doc_version ON invoices (doc_version);
+CREATE INDEX timeline_doc_version ON timeline (doc_version);
+CREATE INDEX estimate_revisions_doc_version ON estimate_revisions (doc_version);
+CREATE INDEX staff_alerts_doc_version ON staff_alerts (doc_version);
+CREATE INDEX notifications_doc_version ON notifications (doc_version);
+CREATE INDEX notification_deliveries_doc_version ON notification_deliveries (doc_version);
+CREATE INDEX push_subscriptions_doc_version ON push_subscriptions (doc_version);
+CREATE INDEX vehicles_doc_version ON vehicles (doc_version);

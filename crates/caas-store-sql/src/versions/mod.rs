@@ -195,6 +195,16 @@ pub fn stale_rows_sql(t: &DocumentTable) -> String {
     )
 }
 
+/// Whether `t` holds any row below its current version: `$1` the current
+/// version. One probe of the `<table>_doc_version` index, so a start with
+/// nothing to upgrade reads no table.
+pub fn any_stale_sql(t: &DocumentTable) -> String {
+    format!(
+        "SELECT 1 FROM {table} WHERE doc_version < $1 LIMIT 1",
+        table = t.table
+    )
+}
+
 /// Rewrites one row if it still has the version it was read at: `$1` key,
 /// `$2` new doc, `$3` version read. A concurrent writer (another instance
 /// starting, or a live write) wins; its document is current or upgraded on read.
@@ -223,9 +233,14 @@ macro_rules! impl_document_backfill {
         pub async fn backfill_documents(pool: &$pool) -> $crate::__rt::caas_domain::ports::StoreResult<u64> {
             use $crate::__rt::sqlx;
             use $crate::doc::Doc;
-            use $crate::versions::{rewrite_row_sql, stale_rows_sql, BACKFILL_PAGE, DOCUMENT_TABLES};
+            use $crate::versions::{any_stale_sql, rewrite_row_sql, stale_rows_sql, BACKFILL_PAGE, DOCUMENT_TABLES};
             let mut rewritten = 0;
             for t in DOCUMENT_TABLES {
+                let stale: Option<(i32,)> = sqlx::query_as(&any_stale_sql(t))
+                    .bind(t.current).fetch_optional(pool).await.map_err($crate::map_err)?;
+                if stale.is_none() {
+                    continue;
+                }
                 let (select, update) = (stale_rows_sql(t), rewrite_row_sql(t));
                 let mut after = String::new();
                 loop {

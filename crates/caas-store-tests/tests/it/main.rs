@@ -12,6 +12,7 @@ mod accounts;
 mod audit_mail;
 mod batches;
 mod connections;
+mod doc_versions;
 mod events;
 mod job_claim_plan;
 mod jobs;
