@@ -27,6 +27,7 @@ pub mod payment;
 pub mod ports;
 pub mod records;
 pub mod session;
+pub mod staff_policy;
 pub mod timeline;
 pub mod vehicle;
 

@@ -32,9 +32,9 @@ use caas_domain::ports::Tx;
 /// Staff roles that act on deliveries (SEC-2: DEALER_OPS; SALES for payments; ADMIN).
 pub fn check_staff(staff: &Account) -> AppResult<()> {
     match staff.role {
-        Role::DealerOps | Role::Sales | Role::Admin => Ok(()),
+        r if caas_domain::staff_policy::handles_deliveries(r) => Ok(()),
         Role::Customer => Err(AppError::NotFound),
-        Role::Support => Err(AppError::Forbidden),
+        _ => Err(AppError::Forbidden),
     }
 }
 

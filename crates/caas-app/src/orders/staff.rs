@@ -86,7 +86,7 @@ pub async fn resubmit_factory_order(
     id: &OrderId,
     option_codes: Option<Vec<String>>,
 ) -> AppResult<Order> {
-    if !matches!(staff.role, Role::Sales | Role::Admin) {
+    if !caas_domain::staff_policy::manages_sales(staff.role) {
         return Err(AppError::Forbidden);
     }
     let now = app.clock.now();
@@ -150,7 +150,7 @@ pub async fn cancel_sale(
     staff: &Account,
     id: &OrderId,
 ) -> AppResult<Order> {
-    if !matches!(staff.role, Role::Sales | Role::Admin) {
+    if !caas_domain::staff_policy::manages_sales(staff.role) {
         return Err(AppError::Forbidden);
     }
     let now = app.clock.now();

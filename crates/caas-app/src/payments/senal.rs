@@ -16,6 +16,7 @@ use caas_domain::job::Job;
 use caas_domain::order::OrderState;
 use caas_domain::partners::{CallError, ChargeRequest, PaymentCallError};
 use caas_domain::payment::{GatewayOutcome, Payment, PaymentChannel, PaymentKind, PaymentState};
+use caas_domain::staff_policy::{handles_deliveries, manages_sales};
 use std::collections::BTreeMap;
 
 /// A señal payment request.
@@ -92,14 +93,14 @@ async fn pay_order(
                 .await?,
             PaymentChannel::Online,
         ),
-        Role::Sales | Role::Admin | Role::DealerOps if kind == PaymentKind::Final => {
+        r if kind == PaymentKind::Final && handles_deliveries(r) => {
             let o = tx.find_order(&input.order_id).await?;
             let visible = o.filter(|o| {
                 payer.role == Role::Admin || payer.dealership_id.as_ref() == Some(&o.dealership_id)
             });
             (visible, PaymentChannel::Dealership)
         }
-        Role::Sales | Role::Admin => {
+        r if manages_sales(r) => {
             let o = tx.find_order(&input.order_id).await?;
             let visible = o.filter(|o| {
                 payer.role == Role::Admin || payer.dealership_id.as_ref() == Some(&o.dealership_id)

@@ -12,7 +12,7 @@ use crate::routes::{def, Access, RouteDef, Surface, STAFF};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::intranet::delivery::answer;
-use crate::web::intranet::delivery::view::can_act;
+
 use axum::extract::State;
 use axum::http::Method;
 use axum::response::Response;
@@ -58,7 +58,7 @@ impl EntryForms {
 
 /// The forms `staff` may use on `o` now.
 pub fn entry_forms(o: &Order, staff: &Account) -> EntryForms {
-    if !can_act(staff) {
+    if !caas_domain::staff_policy::handles_deliveries(staff.role) {
         return EntryForms::default();
     }
     let current = o

@@ -21,9 +21,8 @@ use axum::response::Response;
 use axum::routing::get;
 use caas_app::catalogue::load_catalogue;
 use caas_app::orders::staff::{list_orders_for_staff, view_order_for_staff};
-use caas_domain::account::{Account, Role};
+use caas_domain::account::Role;
 use caas_domain::ids::OrderId;
-use caas_domain::order::OrderState;
 
 /// Routes of these pages.
 pub fn routes() -> Vec<RouteDef> {
@@ -143,10 +142,6 @@ pub struct Extras {
     pub delivery: DeliveryExtras,
 }
 
-fn can_act(a: &Account) -> bool {
-    matches!(a.role, Role::Sales | Role::Admin)
-}
-
 /// Renders the order page for `user` (404 outside their dealership).
 pub async fn order_page(
     state: &AppState,
@@ -167,8 +162,9 @@ pub async fn order_page(
             a.line1, a.postal_code, a.locality, a.country
         )
     };
-    let act = can_act(&user.account);
-    let senal = (act && order.state == OrderState::SaleRegistered).then(|| {
+    // The same policy the use cases enforce decides which buttons show.
+    let may = caas_domain::staff_policy::staff_actions(user.account.role, order.state, &x.payments);
+    let senal = may.take_senal.then(|| {
         let mut f = SenalForm::new(
             format!("/intranet/orders/{id}/senal"),
             o.senal.clone(),
@@ -178,11 +174,7 @@ pub async fn order_page(
         f.error = extras.senal_error.clone();
         f
     });
-    let resubmit = if act
-        && matches!(
-            order.state,
-            OrderState::OrderRejected | OrderState::FactoryOrderPending
-        ) {
+    let resubmit = if may.resubmit {
         let catalogue = load_catalogue(&state.app).await?;
         let chosen = extras
             .chosen
@@ -244,8 +236,7 @@ pub async fn order_page(
                 .collect(),
             senal,
             resubmit,
-            can_cancel: act
-                && caas_domain::order_policy::cancellation(order.state, &x.payments).is_ok(),
+            can_cancel: may.cancel,
             action_error: extras.action_error,
             dlv,
             entries,

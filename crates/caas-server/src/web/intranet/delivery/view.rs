@@ -9,7 +9,7 @@ use crate::web::render::{when, FormErrors};
 use crate::web::senal::SenalForm;
 use caas_app::notify::texts::money;
 use caas_app::orders::expediente::Expediente;
-use caas_domain::account::{Account, Language, Role};
+use caas_domain::account::{Account, Language};
 use caas_domain::order::OrderState;
 use caas_domain::order_delivery::{AttemptOutcome, DeliveryAttempt, Reception};
 use caas_domain::partners_delivery::TimeWindow;
@@ -120,11 +120,6 @@ pub struct DeliveryView {
     pub entered: FormData,
 }
 
-/// Roles that act on deliveries (the use cases check it again).
-pub fn can_act(a: &Account) -> bool {
-    matches!(a.role, Role::Sales | Role::DealerOps | Role::Admin)
-}
-
 fn dash(s: Option<String>) -> String {
     s.filter(|v| !v.trim().is_empty())
         .unwrap_or_else(|| "—".into())
@@ -195,7 +190,8 @@ pub fn delivery_view(
     if !in_delivery_leg(o.state) && o.vehicle_id.is_none() {
         return DeliveryView::default();
     }
-    let act = can_act(staff);
+    // The same policy the use cases enforce decides which forms show.
+    let may = caas_domain::staff_policy::staff_actions(staff.role, o.state, &x.payments);
     let st = o.state;
     let f = &extras.entered;
     let r = &o.registration;
@@ -214,7 +210,7 @@ pub fn delivery_view(
         facts.push((m.d.registration_date, day(d, lang)));
     }
     let terms = o.final_payment.as_ref();
-    let final_form = (act && st == OrderState::AwaitingFinalPayment).then(|| {
+    let final_form = may.take_final_payment.then(|| {
         let amount = terms.map(|t| money(t.amount, lang)).unwrap_or_default();
         let mut form = SenalForm::new(
             format!("/intranet/orders/{}/final-payment", o.id),
@@ -246,7 +242,7 @@ pub fn delivery_view(
             .as_ref()
             .map(|r| reception(r, m))
             .unwrap_or_default(),
-        can_receive: act && st == OrderState::InTransitToDealership,
+        can_receive: may.receive_vehicle,
         final_amount: terms.map(|t| money(t.amount, lang)).unwrap_or_default(),
         final_deadline: terms.map(|t| when(&t.deadline)).unwrap_or_default(),
         final_settled: terms
@@ -254,9 +250,9 @@ pub fn delivery_view(
             .map(when)
             .unwrap_or_default(),
         final_form,
-        can_record_cannot_pay: act && st == OrderState::AwaitingFinalPayment,
+        can_record_cannot_pay: may.record_cannot_pay,
         registration_issue: st == OrderState::RegistrationIssue,
-        can_fix: act && st == OrderState::RegistrationIssue,
+        can_fix: may.fix_registration,
         registry_error: r.last_error.clone().unwrap_or_default(),
         registry_code: r.last_code.clone().unwrap_or_default(),
         registration_counts: format!("{} / {}", r.attempts, r.submission),
@@ -285,8 +281,8 @@ pub fn delivery_view(
             .as_ref()
             .map(|r| reception(r, m))
             .unwrap_or_default(),
-        can_receive_return: act && st == OrderState::ReturningToDealership,
-        held: act && st == OrderState::HeldAtDealership,
+        can_receive_return: may.receive_return,
+        held: may.hand_over || may.request_redelivery,
         errors: extras.errors,
         entered: extras.entered,
     }
