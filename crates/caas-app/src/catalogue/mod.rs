@@ -189,12 +189,14 @@ pub async fn save_option(
         iot_feature: existing
             .as_ref()
             .map(|e| e.iot_feature.clone())
-            .unwrap_or_else(|| code.to_ascii_lowercase()),
+            .unwrap_or_else(|| code.replace('-', "_")),
+        iot_config: existing.as_ref().and_then(|e| e.iot_config.clone()),
+        active: existing.as_ref().is_none_or(|e| e.active),
         offers: existing
             .as_ref()
             .map(|e| e.offers.clone())
             .unwrap_or_default(),
-        maintenance_blocks: existing.map(|e| e.maintenance_blocks).unwrap_or_default(),
+        maintenance: existing.and_then(|e| e.maintenance),
         code,
         name,
         description,

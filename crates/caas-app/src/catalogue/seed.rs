@@ -3,7 +3,8 @@
 //! Spanish and English and pricing offers for the feature store.
 
 use caas_domain::catalogue::{
-    CatalogueOption, Localized, Offer, OptionCategory, Platform, PricingModel,
+    CatalogueOption, Localized, MaintenanceDependency, Offer, OptionCategory, PeriodLength,
+    Platform, PricingModel,
 };
 use caas_domain::ids::OfferId;
 use caas_domain::money::{Currency, Money};
@@ -111,7 +112,7 @@ const SEEDS: [Seed; 14] = [
         ),
         category: OptionCategory::Assistance,
         not_on: &[],
-        blocks: &["sensors"],
+        blocks: &["adas_sensors"],
         day: 900,
         month: 2_900,
         life: 120_000,
@@ -128,7 +129,7 @@ const SEEDS: [Seed; 14] = [
         ),
         category: OptionCategory::Assistance,
         not_on: &["CITY-E-26"],
-        blocks: &["sensors", "brakes"],
+        blocks: &["adas_sensors", "brakes"],
         day: 2_500,
         month: 9_900,
         life: 390_000,
@@ -217,7 +218,7 @@ const SEEDS: [Seed; 14] = [
         ),
         category: OptionCategory::Performance,
         not_on: &["VAN-E-26"],
-        blocks: &["suspension"],
+        blocks: &["suspension_steering"],
         day: 600,
         month: 1_900,
         life: 69_000,
@@ -231,7 +232,7 @@ const SEEDS: [Seed; 14] = [
         ),
         category: OptionCategory::Terrain,
         not_on: &["CITY-E-26", "SEDAN-E-26"],
-        blocks: &["suspension"],
+        blocks: &["suspension_steering"],
         day: 800,
         month: 2_490,
         life: 79_000,
@@ -256,7 +257,7 @@ const SEEDS: [Seed; 14] = [
         ),
         category: OptionCategory::Safety,
         not_on: &[],
-        blocks: &["sensors"],
+        blocks: &["adas_sensors"],
         day: 300,
         month: 990,
         life: 34_000,
@@ -294,13 +295,17 @@ pub fn options(now: DateTime<Utc>) -> Vec<CatalogueOption> {
             offers: vec![
                 Offer {
                     id: OfferId::new(),
-                    pricing: PricingModel::TimeLimited { days: 1 },
+                    pricing: PricingModel::TimeLimited {
+                        length: PeriodLength::days(1),
+                    },
                     price: eur(s.day),
                     active: true,
                 },
                 Offer {
                     id: OfferId::new(),
-                    pricing: PricingModel::TimeLimited { days: 7 },
+                    pricing: PricingModel::TimeLimited {
+                        length: PeriodLength::days(7),
+                    },
                     price: eur(s.day * 5),
                     active: true,
                 },
@@ -317,8 +322,12 @@ pub fn options(now: DateTime<Utc>) -> Vec<CatalogueOption> {
                     active: true,
                 },
             ],
-            maintenance_blocks: s.blocks.iter().map(|b| b.to_string()).collect(),
-            iot_feature: s.code.to_ascii_lowercase(),
+            maintenance: MaintenanceDependency::on(
+                s.blocks.iter().map(|b| b.to_string()).collect(),
+            ),
+            iot_feature: s.code.to_owned(),
+            iot_config: None,
+            active: true,
             updated_at: now,
         })
         .collect()

@@ -48,7 +48,6 @@ macro_rules! version_one {
 
 version_one! {
     Platform => "platforms",
-    CatalogueOption => "catalogue_options",
     CustomerProfile => "customer_profiles",
     Payment => "payments",
     Invoice => "invoices",
@@ -61,6 +60,8 @@ version_one! {
     Vehicle => "vehicles",
     Refund => "refunds",
 }
+
+mod catalogue_v2;
 
 /// Inserts `value` under `key` unless the document already has it.
 fn fill(
@@ -95,6 +96,30 @@ impl Document for Order {
                 fill(doc, "home", HomeDelivery::default())?;
                 fill(doc, "app_link", AppLink::default())?;
                 fill(doc, "senal_refund", Value::Null)?;
+                Ok(())
+            }
+            other => Err(format!("no upgrade step from version {other}")),
+        }
+    }
+}
+
+impl Document for CatalogueOption {
+    const TABLE: &'static str = "catalogue_options";
+    const VERSION: i64 = 2;
+
+    /// Version 2 (the feature store): offers' `days` became a `length`
+    /// (`{count, unit}`), `maintenance_blocks` a `maintenance` dependency
+    /// (default threshold, refuse when VSS is unreachable) named with VSS's
+    /// block names, the IoT feature code is the contract's upper case, and
+    /// options gained `iot_config` and `active`.
+    fn upgrade(from: i64, doc: &mut Map<String, Value>) -> Result<(), String> {
+        match from {
+            1 => {
+                catalogue_v2::offers(doc)?;
+                catalogue_v2::maintenance(doc);
+                catalogue_v2::feature_code(doc);
+                fill(doc, "iot_config", Value::Null)?;
+                fill(doc, "active", true)?;
                 Ok(())
             }
             other => Err(format!("no upgrade step from version {other}")),

@@ -101,3 +101,43 @@ fn every_document_table_is_listed_once() {
     assert_eq!(names.len(), DOCUMENT_TABLES.len());
     assert_eq!(names.len(), 14);
 }
+
+#[test]
+fn a_catalogue_option_of_version_one_reads_back_with_lengths_vss_blocks_and_a_contract_feature_code(
+) {
+    use caas_domain::catalogue::{CatalogueOption, PeriodLength, PricingModel, WhenVssUnreachable};
+    let v1 = serde_json::json!({
+        "code": "HEAT_PUMP",
+        "name": {"es": "Bomba", "en": "Pump"},
+        "description": {"es": "d", "en": "d"},
+        "category": "comfort",
+        "platforms": ["SUV-E-26"],
+        "offers": [
+            {"id": "off_0190f0f0f0f0f0f0f0f0f0f0f0f0f0f0", "pricing": {"model": "time_limited", "days": 7},
+             "price": {"minor": 500, "currency": "EUR"}, "active": true},
+            {"id": "off_0190f0f0f0f0f0f0f0f0f0f0f0f0f0f1", "pricing": {"model": "lifetime"},
+             "price": {"minor": 9000, "currency": "EUR"}, "active": true}
+        ],
+        "maintenance_blocks": ["sensors", "brakes"],
+        "iot_feature": "heat_pump",
+        "updated_at": "2026-01-01T00:00:00Z"
+    });
+    let o: CatalogueOption = from_doc(&Doc(v1.to_string())).unwrap();
+    assert_eq!(
+        o.offers[0].pricing,
+        PricingModel::TimeLimited {
+            length: PeriodLength::days(7)
+        }
+    );
+    assert_eq!(o.offers[1].pricing, PricingModel::Lifetime);
+    let m = o.maintenance.expect("a dependency");
+    assert_eq!(
+        m.blocks,
+        vec!["adas_sensors".to_string(), "brakes".to_string()]
+    );
+    assert_eq!(m.threshold_percent, 100);
+    assert_eq!(m.when_unreachable, WhenVssUnreachable::Refuse);
+    assert_eq!(o.iot_feature, "HEAT_PUMP");
+    assert!(o.active);
+    assert!(o.iot_config.is_none());
+}

@@ -2,7 +2,7 @@
 //! their offers, texts in both languages, prices as [`MoneyOut`].
 
 use super::MoneyOut;
-use caas_domain::catalogue::{CatalogueOption, Localized, Offer, Platform, PricingModel};
+use caas_domain::catalogue::{CatalogueOption, Localized, Offer, Platform, WhenVssUnreachable};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -54,10 +54,32 @@ pub struct OptionOut {
     pub platforms: Vec<String>,
     /// Ways to buy it.
     pub offers: Vec<OfferOut>,
-    /// VSS maintenance blocks it depends on.
-    pub maintenance_blocks: Vec<String>,
+    /// What maintenance (VSS) it depends on; null for nothing.
+    pub maintenance: Option<MaintenanceOut>,
     /// IoT feature code the car switches.
     pub iot_feature: String,
+    /// Sold in the feature store.
+    pub active: bool,
+}
+
+/// An option's dependency on maintenance (VSS blocks that must be current).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaintenanceOut {
+    /// VSS functional blocks (`brakes`, `adas_sensors`, …).
+    pub blocks: Vec<String>,
+    /// Minimum compliance % per block.
+    pub threshold_percent: u8,
+    /// `refuse` or `allow` when VSS cannot be asked.
+    pub when_unreachable: String,
+}
+
+/// A period length: `count` units (`day`, `week`, `month`, `year`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeriodOut {
+    /// How many units.
+    pub count: u32,
+    /// `day`, `week`, `month` or `year`.
+    pub unit: String,
 }
 
 /// One way to buy an option.
@@ -67,8 +89,8 @@ pub struct OfferOut {
     pub id: String,
     /// `time_limited`, `lifetime`, `subscription`, `planned` or `recurring`.
     pub model: String,
-    /// Length in days (time-limited, planned, recurring).
-    pub days: Option<u32>,
+    /// Length of the period (time-limited, planned, recurring).
+    pub length: Option<PeriodOut>,
     /// Price (per month for subscriptions).
     pub price: MoneyOut,
     /// Sold now.
@@ -84,17 +106,13 @@ fn text(l: &Localized) -> TextOut {
 
 impl From<&Offer> for OfferOut {
     fn from(o: &Offer) -> Self {
-        let (model, days) = match o.pricing {
-            PricingModel::TimeLimited { days } => ("time_limited", Some(days)),
-            PricingModel::Lifetime => ("lifetime", None),
-            PricingModel::Subscription => ("subscription", None),
-            PricingModel::Planned { days } => ("planned", Some(days)),
-            PricingModel::Recurring { days } => ("recurring", Some(days)),
-        };
         Self {
             id: o.id.to_string(),
-            model: model.to_owned(),
-            days,
+            model: o.pricing.as_str().to_owned(),
+            length: o.pricing.length().map(|l| PeriodOut {
+                count: l.count,
+                unit: l.unit.as_str().to_owned(),
+            }),
             price: o.price.into(),
             active: o.active,
         }
@@ -122,8 +140,17 @@ impl From<&CatalogueOption> for OptionOut {
             category: o.category.as_str().to_owned(),
             platforms: o.platforms.clone(),
             offers: o.offers.iter().map(OfferOut::from).collect(),
-            maintenance_blocks: o.maintenance_blocks.clone(),
+            maintenance: o.maintenance.as_ref().map(|m| MaintenanceOut {
+                blocks: m.blocks.clone(),
+                threshold_percent: m.threshold_percent,
+                when_unreachable: match m.when_unreachable {
+                    WhenVssUnreachable::Refuse => "refuse",
+                    WhenVssUnreachable::Allow => "allow",
+                }
+                .to_owned(),
+            }),
             iot_feature: o.iot_feature.clone(),
+            active: o.active,
         }
     }
 }

@@ -2,8 +2,13 @@
 //! names in Spanish and English, categories and pricing offers (SVC-2).
 //! Codes are those of the factory contract (`SUV-E-26`, `HEAT_PUMP`).
 
+mod offer;
+
+pub use offer::{
+    MaintenanceDependency, Offer, PeriodLength, PeriodUnit, PricingModel, WhenVssUnreachable,
+};
+
 use crate::account::Language;
-use crate::ids::OfferId;
 use crate::money::Money;
 use crate::DomainError;
 use chrono::{DateTime, Utc};
@@ -126,44 +131,6 @@ impl OptionCategory {
     }
 }
 
-/// Pricing model of an offer (SVC-3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "model", rename_all = "snake_case")]
-pub enum PricingModel {
-    /// A period of fixed duration.
-    TimeLimited {
-        /// Length in days.
-        days: u32,
-    },
-    /// Until the end of the vehicle's life.
-    Lifetime,
-    /// Monthly subscription billed in arrears.
-    Subscription,
-    /// One period starting at a chosen date.
-    Planned {
-        /// Length in days.
-        days: u32,
-    },
-    /// A period repeated on a schedule.
-    Recurring {
-        /// Length of each occurrence in days.
-        days: u32,
-    },
-}
-
-/// One way to buy an option.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Offer {
-    /// Identifier.
-    pub id: OfferId,
-    /// Pricing model.
-    pub pricing: PricingModel,
-    /// Price per period (per month for subscriptions).
-    pub price: Money,
-    /// Available to new purchases.
-    pub active: bool,
-}
-
 /// An option available on one or more plataformas base.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CatalogueOption {
@@ -179,10 +146,14 @@ pub struct CatalogueOption {
     pub platforms: Vec<String>,
     /// Pricing offers for the feature store.
     pub offers: Vec<Offer>,
-    /// Functional blocks (VSS) the option depends on; empty for none.
-    pub maintenance_blocks: Vec<String>,
-    /// Feature code in the IoT API.
+    /// What maintenance (VSS) the option depends on; `None` for nothing.
+    pub maintenance: Option<MaintenanceDependency>,
+    /// Feature code in the IoT API (`^[A-Z0-9_]{2,40}$`).
     pub iot_feature: String,
+    /// Feature-specific `config` sent with `feature.enable` (a JSON object).
+    pub iot_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Sold in the feature store (an inactive option stays on cars that bought it).
+    pub active: bool,
     /// Last change.
     pub updated_at: DateTime<Utc>,
 }
@@ -231,6 +202,7 @@ pub fn check_plan_options(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::OfferId;
     use crate::money::Currency;
 
     fn opt(code: &str, platforms: &[&str]) -> CatalogueOption {
@@ -246,8 +218,10 @@ mod tests {
                 price: Money::new(100, Currency::EUR).unwrap(),
                 active: true,
             }],
-            maintenance_blocks: vec![],
-            iot_feature: code.to_lowercase(),
+            maintenance: None,
+            iot_feature: code.to_owned(),
+            iot_config: None,
+            active: true,
             updated_at: Utc::now(),
         }
     }
