@@ -129,6 +129,12 @@ typed_id!(
 typed_id!(
     /// A phone-as-key public key installed on a vehicle.
     AppKeyId, "key_");
+typed_id!(
+    /// A purchase of one service (feature store).
+    PurchaseId, "pur_");
+typed_id!(
+    /// Purchases confirmed together in one basket (SVC-4).
+    BasketId, "bsk_");
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,7 @@ pub mod partners;
 pub mod partners_delivery;
 pub mod payment;
 pub mod ports;
+pub mod purchase;
 pub mod records;
 pub mod session;
 pub mod staff_policy;

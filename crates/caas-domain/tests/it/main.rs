@@ -5,5 +5,6 @@
 mod delivery_states;
 mod order_states;
 mod payment_states;
+mod purchase_states;
 mod state_table;
 mod vehicle_assignment_states;
