@@ -10,12 +10,14 @@ use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
 mod delivery;
 mod orders;
+mod purchases;
 
 use crate::session::{AccountToken, Session, TokenPurpose};
 use async_trait::async_trait;
 use chrono::{DateTime, Duration, Utc};
 pub use delivery::*;
 pub use orders::*;
+pub use purchases::*;
 use thiserror::Error;
 
 /// Failure of a storage operation.
@@ -130,6 +132,7 @@ pub trait Tx:
     + OrderRepo
     + PaymentRepo
     + RefundRepo
+    + PurchaseRepo
     + TimelineRepo
     + InboundRepo
     + NotificationRepo

@@ -236,8 +236,10 @@ pub struct Purchase {
     pub attempts: u32,
     /// Attempts allowed (ADM-2, frozen at confirmation).
     pub max_attempts: u32,
-    /// The command in flight (enable, disable or the confirming query).
+    /// The enable or disable command in flight.
     pub command: Option<CommandAttempt>,
+    /// The `state.query` in flight (rule 3, OTA-6).
+    pub query: Option<CommandAttempt>,
     /// Every command sent, oldest first (support's attempt log).
     pub commands: Vec<CommandAttempt>,
     /// When the next attempt may start (RETRY_WAIT).

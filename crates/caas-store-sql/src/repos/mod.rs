@@ -4,6 +4,7 @@
 
 mod events;
 mod orders;
+mod purchases;
 mod refunds;
 mod vehicles;
 
@@ -345,5 +346,6 @@ macro_rules! impl_repos {
         $crate::impl_event_repos!($tx);
         $crate::impl_vehicle_repos!($tx);
         $crate::impl_refund_repos!($tx);
+        $crate::impl_purchase_repos!($tx);
     };
 }

@@ -19,6 +19,7 @@ use caas_domain::customer::CustomerProfile;
 use caas_domain::notification::{Delivery, Notification};
 use caas_domain::order::Order;
 use caas_domain::payment::Payment;
+use caas_domain::purchase::Purchase;
 use caas_domain::records::{
     EstimateRevision, Invoice, PushSubscription, Refund, StaffAlert, TimelineEntry,
 };
@@ -59,6 +60,7 @@ version_one! {
     PushSubscription => "push_subscriptions",
     Vehicle => "vehicles",
     Refund => "refunds",
+    Purchase => "purchases",
 }
 
 mod catalogue_v2;
@@ -206,6 +208,7 @@ pub const DOCUMENT_TABLES: &[DocumentTable] = &[
     table!(PushSubscription, "id"),
     table!(Vehicle, "id"),
     table!(Refund, "id"),
+    table!(Purchase, "id"),
 ];
 
 /// The rows of `t` below its current version, a page in key order after a

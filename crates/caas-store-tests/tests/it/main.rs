@@ -18,6 +18,7 @@ mod job_claim_plan;
 mod jobs;
 mod money;
 mod orders;
+mod purchases;
 mod refunds;
 mod sessions;
 mod store;

@@ -7,9 +7,7 @@
 
 use crate::fixtures::*;
 use caas_domain::account::AccountStatus;
-use caas_domain::ids::VehicleId;
 use caas_domain::order::OrderState;
-use caas_domain::vehicle::{Assignment, Vehicle};
 use caas_store_tests::{backend, fresh_store};
 
 /// Runs the concurrent two-writer race on PostgreSQL: the first writer
@@ -42,28 +40,6 @@ macro_rules! race {
         assert!(!racer.await?, "the second writer read a stale version");
         $a
     }};
-}
-
-fn stock_vehicle(d: &caas_domain::ids::DealershipId, at: chrono::DateTime<chrono::Utc>) -> Vehicle {
-    Vehicle {
-        id: VehicleId::new(),
-        vin: format!("VSSZZZ{}", &uuid::Uuid::new_v4().simple().to_string()[..11]).to_uppercase(),
-        platform_code: "SUV-E-26".to_owned(),
-        option_codes: vec![],
-        dealership_id: d.clone(),
-        assignment: Assignment::SinAsignar,
-        completed_on: None,
-        available_from: None,
-        plate_number: None,
-        keys: vec![],
-        last_state: None,
-        presence: None,
-        presence_at: None,
-        history: vec![],
-        version: 0,
-        created_at: at,
-        updated_at: at,
-    }
 }
 
 #[tokio::test]

@@ -119,6 +119,7 @@ fn purchase(w: &World, state: PurchaseState, ends_at: Option<DateTime<Utc>>) -> 
         attempts: 1,
         max_attempts: 5,
         command: None,
+        query: None,
         commands: vec![],
         retry_at: None,
         activated_at: None,
