@@ -3,7 +3,7 @@
 use crate::settings::AppSettings;
 use crate::App;
 use async_trait::async_trait;
-use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId, VehicleId};
+use caas_domain::ids::{EmailId, JobId, NotificationId, OrderId, PaymentId, PurchaseId, VehicleId};
 use caas_domain::job::{Job, NewJob};
 use caas_domain::notification::Channel;
 use caas_jobs::JobHandler;
@@ -16,6 +16,9 @@ const APPLY_ATTEMPTS: i32 = 10;
 const PAYMENT_ATTEMPTS: i32 = 10;
 /// Attempts of a reconciliation (a read of the partner's state).
 const RECONCILE_ATTEMPTS: i32 = 5;
+/// Attempts of a purchase step (repeats gateway calls under their keys and
+/// republishes the same command; its own deadlines are new jobs).
+const PURCHASE_ATTEMPTS: i32 = 20;
 /// Attempts of a reminder (a later one follows anyway).
 const REMINDER_ATTEMPTS: i32 = 5;
 
@@ -114,6 +117,12 @@ pub enum AppJob {
         /// The key.
         key_id: String,
     },
+    /// Move a purchase's saga on (checks, authorisation, commands, capture,
+    /// void); scheduled for the next deadline, woken by replies and reports.
+    AdvancePurchase {
+        /// The purchase.
+        purchase_id: PurchaseId,
+    },
 }
 
 impl AppJob {
@@ -130,6 +139,9 @@ impl AppJob {
             }
             AppJob::ApplyCarrierEvents { order_id } => {
                 Some(format!("apply_carrier_events:{order_id}"))
+            }
+            AppJob::AdvancePurchase { purchase_id } => {
+                Some(format!("advance_purchase:{purchase_id}"))
             }
             _ => None,
         }
@@ -153,6 +165,7 @@ impl AppJob {
             Self::DeliverNotification { .. } => s.notify_max_attempts,
             Self::ResolvePayment { .. } | Self::RefundSenal { .. } => PAYMENT_ATTEMPTS,
             Self::FinalPaymentReminder { .. } => REMINDER_ATTEMPTS,
+            Self::AdvancePurchase { .. } => PURCHASE_ATTEMPTS,
             Self::FinalPaymentDeadline { .. } => APPLY_ATTEMPTS,
             Self::RegisterVehicle { .. } => s.registration_max_attempts,
             Self::BookDelivery { .. } => s.booking_max_attempts,
@@ -270,6 +283,9 @@ impl JobHandler for AppJobHandler {
             }
             AppJob::RevokeAppKey { vehicle_id, key_id } => {
                 crate::delivery::fleet_jobs::revoke_app_key(&self.app, &vehicle_id, &key_id).await
+            }
+            AppJob::AdvancePurchase { purchase_id } => {
+                crate::purchases::saga::advance_purchase(&self.app, &purchase_id).await
             }
         }
     }

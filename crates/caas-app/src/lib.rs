@@ -18,6 +18,7 @@ pub mod notify;
 pub mod ops;
 pub mod orders;
 pub mod payments;
+pub mod purchases;
 pub mod refusal;
 pub mod sales;
 pub mod secrets;

@@ -60,6 +60,35 @@ pub struct AppSettings {
     pub hash_workers: usize,
     /// Password hashes that may wait for a thread before logins get 503.
     pub hash_queue: usize,
+    /// OTA activation policy of the feature store (ADM-2).
+    pub ota: OtaSettings,
+}
+
+/// ADM-2: how activations are retried, and the IoT contract's waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OtaSettings {
+    /// Tries of an activation (enable commands with a final reply), default 5.
+    pub max_attempts: u32,
+    /// Wait between tries: exponential from 1 min, capped at 30 min.
+    pub backoff: caas_domain::job::Backoff,
+    /// `expires_at` of a command after its `issued_at` (≥ 5 min).
+    pub command_ttl: Duration,
+    /// The contract's timeout rules.
+    pub timing: caas_domain::purchase::attempt::CommandTiming,
+}
+
+impl Default for OtaSettings {
+    fn default() -> Self {
+        Self {
+            max_attempts: 5,
+            backoff: caas_domain::job::Backoff {
+                base: Duration::minutes(1),
+                cap: Duration::minutes(30),
+            },
+            command_ttl: Duration::minutes(10),
+            timing: Default::default(),
+        }
+    }
 }
 
 /// ADM-2: the señal of a lost reservation.
@@ -101,6 +130,7 @@ impl Default for AppSettings {
             cache: Default::default(),
             hash_workers: 0,
             hash_queue: 8,
+            ota: OtaSettings::default(),
         }
     }
 }

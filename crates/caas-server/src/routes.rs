@@ -97,6 +97,7 @@ pub fn table() -> Vec<RouteDef> {
         api::v1::delivery::routes(),
         api::v1::delivery_entries::routes(),
         api::v1::notifications::routes(),
+        api::v1::purchases::routes(),
         web::home::routes(),
         web::login::routes(),
         web::activation::routes(),

@@ -93,6 +93,7 @@ pub fn build_app(
         },
         hash_workers: config.hash_workers,
         hash_queue: config.hash_queue,
+        ota: config.store.ota(),
         ..AppSettings::default()
     };
     Ok(App::new(store, clock, settings, mailer))

@@ -1,6 +1,7 @@
 //! What vehicles publish, made durable: the latest state report (applied
-//! only with a higher `seq`) and presence of each known vehicle. Replies
-//! are matched to commands by the link itself; here they are only logged.
+//! only with a higher `seq`) and presence of each known vehicle, waking the
+//! car's purchases that wait for it; replies to a purchase's command are
+//! recorded on the purchase (other replies are matched by the link itself).
 
 use crate::App;
 use async_trait::async_trait;
@@ -44,6 +45,9 @@ impl FleetEventSink for AppFleetSink {
         if !tx.update_vehicle(&v).await.map_err(sink_err)? {
             return Err(SinkError("vehicle changed meanwhile".into()));
         }
+        crate::purchases::replies::wake_car_purchases_in(&mut *tx, &self.app, &v.id)
+            .await
+            .map_err(sink_err)?;
         tx.commit().await.map_err(sink_err)?;
         Ok(())
     }
@@ -62,6 +66,7 @@ impl FleetEventSink for AppFleetSink {
         if v.presence_at.is_some_and(|p| p > at) {
             return Ok(());
         }
+        let online = presence.status == "online";
         v.presence = Some(presence);
         v.presence_at = Some(at);
         v.version += 1;
@@ -69,12 +74,20 @@ impl FleetEventSink for AppFleetSink {
         if !tx.update_vehicle(&v).await.map_err(sink_err)? {
             return Err(SinkError("vehicle changed meanwhile".into()));
         }
+        if online {
+            crate::purchases::replies::wake_car_purchases_in(&mut *tx, &self.app, &v.id)
+                .await
+                .map_err(sink_err)?;
+        }
         tx.commit().await.map_err(sink_err)?;
         Ok(())
     }
 
     async fn reply(&self, vin: &str, reply: FleetReply) -> Result<(), SinkError> {
         tracing::info!(vin, command_id = %reply.command_id, kind = %reply.kind, status = reply.status.as_str(), "fleet reply");
+        crate::purchases::replies::record_purchase_reply(&self.app, vin, &reply)
+            .await
+            .map_err(sink_err)?;
         Ok(())
     }
 }

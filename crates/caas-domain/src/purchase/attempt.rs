@@ -66,6 +66,8 @@ pub struct CommandAttempt {
     pub error_code: Option<String>,
     /// When the final reply came.
     pub final_at: Option<DateTime<Utc>>,
+    /// For a `state.query`: the features its result reported.
+    pub result_features: Option<Vec<crate::fleet::FeatureState>>,
 }
 
 impl CommandAttempt {
@@ -90,6 +92,7 @@ impl CommandAttempt {
             final_status: None,
             error_code: None,
             final_at: None,
+            result_features: None,
         }
     }
 

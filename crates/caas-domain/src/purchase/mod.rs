@@ -244,6 +244,9 @@ pub struct Purchase {
     pub commands: Vec<CommandAttempt>,
     /// When the next attempt may start (RETRY_WAIT).
     pub retry_at: Option<DateTime<Utc>>,
+    /// Activation failed for good and a `state.query` is confirming the
+    /// feature is off before the purchase is closed (OTA-6).
+    pub confirming_failure: bool,
     /// When the car confirmed the feature (the withdrawal window's start).
     pub activated_at: Option<DateTime<Utc>>,
     /// History.

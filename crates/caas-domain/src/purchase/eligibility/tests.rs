@@ -122,6 +122,7 @@ fn purchase(w: &World, state: PurchaseState, ends_at: Option<DateTime<Utc>>) -> 
         query: None,
         commands: vec![],
         retry_at: None,
+        confirming_failure: false,
         activated_at: None,
         history: vec![],
         version: 1,

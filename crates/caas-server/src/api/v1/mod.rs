@@ -7,6 +7,7 @@ pub mod delivery_entries;
 pub mod me;
 pub mod notifications;
 pub mod orders;
+pub mod purchases;
 pub mod sales;
 pub mod views;
 

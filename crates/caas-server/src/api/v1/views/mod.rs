@@ -7,6 +7,7 @@ mod delivery;
 mod expediente;
 mod inbox;
 mod money;
+mod purchase;
 mod vehicle;
 
 pub use catalogue::*;
@@ -14,6 +15,7 @@ pub use delivery::*;
 pub use expediente::*;
 pub use inbox::*;
 pub use money::MoneyOut;
+pub use purchase::*;
 pub use vehicle::*;
 
 use caas_domain::order::Order;
