@@ -1,7 +1,10 @@
 //! The catalogue (ADM-1, SVC-2): reading it, seeding an empty database and
-//! ADMIN edits of plataformas base and options.
+//! ADMIN edits of plataformas base and options; the feature-store fields of
+//! an option in [`store`], its offers in [`offers`].
 
+pub mod offers;
 pub mod seed;
+pub mod store;
 
 use crate::context::RequestContext;
 use crate::error::{AppError, AppResult, Collect};
@@ -72,7 +75,7 @@ pub struct PlatformIn {
     pub active: bool,
 }
 
-fn admin_only(actor: &Account) -> AppResult<()> {
+pub(crate) fn admin_only(actor: &Account) -> AppResult<()> {
     if actor.role == Role::Admin {
         Ok(())
     } else {

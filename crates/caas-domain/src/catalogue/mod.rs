@@ -3,9 +3,14 @@
 //! Codes are those of the factory contract (`SUV-E-26`, `HEAT_PUMP`).
 
 mod offer;
+mod store_rules;
 
 pub use offer::{
     MaintenanceDependency, Offer, PeriodLength, PeriodUnit, PricingModel, WhenVssUnreachable,
+};
+pub use store_rules::{
+    check_offer_price, parse_blocks, parse_feature_code, parse_iot_config, parse_threshold,
+    MAX_CONFIG_BYTES, VSS_BLOCKS,
 };
 
 use crate::account::Language;

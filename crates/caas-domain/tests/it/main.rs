@@ -1,7 +1,9 @@
 //! caas-domain's integration tests in one binary: the state × event table
-//! of every state machine, checked against SPEC §4.
+//! of every state machine, checked against SPEC §4, and the catalogue's
+//! rules for what an administrator may enter.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod catalogue_store_rules;
 mod delivery_states;
 mod order_states;
 mod payment_states;

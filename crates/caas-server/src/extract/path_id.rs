@@ -53,3 +53,35 @@ where
         T::try_from(raw).map(PathId).map_err(|_| not_found)
     }
 }
+
+/// A code and a typed id from the path (`/options/{code}/offers/{offer_id}`):
+/// the code as written, the id parsed; a malformed id is the same 404.
+#[derive(Debug, Clone)]
+pub struct PathCodeId<T>(pub String, pub T);
+
+impl<S, T> FromRequestParts<S> for PathCodeId<T>
+where
+    S: Send + Sync,
+    T: TryFrom<String> + Send,
+{
+    type Rejection = IdNotFound;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let not_found = IdNotFound {
+            api: parts.uri.path().starts_with("/api/"),
+            lang: parts
+                .extensions
+                .get::<Viewer>()
+                .map(|v| v.lang)
+                .unwrap_or_default(),
+        };
+        let Ok(Path((code, raw))) =
+            Path::<(String, String)>::from_request_parts(parts, state).await
+        else {
+            return Err(not_found);
+        };
+        T::try_from(raw)
+            .map(|id| PathCodeId(code, id))
+            .map_err(|_| not_found)
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod catalogue;
+pub mod catalogue_admin;
 pub mod delivery;
 pub mod delivery_entries;
 pub mod me;

@@ -1,6 +1,7 @@
 //! `/ops/catalogue` (ADMIN, ADM-1): plataformas base and options with their
-//! offers (read-only here), and the forms to create or edit both. `?platform=`
-//! or `?option=` loads an entry into its form.
+//! offers, and the forms to create or edit both. `?platform=` or `?option=`
+//! loads an entry into its form; an option also gets its feature-store
+//! section ([`super::catalogue_store`]: IoT feature, maintenance, offers).
 
 use crate::error::WebError;
 use crate::extract::viewer::WebUser;
@@ -9,6 +10,7 @@ use crate::state::AppState;
 use crate::web::forms::{choices, Choice};
 use crate::web::i18n::Msg;
 use crate::web::labels;
+use crate::web::ops::catalogue_store::{store_section, StoreForms, StoreSection, CURRENCIES};
 use crate::web::render::{render_status, FormErrors, Page};
 use askama::Template;
 use axum::extract::{Query, State};
@@ -67,6 +69,7 @@ struct CataloguePage {
     platform_boxes: Vec<Choice>,
     categories: Vec<Choice>,
     currencies: Vec<Choice>,
+    store: Option<StoreSection>,
 }
 
 /// Decimal text of an amount, as the form takes it.
@@ -85,6 +88,8 @@ pub(crate) struct Forms {
     pub(crate) of: Option<OptionIn>,
     /// Option form errors.
     pub(crate) of_errors: FormErrors,
+    /// The option's feature-store forms.
+    pub(crate) store: StoreForms,
     /// Show "saved".
     pub(crate) notice: bool,
 }
@@ -141,7 +146,13 @@ pub(crate) async fn page(
             None => OptionIn::default(),
         }
     });
+    let store = q
+        .option
+        .as_deref()
+        .and_then(|c| cat.options.iter().find(|o| o.code == c))
+        .map(|o| store_section(o, forms.store, lang));
     let page = CataloguePage {
+        store,
         p: Page::new(&user.viewer, m.o.catalogue_title, "/ops/catalogue")
             .with_notice(forms.notice.then_some(m.saved)),
         platforms: cat
@@ -194,7 +205,7 @@ pub(crate) async fn page(
                 selected: of.category == c.as_str(),
             })
             .collect(),
-        currencies: choices(&["EUR", "GBP", "CHF", "PLN", "SEK", "DKK"], &pf.currency),
+        currencies: choices(&CURRENCIES, &pf.currency),
         pf,
         pf_errors: forms.pf_errors,
         of,
@@ -212,6 +223,16 @@ pub struct EditQuery {
     option: Option<String>,
     #[serde(default)]
     saved: Option<String>,
+}
+
+impl EditQuery {
+    /// Loads option `code` into its forms.
+    pub(crate) fn for_option(code: &str) -> Self {
+        Self {
+            option: Some(code.trim().to_ascii_uppercase()),
+            ..Self::default()
+        }
+    }
 }
 
 async fn view_catalogue_get(

@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod audit;
 pub mod catalogue;
 pub mod catalogue_save;
+pub mod catalogue_store;
+pub mod catalogue_store_save;
 pub mod dealerships;
 pub mod jobs;
 pub mod mail;

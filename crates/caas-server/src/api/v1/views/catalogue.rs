@@ -2,7 +2,7 @@
 //! their offers, texts in both languages, prices as [`MoneyOut`].
 
 use super::MoneyOut;
-use caas_domain::catalogue::{CatalogueOption, Localized, Offer, Platform, WhenVssUnreachable};
+use caas_domain::catalogue::{CatalogueOption, Localized, Offer, Platform};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -58,6 +58,9 @@ pub struct OptionOut {
     pub maintenance: Option<MaintenanceOut>,
     /// IoT feature code the car switches.
     pub iot_feature: String,
+    /// `config` sent with `feature.enable`; null for none.
+    #[schema(value_type = Option<std::collections::HashMap<String, serde_json::Value>>)]
+    pub iot_config: Option<serde_json::Map<String, serde_json::Value>>,
     /// Sold in the feature store.
     pub active: bool,
 }
@@ -143,13 +146,10 @@ impl From<&CatalogueOption> for OptionOut {
             maintenance: o.maintenance.as_ref().map(|m| MaintenanceOut {
                 blocks: m.blocks.clone(),
                 threshold_percent: m.threshold_percent,
-                when_unreachable: match m.when_unreachable {
-                    WhenVssUnreachable::Refuse => "refuse",
-                    WhenVssUnreachable::Allow => "allow",
-                }
-                .to_owned(),
+                when_unreachable: m.when_unreachable.as_str().to_owned(),
             }),
             iot_feature: o.iot_feature.clone(),
+            iot_config: o.iot_config.clone(),
             active: o.active,
         }
     }
