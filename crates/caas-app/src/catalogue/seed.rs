@@ -311,6 +311,14 @@ pub fn options(now: DateTime<Utc>) -> Vec<CatalogueOption> {
                 },
                 Offer {
                     id: OfferId::new(),
+                    pricing: PricingModel::TimeLimited {
+                        length: PeriodLength::days(30),
+                    },
+                    price: eur(s.day * 15),
+                    active: true,
+                },
+                Offer {
+                    id: OfferId::new(),
                     pricing: PricingModel::Subscription,
                     price: eur(s.month),
                     active: true,

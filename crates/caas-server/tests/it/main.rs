@@ -25,6 +25,7 @@ mod delivery_exceptions;
 mod delivery_journeys;
 mod delivery_staff_entries;
 mod factory_exceptions;
+mod feature_store;
 mod http_basics;
 mod https_listener;
 mod login_flood;
