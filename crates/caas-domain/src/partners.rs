@@ -7,7 +7,6 @@
 use async_trait::async_trait;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// Failure of a partner call, classified for the retry decision.
@@ -163,103 +162,11 @@ pub trait FactoryApi: Send + Sync + 'static {
 
 // ---------------------------------------------------------------- payments
 
-/// A card charge the platform asks of the gateway: created, confirmed and
-/// captured in one call (señal, final payment). The wire shape and its
-/// status strings are the gateway client's business (`caas-partners`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeRequest {
-    /// Amount and currency.
-    pub amount: crate::money::Money,
-    /// Our customer id.
-    pub customer_reference: String,
-    /// Saved `pm_…` or a one-time `tok_…`.
-    pub payment_method: String,
-    /// Statement text.
-    pub description: String,
-    /// Echoed metadata (`purpose`, `order_reference`, `payment`).
-    pub metadata: BTreeMap<String, String>,
-}
+mod authorization;
+mod payments;
 
-/// What the gateway answered about a charge.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChargeAnswer {
-    /// The gateway's intent (`pi_…`).
-    pub intent_id: String,
-    /// What it means for the payment.
-    pub outcome: crate::payment::GatewayOutcome,
-}
-
-/// A charge or refund call that did not succeed.
-#[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum PaymentCallError {
-    /// The card was declined: definitive for this attempt.
-    #[error("card declined: {decline_code}")]
-    Declined {
-        /// `insufficient_funds`, `expired_card`, …
-        decline_code: String,
-        /// Gateway message.
-        message: String,
-        /// The intent, when the gateway named it.
-        intent_id: Option<String>,
-    },
-    /// The request was refused as invalid (`payment_method_invalid`,
-    /// `currency_not_supported`, a refund beyond the capture…).
-    #[error("invalid {code}: {message}")]
-    Invalid {
-        /// Contract error code.
-        code: String,
-        /// Gateway message.
-        message: String,
-    },
-    /// Anything else.
-    #[error(transparent)]
-    Call(#[from] CallError),
-}
-
-/// A refund the platform asks of the gateway.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundRequest {
-    /// The captured intent.
-    pub intent_id: String,
-    /// How much (`None`: everything refundable).
-    pub amount: Option<crate::money::Money>,
-    /// `requested_by_customer`, `activation_failed`, `duplicate` or `other`.
-    pub reason: String,
-    /// Echoed back.
-    pub metadata: BTreeMap<String, String>,
-}
-
-/// What the gateway answered about a refund.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundAnswer {
-    /// The gateway's refund (`re_…`).
-    pub refund_id: String,
-    /// Where it stands (the final state usually comes by webhook).
-    pub state: crate::records::RefundState,
-    /// Why it failed.
-    pub failure_reason: Option<String>,
-}
-
-/// The card payment gateway (`shared/contracts/payment-gateway.md`).
-#[async_trait]
-pub trait PaymentGateway: Send + Sync + 'static {
-    /// Creates and confirms a charge under idempotency key `key`.
-    async fn charge(
-        &self,
-        req: &ChargeRequest,
-        key: &str,
-    ) -> Result<ChargeAnswer, PaymentCallError>;
-    /// Reads a charge back; `None` when the gateway does not know it.
-    async fn find_charge(&self, intent_id: &str) -> Result<Option<ChargeAnswer>, CallError>;
-    /// The events of a charge, in sequence order.
-    async fn list_intent_events(&self, intent_id: &str) -> Result<Vec<RawEvent>, CallError>;
-    /// Refunds a captured charge under idempotency key `key`.
-    async fn refund(
-        &self,
-        req: &RefundRequest,
-        key: &str,
-    ) -> Result<RefundAnswer, PaymentCallError>;
-}
+pub use authorization::*;
+pub use payments::*;
 
 // ---------------------------------------------------------------- SMS
 

@@ -1,15 +1,19 @@
 //! HTTP client of the card payment gateway (`shared/contracts/payment-gateway.md`),
 //! implementing the [`PaymentGateway`] port in the domain's terms: the wire
-//! shapes and what their status strings mean are in [`wire`]. It classifies
-//! answers only; a lost response is resolved by the caller retrying with the
-//! same key or GET.
+//! shapes and what their status strings mean are in [`wire`]; manual capture
+//! is in `manual`, saved cards in `cards`. It classifies answers only; a lost
+//! response is resolved by the caller retrying with the same key or GET.
 
+mod cards;
+mod manual;
 pub mod wire;
 
-use crate::http::{ApiKey, ConfigError, PartnerHttp};
+use crate::http::{ApiKey, ConfigError, PartnerHttp, Reply};
+use caas_domain::money::Money;
 use caas_domain::partners::{
-    CallError, ChargeAnswer, ChargeRequest, PaymentCallError, PaymentGateway, RawEvent,
-    RefundAnswer, RefundRequest,
+    AuthorizationAnswer, CallError, CancelError, CancelReason, CaptureAnswer, CaptureError,
+    ChargeAnswer, ChargeRequest, PaymentCallError, PaymentGateway, RawEvent, RefundAnswer,
+    RefundRequest, SavedCard,
 };
 use reqwest::Method;
 use std::time::Duration;
@@ -61,32 +65,7 @@ impl PaymentGateway for PaymentsClient {
             tracing::info!(intent_id = %intent.id, status = %intent.status, "payment intent created");
             return Ok(intent.answer());
         }
-        let error = reply.error();
-        match (reply.status, error.code.as_str()) {
-            (402, "card_declined") => {
-                let decline_code = error
-                    .details
-                    .get("decline_code")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or("unknown")
-                    .to_owned();
-                let intent = error
-                    .details
-                    .get("payment_intent")
-                    .and_then(|v| serde_json::from_value::<PaymentIntent>(v.clone()).ok());
-                tracing::info!(%decline_code, "card declined");
-                Err(PaymentCallError::Declined {
-                    decline_code,
-                    message: error.message,
-                    intent_id: intent.map(|i| i.id),
-                })
-            }
-            (422, _) => Err(PaymentCallError::Invalid {
-                code: error.code,
-                message: error.message,
-            }),
-            _ => Err(reply.into_call_error().into()),
-        }
+        Err(intent_refusal(reply))
     }
 
     #[tracing::instrument(skip_all, fields(partner = "payments", intent_id = %id))]
@@ -137,5 +116,87 @@ impl PaymentGateway for PaymentsClient {
             }
             _ => Err(reply.into_call_error().into()),
         }
+    }
+
+    async fn authorize(
+        &self,
+        req: &ChargeRequest,
+        key: &str,
+    ) -> Result<AuthorizationAnswer, PaymentCallError> {
+        self.authorize_intent(req, key).await
+    }
+
+    async fn capture(
+        &self,
+        intent_id: &str,
+        amount: Option<Money>,
+        key: &str,
+    ) -> Result<CaptureAnswer, CaptureError> {
+        self.capture_intent(intent_id, amount, key).await
+    }
+
+    async fn cancel(
+        &self,
+        intent_id: &str,
+        reason: CancelReason,
+        key: &str,
+    ) -> Result<(), CancelError> {
+        self.cancel_intent(intent_id, reason, key).await
+    }
+
+    async fn find_authorization(
+        &self,
+        intent_id: &str,
+    ) -> Result<Option<AuthorizationAnswer>, CallError> {
+        self.get_authorization(intent_id).await
+    }
+
+    async fn save_card(
+        &self,
+        customer_reference: &str,
+        token: &str,
+        key: &str,
+    ) -> Result<SavedCard, PaymentCallError> {
+        self.create_method(customer_reference, token, key).await
+    }
+
+    async fn list_cards(&self, customer_reference: &str) -> Result<Vec<SavedCard>, CallError> {
+        self.list_methods(customer_reference).await
+    }
+
+    async fn delete_card(&self, id: &str) -> Result<bool, CallError> {
+        self.delete_method(id).await
+    }
+}
+
+/// A refused `POST /v1/payment_intents`: `402 card_declined` is
+/// [`PaymentCallError::Declined`], a 422 is [`PaymentCallError::Invalid`],
+/// the rest is classified.
+fn intent_refusal(reply: Reply) -> PaymentCallError {
+    let error = reply.error();
+    match (reply.status, error.code.as_str()) {
+        (402, "card_declined") => {
+            let decline_code = error
+                .details
+                .get("decline_code")
+                .and_then(|v| v.as_str())
+                .unwrap_or("unknown")
+                .to_owned();
+            let intent = error
+                .details
+                .get("payment_intent")
+                .and_then(|v| serde_json::from_value::<PaymentIntent>(v.clone()).ok());
+            tracing::info!(%decline_code, "card declined");
+            PaymentCallError::Declined {
+                decline_code,
+                message: error.message,
+                intent_id: intent.map(|i| i.id),
+            }
+        }
+        (422, _) => PaymentCallError::Invalid {
+            code: error.code,
+            message: error.message,
+        },
+        _ => reply.into_call_error().into(),
     }
 }

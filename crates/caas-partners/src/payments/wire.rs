@@ -1,10 +1,22 @@
 //! The gateway's wire shapes (`shared/contracts/payment-gateway.md`) and
 //! what their status strings mean for the platform: the domain sees only
-//! [`ChargeAnswer`] and [`RefundAnswer`].
+//! [`ChargeAnswer`], [`RefundAnswer`], the authorization types
+//! ([`manual`]) and saved cards ([`cards`]).
+
+mod cards;
+mod manual;
+
+pub use cards::{
+    CreatePaymentMethod, DeletedPaymentMethod, PaymentMethod, PaymentMethodCard, PaymentMethodList,
+};
+pub use manual::{
+    authorization_event, cancel_reason, parse_cancel_reason, CancelIntent, CaptureIntent,
+};
 
 use caas_domain::partners::{ChargeAnswer, ChargeRequest, RefundAnswer, RefundRequest};
 use caas_domain::payment::GatewayOutcome;
 use caas_domain::records::RefundState;
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -45,6 +57,17 @@ impl From<&ChargeRequest> for CreateIntent {
     }
 }
 
+impl CreateIntent {
+    /// An authorization: created and confirmed at once, captured later
+    /// (`capture_method: manual`).
+    pub fn manual(r: &ChargeRequest) -> Self {
+        Self {
+            capture_method: "manual".into(),
+            ..Self::from(r)
+        }
+    }
+}
+
 /// `last_payment_error` of an intent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentError {
@@ -70,9 +93,21 @@ pub struct PaymentIntent {
     pub amount: i64,
     /// ISO 4217.
     pub currency: String,
+    /// Authorized, not yet captured.
+    #[serde(default)]
+    pub amount_capturable: i64,
     /// Captured amount.
     #[serde(default)]
     pub amount_received: i64,
+    /// `automatic` or `manual`.
+    #[serde(default)]
+    pub capture_method: String,
+    /// When an uncaptured authorization lapses.
+    #[serde(default)]
+    pub authorization_expires_at: Option<DateTime<Utc>>,
+    /// `requested_by_customer`, …, `authorization_expired` once canceled.
+    #[serde(default)]
+    pub cancellation_reason: Option<String>,
     /// Why the last attempt failed.
     #[serde(default)]
     pub last_payment_error: Option<PaymentError>,
