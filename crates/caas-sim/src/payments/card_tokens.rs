@@ -27,14 +27,14 @@ pub fn luhn_valid(digits: &str) -> bool {
         .enumerate()
         .map(|(i, b)| {
             let d = u32::from(b - b'0');
-            match (i % 2 == 1, d * 2) {
+            match (!i.is_multiple_of(2), d * 2) {
                 (true, x) if x > 9 => x - 9,
                 (true, x) => x,
                 (false, _) => d,
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// The card brand of a number, from its leading digits.
