@@ -152,3 +152,23 @@ async fn an_unknown_intent_is_none_when_read_and_refused_when_captured_or_cancel
         Err(CancelError::Call(CallError::Refused { code, .. })) if code == "payment_intent_not_found"
     ));
 }
+
+#[tokio::test]
+async fn a_delayed_authorization_answers_processing_and_reads_back_held_later() {
+    let g = gateway_with(|c| c.processing_delay_ms = 100).await;
+    let auth = g
+        .client
+        .authorize(&purchase("tok_test_delayed"), &key())
+        .await
+        .unwrap();
+    assert_eq!(auth.state, AuthorizationState::Processing);
+    let held = eventually(|| async {
+        let read = g.client.find_authorization(&auth.intent_id).await.unwrap();
+        matches!(
+            read.map(|a| a.state),
+            Some(AuthorizationState::Authorized { .. })
+        )
+    })
+    .await;
+    assert!(held, "the processing authorization was never held");
+}
