@@ -7,6 +7,8 @@ use std::time::Duration;
 
 /// Fixed development signing secret (32 bytes); override in real deployments.
 pub const DEV_WEBHOOK_SECRET: &str = "whsec_Y2Fhcy1kZXYtcGF5bWVudHMtd2ViaG9vay1zZWNyZXQ=";
+/// Default publishable key of the hosted card fields.
+pub const DEV_PUBLISHABLE_KEY: &str = "pk_test_caas";
 
 /// Settings of the payment gateway simulator. Long flags are prefixed with
 /// `payment-` so the struct can be flattened next to other simulators' configs.
@@ -20,6 +22,23 @@ pub struct PaymentsSimConfig {
         default_value = "payments-sim-key"
     )]
     pub api_key: String,
+    /// Publishable key (`pk_…`) of the hosted card fields and `POST /v1/tokens`;
+    /// safe to show to browsers.
+    #[arg(
+        id = "payment_publishable_key",
+        long = "payment-publishable-key",
+        env = "PAYMENT_PUBLISHABLE_KEY",
+        default_value = DEV_PUBLISHABLE_KEY
+    )]
+    pub publishable_key: String,
+    /// Seconds a one-time card token stays usable (contract: 15 minutes).
+    #[arg(
+        id = "payment_token_ttl_secs",
+        long = "payment-token-ttl-secs",
+        env = "PAYMENT_TOKEN_TTL_SECS",
+        default_value_t = 900
+    )]
+    pub token_ttl_secs: u64,
     /// Webhook signing secret (`whsec_…`).
     #[arg(id = "payment_webhook_secret", long = "payment-webhook-secret", env = "PAYMENT_WEBHOOK_SECRET", default_value = DEV_WEBHOOK_SECRET)]
     pub webhook_secret: String,
@@ -94,6 +113,8 @@ impl Default for PaymentsSimConfig {
     fn default() -> Self {
         Self {
             api_key: "payments-sim-key".into(),
+            publishable_key: DEV_PUBLISHABLE_KEY.into(),
+            token_ttl_secs: 900,
             webhook_secret: DEV_WEBHOOK_SECRET.into(),
             webhook_url: None,
             retry_speedup: 1.0,
@@ -133,6 +154,7 @@ impl PaymentsSimConfig {
             chargeback: Duration::from_millis(self.chargeback_delay_ms),
             auth_expiry: Duration::from_millis(self.auth_expiry_delay_ms),
             refund: Duration::from_millis(self.refund_delay_ms),
+            token_ttl: Duration::from_secs(self.token_ttl_secs),
         }
     }
 

@@ -38,6 +38,8 @@ pub struct Timing {
     pub auth_expiry: Duration,
     /// Refund created → final refund status.
     pub refund: Duration,
+    /// Lifetime of a one-time card token (`POST /v1/tokens`).
+    pub token_ttl: Duration,
 }
 
 /// One simulated gateway: state, timing and where events go.

@@ -28,6 +28,7 @@ pub(crate) struct App {
     pub gw: Arc<Gateway>,
     pub idem: IdempotencyStore,
     pub api_key: ApiKey,
+    pub publishable_key: ApiKey,
     pub hold: Duration,
     pub faults: RequestFaults,
     pub webhooks: WebhookSender,

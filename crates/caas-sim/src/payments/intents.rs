@@ -10,6 +10,7 @@ use crate::common::new_id;
 use chrono::Utc;
 use serde_json::{json, Value};
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Largest amount accepted, in minor units.
 pub const MAX_AMOUNT: i64 = 99_999_999;
@@ -33,9 +34,19 @@ pub struct Confirmed {
     pub swallow_response: bool,
 }
 
-/// The behaviour of `payment_method` for `customer`, or `422 payment_method_invalid`.
-fn resolve_method(st: &State, customer: &str, pm: &str) -> Result<TestToken, Failure> {
+/// The behaviour of `payment_method` for `customer` (a test token, a one-time
+/// token of the hosted fields, used up here, or the customer's saved `pm_…`),
+/// or `422 payment_method_invalid`.
+fn resolve_method(
+    st: &mut State,
+    ttl: Duration,
+    customer: &str,
+    pm: &str,
+) -> Result<TestToken, Failure> {
     if let Some(t) = TestToken::parse(pm) {
+        return Ok(t);
+    }
+    if let Some((_, t)) = st.take_card_token(pm, ttl) {
         return Ok(t);
     }
     match st.methods.get(pm) {
@@ -100,7 +111,7 @@ impl Gateway {
 
         let mut guard = self.lock();
         let st = &mut *guard;
-        let token = resolve_method(st, &customer, &pm)?;
+        let token = resolve_method(st, self.timing.token_ttl, &customer, &pm)?;
         let now = Utc::now();
         let id = new_id("pi");
         let intent = PaymentIntent {
@@ -159,19 +170,22 @@ impl Gateway {
         id: &str,
         pm: Option<String>,
     ) -> Result<Confirmed, Failure> {
-        let customer = intent_mut(st, id)?.intent.customer_reference.clone();
+        let rec = intent_mut(st, id)?;
+        let (customer, status) = (rec.intent.customer_reference.clone(), rec.intent.status);
+        if !matches!(status, "requires_confirmation" | "requires_payment_method") {
+            return Err(Failure::unexpected_state(status, "confirm"));
+        }
         let new_method = match pm {
-            Some(pm) => Some((resolve_method(st, &customer, &pm)?, pm)),
+            Some(pm) => Some((
+                resolve_method(st, self.timing.token_ttl, &customer, &pm)?,
+                pm,
+            )),
             None => None,
         };
         let State { intents, stats, .. } = st;
         let rec = intents
             .get_mut(id)
             .ok_or_else(|| Failure::not_found("payment_intent_not_found", "payment intent"))?;
-        let status = rec.intent.status;
-        if !matches!(status, "requires_confirmation" | "requires_payment_method") {
-            return Err(Failure::unexpected_state(status, "confirm"));
-        }
         if let Some((token, pm)) = new_method {
             rec.token = token;
             rec.intent.payment_method = pm;

@@ -1,5 +1,6 @@
-//! Saved payment methods: created from a test token, listed per customer,
-//! deleted. A saved method inherits its token's behaviour.
+//! Saved payment methods: created from a test token or a one-time token of
+//! the hosted card fields (used up), listed per customer, deleted. A saved
+//! method inherits its token's behaviour.
 
 use super::engine::Gateway;
 use super::failure::Failure;
@@ -15,22 +16,26 @@ impl Gateway {
     pub fn create_method(&self, body: &Value) -> Result<PaymentMethod, Failure> {
         let customer = req_str(body, "customer_reference")?;
         let token_text = req_str(body, "token")?;
-        let token = TestToken::parse(&token_text).ok_or_else(|| {
-            Failure::new(
-                422,
-                "token_invalid",
-                "The token is unknown, used or expired",
-            )
-            .with_details(json!({"field": "token"}))
-        })?;
+        let mut st = self.lock();
+        let ttl = self.timing.token_ttl;
+        let (card, token) = match TestToken::parse(&token_text) {
+            Some(t) => (t.card(), t),
+            None => st.take_card_token(&token_text, ttl).ok_or_else(|| {
+                Failure::new(
+                    422,
+                    "token_invalid",
+                    "The token is unknown, used or expired",
+                )
+                .with_details(json!({"field": "token"}))
+            })?,
+        };
         let method = PaymentMethod {
             id: new_id("pm"),
             customer_reference: customer,
             kind: "card",
-            card: token.card(),
+            card,
             created_at: Utc::now(),
         };
-        let mut st = self.lock();
         st.stats.payment_methods_created += 1;
         st.methods.insert(
             method.id.clone(),

@@ -1,8 +1,9 @@
 //! Card payment gateway simulator (`shared/contracts/payment-gateway.md`):
-//! saved payment methods, payment intents (create/confirm/capture/cancel),
-//! refunds, per-intent events, every contract test token, settlement /
-//! chargeback / authorization-expiry timers and signed webhooks, plus
-//! `/_sim/…` controls for tests.
+//! the hosted card fields and one-time card tokens (publishable key), saved
+//! payment methods, payment intents (create/confirm/capture/cancel), refunds,
+//! per-intent events, every contract test token, settlement / chargeback /
+//! authorization-expiry timers and signed webhooks, plus `/_sim/…` controls
+//! for tests.
 //!
 //! ```no_run
 //! # async fn run() -> anyhow::Result<()> {
@@ -14,10 +15,13 @@
 //! # Ok(()) }
 //! ```
 
+mod card_tokens;
 mod config;
 mod controls;
 mod engine;
 mod failure;
+mod hosted;
+mod hosted_page;
 mod http;
 pub mod inject;
 mod intents;
@@ -28,7 +32,8 @@ mod refunds;
 mod tokens;
 mod validate;
 
-pub use config::{PaymentsSimConfig, DEV_WEBHOOK_SECRET};
+pub use card_tokens::{brand_of, luhn_valid};
+pub use config::{PaymentsSimConfig, DEV_PUBLISHABLE_KEY, DEV_WEBHOOK_SECRET};
 pub use controls::Scenario;
 pub use engine::Timing;
 pub use model::Stats;
@@ -57,11 +62,13 @@ pub async fn start(cfg: PaymentsSimConfig, listener: TcpListener) -> anyhow::Res
         gw: Arc::clone(&gw),
         idem: IdempotencyStore::new(),
         api_key: ApiKey::new(&cfg.api_key),
+        publishable_key: ApiKey::new(&cfg.publishable_key),
         hold: cfg.timeout_hold(),
         faults: inject::RequestFaults::new("service_unavailable"),
         webhooks: webhooks.clone(),
     };
     let router = http::api_routes(app.clone())
+        .merge(hosted::routes(app.clone()))
         .merge(controls::routes(app))
         .fallback(not_found_fallback)
         .layer(axum::middleware::from_fn(request_id));

@@ -154,6 +154,20 @@ pub struct MethodRecord {
     pub deleted: bool,
 }
 
+/// A one-time card token: the card typed into the hosted fields (never
+/// the number itself) and the test behaviour it maps to.
+#[derive(Debug, Clone)]
+pub struct CardToken {
+    /// Brand, last four digits and expiry of the typed card.
+    pub card: Card,
+    /// The test-token row the number maps to.
+    pub behaves_as: TestToken,
+    /// When it was created (for its lifetime).
+    pub created: std::time::Instant,
+    /// Tokens are single-use.
+    pub used: bool,
+}
+
 /// An intent plus simulator bookkeeping.
 #[derive(Debug, Clone)]
 pub struct IntentRecord {
@@ -182,6 +196,8 @@ pub struct Stats {
     pub refunds: u64,
     /// Payment methods saved.
     pub payment_methods_created: u64,
+    /// One-time card tokens created (`POST /v1/tokens`).
+    pub card_tokens_created: u64,
     /// Declined confirms.
     pub declines: u64,
     /// Responses deliberately swallowed by `tok_test_timeout_once`.
@@ -203,6 +219,8 @@ pub struct State {
     pub intent_order: Vec<String>,
     /// `re_…` → refund.
     pub refunds: HashMap<String, Refund>,
+    /// One-time `tok_…` of the hosted card fields → record.
+    pub card_tokens: HashMap<String, CardToken>,
     /// Counters.
     pub stats: Stats,
 }

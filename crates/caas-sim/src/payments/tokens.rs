@@ -33,7 +33,7 @@ pub struct Card {
     /// `visa`, `mastercard`.
     pub brand: &'static str,
     /// Last four digits.
-    pub last4: &'static str,
+    pub last4: String,
     /// 1–12.
     pub exp_month: u32,
     /// Four digits.
@@ -91,11 +91,16 @@ impl TestToken {
         };
         Card {
             brand,
-            last4,
+            last4: last4.to_owned(),
             exp_month: 12,
             exp_year: 2034,
             country: "ES",
         }
+    }
+
+    /// The test token whose card ends in `last4`, if any (test-card numbers).
+    pub fn by_last4(last4: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.card().last4 == last4)
     }
 
     /// The decline code a confirm with this token ends in, if it declines.

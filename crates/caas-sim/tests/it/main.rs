@@ -14,6 +14,7 @@ mod factory_webhooks;
 mod fleet_sim;
 mod fleet_sim_faults;
 mod payments;
+mod payments_cards;
 mod payments_lifecycle;
 mod payments_refunds;
 mod push_sim;

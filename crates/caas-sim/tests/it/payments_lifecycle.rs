@@ -1,7 +1,7 @@
 //! Payment intents after authorization: settlement outcomes, chargebacks,
 //! processing, manual capture, authorization expiry and cancel.
 
-use crate::support::payments::{intent, manual, sim, PI};
+use crate::support::payments::{intent, manual, sim, sim_with, PI};
 use serde_json::json;
 
 #[tokio::test]
@@ -229,5 +229,54 @@ async fn cancel_voids_an_authorization_but_a_captured_payment_must_be_refunded()
     assert_eq!(
         (no.status, no.code()),
         (409, "payment_intent_unexpected_state")
+    );
+}
+
+#[tokio::test]
+async fn cancel_takes_a_declined_intent_refuses_a_processing_one_and_checks_its_reason() {
+    let s = sim_with(|c| c.processing_delay_ms = 600_000).await;
+    let declined = s
+        .api
+        .post_new(
+            "/v1/payment_intents",
+            &manual("tok_test_decline_insufficient_funds"),
+        )
+        .await;
+    let id = declined.body["error"]["details"]["payment_intent"]["id"]
+        .as_str()
+        .unwrap();
+    let cancel = format!("/v1/payment_intents/{id}/cancel");
+    let odd = s
+        .api
+        .post_new(
+            &cancel,
+            &json!({"cancellation_reason": "authorization_expired"}),
+        )
+        .await;
+    assert_eq!((odd.status, odd.code()), (400, "invalid_request"));
+    let c = s
+        .api
+        .post_new(&cancel, &json!({"cancellation_reason": "abandoned"}))
+        .await;
+    assert_eq!(
+        (
+            c.status,
+            c.body["status"].as_str(),
+            c.body["cancellation_reason"].as_str()
+        ),
+        (200, Some("canceled"), Some("abandoned"))
+    );
+    let busy = s
+        .api
+        .post_new("/v1/payment_intents", &manual("tok_test_delayed"))
+        .await;
+    let busy_id = busy.body["id"].as_str().unwrap();
+    let no = s
+        .api
+        .post_new(&format!("/v1/payment_intents/{busy_id}/cancel"), &json!({}))
+        .await;
+    assert_eq!(
+        (no.status, no.body["error"]["details"]["status"].as_str()),
+        (409, Some("processing"))
     );
 }
