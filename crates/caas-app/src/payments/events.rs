@@ -105,6 +105,20 @@ pub async fn apply_payment_events(app: &App, intent_id: &str) -> anyhow::Result<
                 },
             }
         };
+        let purchase = e
+            .data
+            .object
+            .pointer("/metadata/purchase")
+            .and_then(|v| v.as_str());
+        if let (None, Some(purchase)) = (&payment, purchase) {
+            // A feature-store intent: the saga reads the gateway itself
+            // (its calls answer synchronously); the news only wakes it.
+            let state = crate::purchases::saga::wake_on_gateway_news(app, purchase).await?;
+            let mut tx = app.store.begin().await?;
+            tx.set_inbound_state(SOURCE, &row.event_id, state).await?;
+            tx.commit().await?;
+            continue;
+        }
         let Some(payment) = payment else {
             // Not ours yet (or never): keep it pending for a later retry.
             continue;

@@ -42,7 +42,7 @@ fn feature<'a>(car: &'a Value, code: &str) -> &'a Value {
 async fn an_owner_buys_30_days_the_car_switches_it_on_and_the_authorisation_is_captured_once() {
     let t = store_app().await;
     let car = operational_car(&t, "olga@example.test", "+34699000201").await;
-    let offer = offer_id(&t, "PREMIUM_AUDIO", Some(30)).await;
+    let offer = offer_id(&t, &car, "PREMIUM_AUDIO", Some(30)).await;
 
     let (status, q) = post_json(
         &t.url(&format!(
@@ -95,7 +95,11 @@ async fn an_owner_buys_30_days_the_car_switches_it_on_and_the_authorisation_is_c
     assert!(purchase["withdrawal"]["deadline"].is_string(), "{purchase}");
     let rec = gateway_for_purchase(&t, &id).await;
     assert_eq!(rec["intent"]["capture_method"], "manual");
-    assert_eq!(rec["intent"]["amount_received"], 2850, "{rec}");
+    assert_eq!(
+        rec["intent"]["amount_received"], purchase["price"]["minor"],
+        "{rec}"
+    );
+    assert_eq!(rec["confirms"], 1, "authorised once");
     assert_eq!(rec["intent"]["status"], "succeeded");
 }
 
@@ -118,7 +122,7 @@ async fn gateway_for_purchase(t: &crate::support::app::TestApp, purchase: &str) 
 async fn a_hardware_fault_ends_failed_not_charged_with_the_authorisation_voided() {
     let t = store_app().await;
     let car = operational_car(&t, "pablo@example.test", "+34699000202").await;
-    let offer = offer_id(&t, "ENTERTAINMENT_PACK", Some(7)).await;
+    let offer = offer_id(&t, &car, "ENTERTAINMENT_PACK", Some(7)).await;
     fleet_faults(&t, &car.vin, json!({"fail_next": 1})).await;
     let (status, b) = buy(&t, &car, "ENTERTAINMENT_PACK", &offer, "tok_test_ok").await;
     assert_eq!(status, 201, "{b}");
@@ -151,7 +155,7 @@ async fn a_hardware_fault_ends_failed_not_charged_with_the_authorisation_voided(
 async fn a_busy_car_is_retried_with_a_new_command_and_then_charged() {
     let t = store_app().await;
     let car = operational_car(&t, "rosa@example.test", "+34699000203").await;
-    let offer = offer_id(&t, "PANORAMIC_ROOF", Some(1)).await;
+    let offer = offer_id(&t, &car, "PANORAMIC_ROOF", Some(1)).await;
     fleet_faults(
         &t,
         &car.vin,
@@ -177,7 +181,7 @@ async fn a_busy_car_is_retried_with_a_new_command_and_then_charged() {
 async fn a_declined_card_sends_no_command_and_another_owner_sees_nothing() {
     let t = store_app().await;
     let car = operational_car(&t, "sara@example.test", "+34699000204").await;
-    let offer = offer_id(&t, "ADAPTIVE_LIGHTS", Some(7)).await;
+    let offer = offer_id(&t, &car, "ADAPTIVE_LIGHTS", Some(7)).await;
     let (_, b) = buy(
         &t,
         &car,
@@ -192,7 +196,7 @@ async fn a_declined_card_sends_no_command_and_another_owner_sees_nothing() {
     assert!(enable_commands(&fleet_vehicle(&t, &car.vin).await).is_empty());
 
     // The same option again while one is in progress is refused, item by item.
-    let offer30 = offer_id(&t, "ADAPTIVE_LIGHTS", Some(30)).await;
+    let offer30 = offer_id(&t, &car, "ADAPTIVE_LIGHTS", Some(30)).await;
     let (status, b) = post_json(
         &t.url(&format!("/api/v1/vehicles/{}/purchases", car.vehicle_id)),
         Some(&car.token),

@@ -83,6 +83,27 @@ pub async fn advance_purchase(app: &App, id: &PurchaseId) -> anyhow::Result<()> 
     schedule(app, id, app.clock.now()).await
 }
 
+/// Gateway news about a purchase's intent: wakes its saga (applied), or
+/// is ignored when no such purchase exists.
+pub async fn wake_on_gateway_news(
+    app: &App,
+    purchase: &str,
+) -> anyhow::Result<caas_domain::records::InboundState> {
+    use caas_domain::records::InboundState;
+    let Ok(id) = PurchaseId::parse(purchase) else {
+        return Ok(InboundState::Ignored);
+    };
+    let known = {
+        let mut tx = app.store.read().await?;
+        tx.find_purchase(&id).await?.is_some()
+    };
+    if !known {
+        return Ok(InboundState::Ignored);
+    }
+    schedule(app, &id, app.clock.now()).await?;
+    Ok(InboundState::Applied)
+}
+
 async fn schedule(app: &App, id: &PurchaseId, at: DateTime<Utc>) -> anyhow::Result<()> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;

@@ -53,8 +53,8 @@ pub async fn operational_car(t: &TestApp, email: &str, phone: &str) -> Car {
 }
 
 /// The id of `option`'s first active time-limited offer of `days` days (or lifetime when `None`).
-pub async fn offer_id(t: &TestApp, option: &str, days: Option<u32>) -> String {
-    let c = get_json(&t.url("/api/v1/catalogue"), None).await;
+pub async fn offer_id(t: &TestApp, car: &Car, option: &str, days: Option<u32>) -> String {
+    let c = get_json(&t.url("/api/v1/catalogue"), Some(&car.token)).await;
     let o = c["options"]
         .as_array()
         .expect("options")
