@@ -5,6 +5,7 @@
 
 pub mod confirm;
 pub mod maintenance;
+mod notices;
 pub mod refusals;
 pub mod replies;
 pub mod saga;
