@@ -10,6 +10,7 @@ use crate::job::{Job, JobState, NewJob};
 use crate::mail::{EmailState, OutboundEmail};
 mod delivery;
 mod orders;
+mod vss_cache;
 
 use crate::session::{AccountToken, Session, TokenPurpose};
 use async_trait::async_trait;
@@ -17,6 +18,7 @@ use chrono::{DateTime, Duration, Utc};
 pub use delivery::*;
 pub use orders::*;
 use thiserror::Error;
+pub use vss_cache::*;
 
 /// Failure of a storage operation.
 #[derive(Debug, Error)]
@@ -134,6 +136,7 @@ pub trait Tx:
     + InboundRepo
     + NotificationRepo
     + delivery::VehicleRepo
+    + VssCacheRepo
     + Send
 {
     /// Commits every write of the transaction.

@@ -6,6 +6,7 @@ mod events;
 mod orders;
 mod refunds;
 mod vehicles;
+mod vss_cache;
 
 /// Implements every repository port for a backend transaction type.
 #[macro_export]
@@ -345,5 +346,6 @@ macro_rules! impl_repos {
         $crate::impl_event_repos!($tx);
         $crate::impl_vehicle_repos!($tx);
         $crate::impl_refund_repos!($tx);
+        $crate::impl_vss_cache_repos!($tx);
     };
 }

@@ -23,3 +23,4 @@ mod sessions;
 mod store;
 mod two_writers;
 mod upgrade;
+mod vss_cache;
