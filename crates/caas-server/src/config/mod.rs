@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod listener;
+pub mod maintenance;
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
@@ -156,6 +157,9 @@ pub struct Config {
     /// Delivery half: final payment, registration, carrier, fleet.
     #[serde(flatten)]
     pub delivery: delivery::DeliveryConfig,
+    /// VSS (maintenance status).
+    #[serde(flatten)]
+    pub maintenance: maintenance::MaintenanceConfig,
     /// The listener: metrics access and HTTPS.
     #[serde(flatten)]
     pub listener: listener::ListenerConfig,
@@ -225,6 +229,7 @@ impl Default for Config {
             factory_silence_alert_minutes: 7 * 24 * 60,
             silence_check_secs: 3600,
             delivery: Default::default(),
+            maintenance: Default::default(),
             listener: Default::default(),
         }
     }
@@ -315,6 +320,7 @@ impl Config {
             }
         }
         self.delivery.validate()?;
+        self.maintenance.validate()?;
         self.listener.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {

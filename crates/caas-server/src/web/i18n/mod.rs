@@ -2,6 +2,7 @@
 //! struct (not a key lookup) so a missing translation is a compile error.
 
 pub mod delivery;
+pub mod maintenance;
 pub mod orders;
 pub mod vehicle;
 
@@ -125,6 +126,8 @@ pub struct Msg {
     pub d: &'static crate::web::i18n::delivery::DeliveryMsg,
     /// Strings of the customer delivery and vehicle pages.
     pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
+    /// Strings of the maintenance section (VSS).
+    pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
 }
 
 /// Spanish.
@@ -240,6 +243,7 @@ pub static ES: Msg = Msg {
     o: &crate::web::i18n::orders::ES,
     d: &crate::web::i18n::delivery::ES,
     v: &crate::web::i18n::vehicle::ES,
+    mnt: &crate::web::i18n::maintenance::ES,
 };
 
 /// English.
@@ -355,6 +359,7 @@ pub static EN: Msg = Msg {
     o: &crate::web::i18n::orders::EN,
     d: &crate::web::i18n::delivery::EN,
     v: &crate::web::i18n::vehicle::EN,
+    mnt: &crate::web::i18n::maintenance::EN,
 };
 
 impl Msg {
