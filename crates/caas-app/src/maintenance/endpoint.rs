@@ -132,7 +132,13 @@ where
             }
         },
         Ok(VssReply::NotFound) => {
-            memory.remember(vin, endpoint, Remembered::NotFound, at, at + NOT_FOUND_MEMORY);
+            memory.remember(
+                vin,
+                endpoint,
+                Remembered::NotFound,
+                at,
+                at + NOT_FOUND_MEMORY,
+            );
             Got::NotFound
         }
         Err(CallError::Transient {
@@ -153,7 +159,13 @@ where
         }
         Err(CallError::Refused { code, message }) => {
             tracing::error!(vin, %code, %message, "VSS refused the read");
-            memory.remember(vin, endpoint, Remembered::Refused, at, at + NOT_FOUND_MEMORY);
+            memory.remember(
+                vin,
+                endpoint,
+                Remembered::Refused,
+                at,
+                at + NOT_FOUND_MEMORY,
+            );
             stale(copy)
         }
     }

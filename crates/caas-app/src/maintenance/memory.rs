@@ -73,7 +73,9 @@ impl VssMemory {
     ) {
         let mut inner = self.lock();
         inner.quiet.retain(|_, (u, _)| now < *u);
-        inner.quiet.insert((vin.to_owned(), endpoint), (until, what));
+        inner
+            .quiet
+            .insert((vin.to_owned(), endpoint), (until, what));
     }
 }
 

@@ -122,6 +122,9 @@ mod tests {
             ]
         );
         assert!(!c.warranty_valid);
-        assert_eq!(c.warranty_void_reason.as_deref(), Some("maintenance_overdue"));
+        assert_eq!(
+            c.warranty_void_reason.as_deref(),
+            Some("maintenance_overdue")
+        );
     }
 }

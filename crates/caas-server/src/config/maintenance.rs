@@ -83,8 +83,15 @@ mod tests {
             vss_api_key: Some(Secret::new("vss-hunter2")),
             ..MaintenanceConfig::default()
         };
-        assert!(!format!("{m:?}").contains("hunter2"), "the key never prints");
-        let e = m.validate().err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(
+            !format!("{m:?}").contains("hunter2"),
+            "the key never prints"
+        );
+        let e = m
+            .validate()
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("vss_base_url"), "{e}");
     }
 }

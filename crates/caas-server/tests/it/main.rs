@@ -26,6 +26,8 @@ mod http_basics;
 mod https_listener;
 mod login_flood;
 mod mail_smtp;
+mod maintenance_from_vss;
+mod maintenance_in_the_expediente;
 mod notification_channels;
 mod notifications_once;
 mod ops_and_audit;

@@ -150,7 +150,9 @@ pub fn maintenance_section(view: Option<&MaintenanceView>, lang: Language) -> Ma
                 status,
                 status_class,
                 last: b.last_service_date.map_or_else(dash, |d| day(d, lang)),
-                next: Some(next.join(" · ")).filter(|n| !n.is_empty()).unwrap_or_else(dash),
+                next: Some(next.join(" · "))
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or_else(dash),
             })
         })
         .collect();
@@ -181,7 +183,9 @@ pub fn maintenance_section(view: Option<&MaintenanceView>, lang: Language) -> Ma
         })
         .collect();
     let warranty = if s.warranty_valid {
-        let until = s.warranty_expires_on.map(|d| format!(" {} {}", m.warranty_until, day(d, lang)));
+        let until = s
+            .warranty_expires_on
+            .map(|d| format!(" {} {}", m.warranty_until, day(d, lang)));
         format!("{}{}", m.warranty_valid, until.unwrap_or_default())
     } else {
         let why = void_reason(m, s.warranty_void_reason.as_deref());

@@ -6,6 +6,7 @@ mod catalogue;
 mod delivery;
 mod expediente;
 mod inbox;
+mod maintenance;
 mod money;
 mod vehicle;
 
@@ -13,6 +14,7 @@ pub use catalogue::*;
 pub use delivery::*;
 pub use expediente::*;
 pub use inbox::*;
+pub use maintenance::*;
 pub use money::MoneyOut;
 pub use vehicle::*;
 
