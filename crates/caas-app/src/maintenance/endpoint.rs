@@ -20,6 +20,8 @@ use std::future::Future;
 
 /// `max-age` when VSS sends none (the contract's 900 s).
 pub const DEFAULT_MAX_AGE_SECS: u64 = 900;
+/// The longest `max-age` or `Retry-After` believed (a day); longer values are cut.
+pub const LONGEST_SECS: u64 = 86_400;
 /// How long a 404 (or an invalid-VIN refusal) is remembered.
 pub const NOT_FOUND_MEMORY: Duration = Duration::minutes(5);
 /// The pause after a transient failure that came without `Retry-After`.
@@ -38,6 +40,11 @@ pub enum Got<T> {
     NotFound,
     /// VSS could not be asked and there is no usable copy.
     Unreachable,
+}
+
+/// `n` seconds, cut to 0..=[`LONGEST_SECS`] (never panics on a stored value).
+fn secs(n: i64) -> Duration {
+    Duration::seconds(n.clamp(0, LONGEST_SECS as i64))
 }
 
 fn stale<T>(copy: Option<(T, VssCacheEntry)>) -> Got<T> {
@@ -81,7 +88,7 @@ where
         }
     });
     let copy = match copy {
-        Some((v, e)) if now < e.retrieved_at + Duration::seconds(e.max_age_secs) => {
+        Some((v, e)) if now < e.retrieved_at + secs(e.max_age_secs) => {
             return Got::Current(v, e.retrieved_at)
         }
         other => other,
@@ -103,7 +110,9 @@ where
             etag,
             max_age_secs,
         }) => {
-            let max_age = max_age_secs.unwrap_or(DEFAULT_MAX_AGE_SECS);
+            let max_age = max_age_secs
+                .unwrap_or(DEFAULT_MAX_AGE_SECS)
+                .min(LONGEST_SECS);
             match serde_json::to_value(&value) {
                 Ok(body) => {
                     let entry = VssCacheEntry {
@@ -112,7 +121,7 @@ where
                         etag,
                         body,
                         retrieved_at: at,
-                        max_age_secs: i64::try_from(max_age).unwrap_or(i64::MAX / 2),
+                        max_age_secs: i64::try_from(max_age).unwrap_or(0),
                     };
                     store(app, &entry).await;
                 }
@@ -145,9 +154,9 @@ where
             message,
             retry_after_secs,
         }) => {
-            let pause = retry_after_secs
-                .and_then(|s| i64::try_from(s).ok())
-                .map_or(DEFAULT_BACK_OFF, Duration::seconds);
+            let pause = retry_after_secs.map_or(DEFAULT_BACK_OFF, |s| {
+                secs(i64::try_from(s.min(LONGEST_SECS)).unwrap_or(0))
+            });
             tracing::warn!(vin, %message, pause_secs = pause.num_seconds(), "VSS unavailable: serving the cached copy");
             memory.back_off(at + pause);
             stale(copy)
