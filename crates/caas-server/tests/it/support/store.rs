@@ -7,6 +7,15 @@ use super::delivery::*;
 use super::journey::*;
 use serde_json::{json, Value};
 
+/// An app with fast simulators and OTA retries a second apart.
+pub async fn store_app() -> TestApp {
+    delivery_app(|c| {
+        c.store.ota_backoff_base_secs = 1;
+        c.store.ota_backoff_cap_secs = 2;
+    })
+    .await
+}
+
 /// An owner's operational car.
 pub struct Car {
     /// The owner's API token.
