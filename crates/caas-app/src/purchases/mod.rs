@@ -11,5 +11,7 @@ pub mod replies;
 pub mod saga;
 pub mod view;
 
-pub use confirm::{confirm_purchases, quote_purchase, BasketItemIn, BasketOutcome, Quote};
+pub use confirm::{
+    check_own_car, confirm_purchases, quote_purchase, BasketItemIn, BasketOutcome, Quote,
+};
 pub use view::{list_car_purchases, view_purchase};
