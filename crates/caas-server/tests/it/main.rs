@@ -27,6 +27,7 @@ mod delivery_staff_entries;
 mod factory_exceptions;
 mod feature_store;
 mod feature_store_maintenance;
+mod feature_store_silence;
 mod http_basics;
 mod https_listener;
 mod login_flood;
