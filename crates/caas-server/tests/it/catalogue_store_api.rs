@@ -8,7 +8,7 @@ use crate::support::catalogue::*;
 use serde_json::{json, Value};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the_id() {
+async fn an_admin_adds_a_10_day_and_a_1_month_offer_and_a_price_change_keeps_the_id() {
     let t = spawn_app().await;
     let admin = admin_token(&t).await;
     let path = format!("/api/v1/catalogue/options/{OPTION}/offers");
@@ -23,7 +23,7 @@ async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the
         &admin,
         reqwest::Method::POST,
         &path,
-        &body(30, "day", "9.90"),
+        &body(10, "day", "9.90"),
     )
     .await;
     assert_eq!(resp.status(), 201);
@@ -40,7 +40,7 @@ async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the
     let month: Value = resp.json().await.unwrap();
     assert_ne!(
         days["id"], month["id"],
-        "30 days and 1 month are two offers"
+        "10 days and 1 month are two offers"
     );
 
     let listed = catalogue_option(&t, &admin).await;
@@ -49,7 +49,7 @@ async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the
     let find = |id: &Value| offers.iter().find(|o| o["id"] == *id).cloned().unwrap();
     let d = find(&days["id"]);
     assert_eq!(d["model"], "time_limited");
-    assert_eq!(d["length"], json!({"count": 30, "unit": "day"}));
+    assert_eq!(d["length"], json!({"count": 10, "unit": "day"}));
     assert_eq!(d["price"]["minor"], 990);
     assert_eq!(d["active"], true);
     assert_eq!(
@@ -63,7 +63,7 @@ async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the
         &admin,
         reqwest::Method::POST,
         &path,
-        &body(30, "day", "5.00"),
+        &body(10, "day", "5.00"),
     )
     .await;
     assert!(error_fields(resp).await.contains("offer"));
@@ -82,7 +82,7 @@ async fn an_admin_adds_a_30_day_and_a_1_month_offer_and_a_price_change_keeps_the
     let changed: Value = resp.json().await.unwrap();
     assert_eq!(changed["id"], days["id"]);
     assert_eq!(changed["price"]["minor"], 1250);
-    assert_eq!(changed["length"], json!({"count": 30, "unit": "day"}));
+    assert_eq!(changed["length"], json!({"count": 10, "unit": "day"}));
     let resp = send(
         &t,
         &admin,

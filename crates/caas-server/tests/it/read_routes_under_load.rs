@@ -95,6 +95,20 @@ async fn every_read_route_answers_2xx_at_eight_times_the_pool_size() {
         .as_str()
         .expect("an invoice")
         .to_owned();
+    let vehicle = e["order"]["delivery"]["vehicle_id"]
+        .as_str()
+        .expect("a vehicle")
+        .to_owned();
+    // A purchase of the customer's car (written to the store: the car is not
+    // operational here), so the purchase routes have something to read.
+    let order_row = {
+        let mut tx = t.app.store.read().await.unwrap();
+        tx.find_order(&caas_domain::ids::OrderId::parse(&order).unwrap())
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    let (_, purchase) = crate::support::store::owned_vehicle_and_purchase(&t, &order_row).await;
     let email_id = {
         let mut tx = t.app.store.read().await.unwrap();
         tx.list_emails(1).await.unwrap()[0].id.to_string()
@@ -132,6 +146,8 @@ async fn every_read_route_answers_2xx_at_eight_times_the_pool_size() {
         path.replace("{order_id}", &order)
             .replace("{invoice_id}", &invoice)
             .replace("{email_id}", &email_id)
+            .replace("{vehicle_id}", &vehicle)
+            .replace("{purchase_id}", &purchase)
     };
 
     let mut checked = Vec::new();
