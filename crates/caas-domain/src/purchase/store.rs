@@ -36,8 +36,16 @@ fn pending(s: PurchaseState) -> bool {
 /// The status of `option_code` given the car's `purchases` at `now`. A
 /// running period wins over a pending purchase (an extension bought while
 /// active shows "active until" its current end).
-pub fn option_status(purchases: &[Purchase], option_code: &str, now: DateTime<Utc>) -> OptionStatus {
-    let same = || purchases.iter().filter(|p| p.item.option_code == option_code);
+pub fn option_status(
+    purchases: &[Purchase],
+    option_code: &str,
+    now: DateTime<Utc>,
+) -> OptionStatus {
+    let same = || {
+        purchases
+            .iter()
+            .filter(|p| p.item.option_code == option_code)
+    };
     let running: Vec<&Purchase> = same()
         .filter(|p| p.state == PurchaseState::Active && p.period.ends_at.is_none_or(|e| e > now))
         .collect();

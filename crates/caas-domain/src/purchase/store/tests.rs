@@ -71,7 +71,10 @@ fn an_option_never_bought_or_only_failed_is_available() {
         purchase("TOW", PurchaseState::PaymentDeclined, Some(28)),
         purchase("TOW", PurchaseState::Rejected, Some(28)),
     ];
-    assert_eq!(option_status(&failed, "TOW", now()), OptionStatus::Available);
+    assert_eq!(
+        option_status(&failed, "TOW", now()),
+        OptionStatus::Available
+    );
 }
 
 #[test]
@@ -83,7 +86,11 @@ fn every_pending_state_reads_as_activating() {
         PurchaseState::RetryWait,
     ] {
         let ps = [purchase("TOW", s, Some(30))];
-        assert_eq!(option_status(&ps, "TOW", now()), OptionStatus::Activating, "{s:?}");
+        assert_eq!(
+            option_status(&ps, "TOW", now()),
+            OptionStatus::Activating,
+            "{s:?}"
+        );
     }
 }
 
@@ -91,10 +98,16 @@ fn every_pending_state_reads_as_activating() {
 fn an_active_period_shows_its_end_and_a_lifetime_one_has_none() {
     let month = purchase("TOW", PurchaseState::Active, Some(28));
     let until = month.period.ends_at;
-    assert_eq!(option_status(&[month], "TOW", now()), OptionStatus::Active { until });
+    assert_eq!(
+        option_status(&[month], "TOW", now()),
+        OptionStatus::Active { until }
+    );
     let life = purchase("TOW", PurchaseState::Active, None);
     let ps = [purchase("TOW", PurchaseState::Active, Some(3)), life];
-    assert_eq!(option_status(&ps, "TOW", now()), OptionStatus::Active { until: None });
+    assert_eq!(
+        option_status(&ps, "TOW", now()),
+        OptionStatus::Active { until: None }
+    );
 }
 
 #[test]
@@ -104,12 +117,18 @@ fn an_active_extension_moves_the_end_and_a_pending_one_keeps_it_active() {
     let until = ext.period.ends_at;
     let pending = purchase("TOW", PurchaseState::Authorizing, Some(65));
     let ps = [first, ext, pending];
-    assert_eq!(option_status(&ps, "TOW", now()), OptionStatus::Active { until });
+    assert_eq!(
+        option_status(&ps, "TOW", now()),
+        OptionStatus::Active { until }
+    );
 }
 
 #[test]
 fn a_period_that_ended_or_another_option_does_not_count() {
     let ended = purchase("TOW", PurchaseState::Active, Some(-1));
     let other = purchase("AUDIO", PurchaseState::Active, Some(10));
-    assert_eq!(option_status(&[ended, other], "TOW", now()), OptionStatus::Available);
+    assert_eq!(
+        option_status(&[ended, other], "TOW", now()),
+        OptionStatus::Available
+    );
 }

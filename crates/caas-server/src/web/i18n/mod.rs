@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod delivery;
 pub mod orders;
+pub mod store;
 pub mod vehicle;
 
 use caas_domain::account::Language;

@@ -8,6 +8,7 @@ mod expediente;
 mod inbox;
 mod money;
 mod purchase;
+mod store;
 mod vehicle;
 
 pub use catalogue::*;
@@ -16,6 +17,7 @@ pub use expediente::*;
 pub use inbox::*;
 pub use money::MoneyOut;
 pub use purchase::*;
+pub use store::*;
 pub use vehicle::*;
 
 use caas_domain::order::Order;
