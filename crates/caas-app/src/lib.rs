@@ -14,6 +14,7 @@ pub mod factory;
 pub mod inbound;
 pub mod jobs;
 pub mod mail;
+pub mod maintenance;
 pub mod notify;
 pub mod ops;
 pub mod orders;
@@ -76,6 +77,10 @@ pub struct Partners {
     pub transport: Option<Arc<dyn caas_domain::partners_delivery::TransportApi>>,
     /// The fleet link (MQTT).
     pub fleet: Option<Arc<dyn caas_domain::fleet::FleetApi>>,
+    /// The workshop network's Vehicle Service System (read-only).
+    pub vss: Option<Arc<dyn caas_domain::maintenance::VssApi>>,
+    /// When VSS may be asked again (`Retry-After`, remembered 404s).
+    pub vss_memory: Arc<maintenance::VssMemory>,
 }
 
 impl App {

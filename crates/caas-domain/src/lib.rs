@@ -15,6 +15,7 @@ pub mod fleet;
 pub mod ids;
 pub mod job;
 pub mod mail;
+pub mod maintenance;
 pub mod money;
 pub mod notification;
 pub mod order;

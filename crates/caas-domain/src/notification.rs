@@ -100,11 +100,19 @@ pub enum NotificationKind {
     SaleCancelled,
     /// A refund was done (the señal of a cancelled sale or lost reservation).
     RefundDone,
+    /// A bought option is being switched on (push, display).
+    ActivationInProgress,
+    /// The car confirmed a bought option: charged.
+    ServiceActivated,
+    /// Activation failed for good: not activated, not charged.
+    ActivationFailed,
+    /// A maintenance-linked option was refused (VSS).
+    OptionRefused,
 }
 
 impl NotificationKind {
     /// Every row wired so far.
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 17] = [
         Self::FactoryOrderPlaced,
         Self::ManufacturingMilestone,
         Self::VehicleAvailable,
@@ -118,6 +126,10 @@ impl NotificationKind {
         Self::VehicleOperational,
         Self::SaleCancelled,
         Self::RefundDone,
+        Self::ActivationInProgress,
+        Self::ServiceActivated,
+        Self::ActivationFailed,
+        Self::OptionRefused,
     ];
 
     /// Wire name.
@@ -136,6 +148,10 @@ impl NotificationKind {
             Self::VehicleOperational => "vehicle_operational",
             Self::SaleCancelled => "sale_cancelled",
             Self::RefundDone => "refund_done",
+            Self::ActivationInProgress => "activation_in_progress",
+            Self::ServiceActivated => "service_activated",
+            Self::ActivationFailed => "activation_failed",
+            Self::OptionRefused => "option_refused",
         }
     }
 
@@ -159,6 +175,10 @@ impl NotificationKind {
             Self::VehicleOperational => "vehicle_operational",
             Self::SaleCancelled => "sale",
             Self::RefundDone => "refund",
+            Self::ActivationInProgress | Self::ServiceActivated | Self::ActivationFailed => {
+                "service_activation"
+            }
+            Self::OptionRefused => "maintenance",
         }
     }
 
@@ -180,6 +200,10 @@ impl NotificationKind {
             Self::VehicleOperational => [Mandatory, Mandatory, Unused, Unused],
             // "Withdrawal or refund done" row.
             Self::SaleCancelled | Self::RefundDone => [Mandatory, Mandatory, Unused, Unused],
+            Self::ActivationInProgress => [Unused, Mandatory, Mandatory, Unused],
+            Self::ServiceActivated => [Mandatory, Mandatory, Mandatory, Unused],
+            Self::ActivationFailed => [Mandatory, Mandatory, BestEffort, Mandatory],
+            Self::OptionRefused => [Mandatory, Mandatory, Unused, Unused],
         };
         let i = Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0);
         row[i]

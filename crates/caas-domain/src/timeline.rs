@@ -150,6 +150,11 @@ fixed_kinds! {
     HandoverCheck => "handover_check", "The plan's options were checked on the vehicle.";
     AppLinked => "app_linked", "The app was linked: the vehicle is operational.";
     AppLinkFailed => "app_link_failed", "Linking the app failed.";
+    PurchaseActivating => "purchase_activating", "A bought option is being switched on.";
+    PurchaseActivated => "purchase_activated", "The car confirmed a bought option; it was charged.";
+    PurchaseFailed => "purchase_failed", "A bought option could not be switched on; nothing was charged.";
+    PurchaseDeclined => "purchase_declined", "The card was declined for a bought option.";
+    PurchaseRejected => "purchase_rejected", "A purchase was refused before payment.";
 }
 
 impl TimelineKind {

@@ -4,9 +4,11 @@
 //! It only classifies answers; caching and the serve-stale policy belong to
 //! the caller. Failures are [`CallError`]s: 429, 5xx, timeouts and
 //! connection errors are transient (with `Retry-After`), 401/403
-//! unauthorized, anything else (e.g. `400 invalid_vin`) refused.
+//! unauthorized, anything else (e.g. `400 invalid_vin`) refused. It is the
+//! domain's [`caas_domain::maintenance::VssApi`] (wire → domain in `port`).
 
 mod model;
+mod port;
 
 pub use model::{
     VssBlock, VssCompliance, VssMaintenanceRecord, VssOperation, VssVisit, VssWorkshop,

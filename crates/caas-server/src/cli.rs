@@ -181,6 +181,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
             "    registry {}/_sim/stats    carrier  {}/_sim/scenario",
             s.registry_url, s.carrier_url
         );
+        println!("    vss      {}/_sim/vehicles/{{VIN}}", s.vss_url);
         if let Some(fleet) = app.fleet().and_then(|f| f.sim_url.clone()) {
             println!("    fleet    {fleet}/_sim/vehicles/{{VIN}}");
         }

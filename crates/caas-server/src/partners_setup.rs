@@ -1,7 +1,7 @@
 //! Wiring of the partner systems: in the embedded default the factory,
-//! payments, SMS and Web Push simulators start on loopback (real HTTP, fresh
-//! signing secrets shared with the receivers); otherwise the configured URLs
-//! are used. Produces the clients behind the ports and the webhook secrets.
+//! payments, SMS, Web Push, registry, carrier and VSS simulators start on
+//! loopback (real HTTP, fresh signing secrets shared with the receivers);
+//! otherwise the configured URLs are used. Produces the clients behind the ports and the webhook secrets.
 
 use crate::config::{Config, Secret, SimMode};
 use anyhow::Context;
@@ -11,6 +11,7 @@ use caas_partners::payments::PaymentsClient;
 use caas_partners::registration::RegistrationClient;
 use caas_partners::sms::SmsClient;
 use caas_partners::transport::TransportClient;
+use caas_partners::vss::VssClient;
 use caas_partners::webhooks::WebhookSecret;
 use caas_partners::webpush::{VapidKeys, WebPushClient, WebPushConfig};
 use caas_sim::common::SimHandle;
@@ -45,6 +46,8 @@ pub struct Simulators {
     pub registry_url: String,
     /// Carrier simulator base URL.
     pub carrier_url: String,
+    /// VSS simulator base URL (fixtures under `/_sim/vehicles/{vin}`).
+    pub vss_url: String,
     handles: Vec<SimHandle>,
 }
 
@@ -128,6 +131,11 @@ pub async fn wire_partners(
                 )?;
                 partners.registries.insert(cc, Arc::new(c));
             }
+            let m = &config.maintenance;
+            if let Some(u) = &m.vss_base_url {
+                let t = Duration::from_secs(m.vss_timeout_secs);
+                partners.vss = Some(Arc::new(VssClient::new(u, key(&m.vss_api_key), t)?));
+            }
             if let Some(u) = &d.carrier_base_url {
                 partners.transport = Some(Arc::new(TransportClient::new(
                     u,
@@ -207,6 +215,12 @@ async fn embedded(
     let r = caas_sim::registry::RegistrySimConfig::default();
     let registry = caas_sim::registry::start(r.clone(), loopback().await?).await?;
 
+    let v = caas_sim::vss::VssSimConfig {
+        unknown_vin_preset: config.maintenance.sim_unknown_vin_preset(),
+        ..Default::default()
+    };
+    let vss = caas_sim::vss::start(v.clone(), loopback().await?).await?;
+
     let pushsim = caas_sim::push::start(
         caas_sim::push::PushSimConfig {
             public_base_url: None,
@@ -237,6 +251,11 @@ async fn embedded(
             c.api_key.clone(),
             caas_partners::transport::DEFAULT_TIMEOUT,
         )?)),
+        vss: Some(Arc::new(VssClient::new(
+            &vss.base_url,
+            v.api_key.clone(),
+            Duration::from_secs(config.maintenance.vss_timeout_secs),
+        )?)),
         ..Partners::default()
     };
     let mut partners = partners;
@@ -263,7 +282,8 @@ async fn embedded(
         push_url: pushsim.base_url.clone(),
         registry_url: registry.base_url.clone(),
         carrier_url: carrier.base_url.clone(),
-        handles: vec![factory, payments, sms, pushsim, carrier, registry],
+        vss_url: vss.base_url.clone(),
+        handles: vec![factory, payments, sms, pushsim, carrier, registry, vss],
     };
     Ok(Wiring {
         partners,

@@ -84,6 +84,12 @@ pub(crate) async fn car_facts(
     })
 }
 
+/// Refuses (404) unless `id` is one of the customer's cars: checked before a
+/// request body is read, so a stranger learns nothing from its validation.
+pub async fn check_own_car(app: &App, customer: &Account, id: &VehicleId) -> AppResult<()> {
+    car_facts(app, customer, id).await.map(|_| ())
+}
+
 /// Runs the pure checks of one item against `facts`.
 pub(crate) fn decide(
     customer: &Account,

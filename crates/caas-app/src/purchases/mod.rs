@@ -5,12 +5,15 @@
 
 pub mod confirm;
 pub mod maintenance;
+mod notices;
 pub mod refusals;
 pub mod replies;
 pub mod saga;
 pub mod store;
 pub mod view;
 
-pub use confirm::{confirm_purchases, quote_purchase, BasketItemIn, BasketOutcome, Quote};
+pub use confirm::{
+    check_own_car, confirm_purchases, quote_purchase, BasketItemIn, BasketOutcome, Quote,
+};
 pub use store::{view_store, StoreView};
 pub use view::{list_car_purchases, view_purchase};

@@ -11,6 +11,7 @@ use crate::mail::{EmailState, OutboundEmail};
 mod delivery;
 mod orders;
 mod purchases;
+mod vss_cache;
 
 use crate::session::{AccountToken, Session, TokenPurpose};
 use async_trait::async_trait;
@@ -19,6 +20,7 @@ pub use delivery::*;
 pub use orders::*;
 pub use purchases::*;
 use thiserror::Error;
+pub use vss_cache::*;
 
 /// Failure of a storage operation.
 #[derive(Debug, Error)]
@@ -137,6 +139,7 @@ pub trait Tx:
     + InboundRepo
     + NotificationRepo
     + delivery::VehicleRepo
+    + VssCacheRepo
     + Send
 {
     /// Commits every write of the transaction.

@@ -168,6 +168,23 @@ pub fn next(state: S, event: PurchaseEvent) -> Option<Transition> {
     }
 }
 
+/// The notice a purchase gives on entering `to` from `from`: the machine's
+/// `Notify` effect of that transition (the state table test checks they agree).
+pub fn notice_on_entry(from: S, to: S) -> Option<PurchaseNotice> {
+    use PurchaseNotice as N;
+    match (from, to) {
+        (S::Authorizing, S::Activating) => Some(N::Activating),
+        (S::Activating | S::RetryWait, S::Active) => Some(N::Activated),
+        (S::Activating, S::FailedNotCharged) => Some(N::FailedNotCharged),
+        (S::Authorizing, S::PaymentDeclined) => Some(N::PaymentDeclined),
+        (S::Requested, S::Rejected) => Some(N::Refused),
+        (S::Deactivating, S::Expired) => Some(N::Expired),
+        (S::Deactivating, S::Withdrawn) => Some(N::Withdrawn),
+        (S::Scheduled, S::Cancelled) => Some(N::Cancelled),
+        _ => None,
+    }
+}
+
 /// Whether a final reply's cause allows another try with a new command id
 /// (`iot-api.md` error table; `expired` means nothing was done).
 pub fn retryable(status: ReplyStatus, code: Option<&str>) -> bool {

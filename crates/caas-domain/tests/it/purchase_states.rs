@@ -11,7 +11,7 @@
 //! window and maintenance lapses are "unchanged" rows: no event exists for
 //! them, the use case refuses before the machine.
 
-use caas_domain::purchase::flow::{next, PurchaseEffect as F, PurchaseEvent as E};
+use caas_domain::purchase::flow::{next, notice_on_entry, PurchaseEffect as F, PurchaseEvent as E};
 use caas_domain::purchase::PurchaseState::{self, *};
 
 const EVENTS: [E; 19] = [
@@ -171,4 +171,24 @@ fn money_moves_only_when_the_car_confirms_and_is_voided_when_it_does_not() {
         !declined.effects.contains(&F::SendEnable),
         "no OTA after a decline"
     );
+}
+
+#[test]
+fn the_notice_of_entering_a_state_is_the_transitions_notify_effect() {
+    for state in PurchaseState::ALL {
+        for event in EVENTS {
+            let Some(t) = next(state, event) else {
+                continue;
+            };
+            let notified = t.effects.iter().find_map(|e| match e {
+                F::Notify(n) => Some(*n),
+                _ => None,
+            });
+            assert_eq!(
+                notice_on_entry(state, t.to),
+                notified,
+                "{state:?} × {event:?}"
+            );
+        }
+    }
 }

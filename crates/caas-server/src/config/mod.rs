@@ -3,6 +3,7 @@
 
 pub mod delivery;
 pub mod listener;
+pub mod maintenance;
 pub mod store;
 
 use figment::providers::{Env, Format, Toml};
@@ -160,6 +161,9 @@ pub struct Config {
     /// Feature store: OTA tries and backoff.
     #[serde(flatten)]
     pub store: store::StoreConfig,
+    /// VSS (maintenance status).
+    #[serde(flatten)]
+    pub maintenance: maintenance::MaintenanceConfig,
     /// The listener: metrics access and HTTPS.
     #[serde(flatten)]
     pub listener: listener::ListenerConfig,
@@ -230,6 +234,7 @@ impl Default for Config {
             silence_check_secs: 3600,
             delivery: Default::default(),
             store: Default::default(),
+            maintenance: Default::default(),
             listener: Default::default(),
         }
     }
@@ -321,6 +326,7 @@ impl Config {
         }
         self.delivery.validate()?;
         self.store.validate()?;
+        self.maintenance.validate()?;
         self.listener.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {

@@ -11,14 +11,6 @@ use crate::support::store::*;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::{json, Value};
 
-async fn store_app() -> crate::support::app::TestApp {
-    delivery_app(|c| {
-        c.store.ota_backoff_base_secs = 1;
-        c.store.ota_backoff_cap_secs = 2;
-    })
-    .await
-}
-
 fn enable_commands(car: &Value) -> Vec<Value> {
     car["commands"]
         .as_array()

@@ -224,12 +224,16 @@ async fn customer_a_gets_404_for_every_resource_of_customer_b_on_every_route() {
     let b_push = t
         .push_subscription(&b_account, "https://push.example.com/b")
         .await;
+    let (b_vehicle, b_purchase) =
+        crate::support::store::owned_vehicle_and_purchase(&t, &b_order).await;
     let b_resource = |param: &str| -> String {
         match param {
             "session_id" => b_session.clone(),
             "order_id" => b_order.id.to_string(),
             "invoice_id" => b_invoice.id.to_string(),
             "subscription_id" => b_push.id.to_string(),
+            "vehicle_id" => b_vehicle.clone(),
+            "purchase_id" => b_purchase.clone(),
             other => panic!("route parameter {{{other}}} is unknown to this test: map it to a resource owned by customer B"),
         }
     };

@@ -2,7 +2,8 @@
 //! and `/v1/vehicles/{vin}/compliance`. Order of checks: latency, `400
 //! invalid_vin`, injected 503/500, `304` on a matching `If-None-Match` (not
 //! rate limited), the per-credential rate limit (`429`), `404
-//! vehicle_not_found`, then `200` with `ETag` and `Cache-Control`.
+//! vehicle_not_found` (unless an unknown-VIN preset is configured), then
+//! `200` with `ETag` and `Cache-Control`.
 
 use super::fixtures::{Body, Fixture};
 use super::state::Core;
@@ -131,7 +132,7 @@ async fn answer(
             msg,
         ));
     }
-    let body = inner.fixtures.get(vin).map(|f| pick(f).clone());
+    let body = core.fixture(&mut inner, vin).map(|f| pick(&f).clone());
     if let Some(body) = body.as_ref().filter(|b| matches_etag(headers, &b.etag)) {
         inner.stats.not_modified += 1;
         return Ok(with_validators(

@@ -44,6 +44,15 @@ pub struct VssSimConfig {
         default_value_t = 40
     )]
     pub burst: u32,
+    /// Preset (`ok`, `new`, `overdue_battery`, `void_warranty`) a valid VIN
+    /// without a fixture gets on its first read, so any car has data (the
+    /// embedded demo); unset, such a VIN is `404 vehicle_not_found`.
+    #[arg(
+        id = "vss_unknown_vin_preset",
+        long = "unknown-vin-preset",
+        env = "VSS_UNKNOWN_VIN_PRESET"
+    )]
+    pub unknown_vin_preset: Option<String>,
 }
 
 impl Default for VssSimConfig {
@@ -52,6 +61,7 @@ impl Default for VssSimConfig {
             api_key: DEFAULT_API_KEY.to_owned(),
             rate_per_sec: 20.0,
             burst: 40,
+            unknown_vin_preset: None,
         }
     }
 }
@@ -96,7 +106,13 @@ pub async fn start_with_control(
     cfg: VssSimConfig,
     listener: TcpListener,
 ) -> anyhow::Result<(SimHandle, VssSim)> {
-    let core = Arc::new(Core::new(cfg.rate_per_sec, cfg.burst));
+    if let Some(p) = &cfg.unknown_vin_preset {
+        fixtures::preset("VSSZZZ5FZR6000123", p)
+            .ok_or_else(|| anyhow::anyhow!("unknown_vin_preset: no preset named {p}"))?;
+    }
+    let mut core = Core::new(cfg.rate_per_sec, cfg.burst);
+    core.unknown_vin_preset = cfg.unknown_vin_preset.clone();
+    let core = Arc::new(core);
     let key = ApiKey::new(&cfg.api_key);
     let v1 = api::router().route_layer(axum::middleware::from_fn_with_state(key, require_bearer));
     let router = v1

@@ -87,6 +87,8 @@ pub struct Core {
     pub rate_per_sec: f64,
     /// Bucket capacity.
     pub burst: f64,
+    /// Preset of VINs without a fixture (see `VssSimConfig`); `None` → 404.
+    pub unknown_vin_preset: Option<String>,
 }
 
 impl Core {
@@ -96,12 +98,24 @@ impl Core {
             inner: Mutex::new(Inner::default()),
             rate_per_sec: rate_per_sec.max(0.0),
             burst: f64::from(burst.max(1)),
+            unknown_vin_preset: None,
         }
     }
 
     /// Locks the state (recovering from a poisoned lock).
     pub fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The fixture of `vin`, created from the unknown-VIN preset on first use.
+    pub fn fixture(&self, inner: &mut Inner, vin: &str) -> Option<Fixture> {
+        if !inner.fixtures.contains_key(vin) {
+            let preset = self.unknown_vin_preset.as_deref()?;
+            let input = super::fixtures::preset(vin, preset)?;
+            let built = super::fixtures::build(vin, input).ok()?;
+            inner.fixtures.insert(vin.to_owned(), built);
+        }
+        inner.fixtures.get(vin).cloned()
     }
 
     /// Charges one request to `credential`; `Err(retry_after_secs)` when over the limit.

@@ -7,6 +7,7 @@ mod orders;
 mod purchases;
 mod refunds;
 mod vehicles;
+mod vss_cache;
 
 /// Implements every repository port for a backend transaction type.
 #[macro_export]
@@ -347,5 +348,6 @@ macro_rules! impl_repos {
         $crate::impl_vehicle_repos!($tx);
         $crate::impl_refund_repos!($tx);
         $crate::impl_purchase_repos!($tx);
+        $crate::impl_vss_cache_repos!($tx);
     };
 }

@@ -24,3 +24,4 @@ mod sessions;
 mod store;
 mod two_writers;
 mod upgrade;
+mod vss_cache;

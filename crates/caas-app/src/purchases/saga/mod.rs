@@ -153,6 +153,9 @@ pub(crate) async fn save(
                 })),
         )
         .await?;
+        if let Some(notice) = caas_domain::purchase::flow::notice_on_entry(before, p.state) {
+            crate::purchases::notices::notice_in(&mut *tx, app, p, notice).await?;
+        }
         if before == PurchaseState::Activating {
             for other in tx.list_purchases_for_vehicle(&p.vehicle_id).await? {
                 if other.id != p.id && other.state == PurchaseState::Activating {

@@ -1,8 +1,9 @@
 //! `/api/v1/orders`: the customer's orders and expedientes (EXP-1: the same
-//! data the web shows), online señal payment and invoice download.
+//! data the web shows, maintenance from VSS included), online señal payment
+//! and invoice download.
 
 use super::sales::{pdf_response, SenalPayIn};
-use super::views::{expediente_out, ExpedienteOut, OrderOut, PaymentOut};
+use super::views::{expediente_out, ExpedienteOut, MaintenanceStatusOut, OrderOut, PaymentOut};
 use crate::error::ApiError;
 use crate::extract::viewer::ApiUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
@@ -12,6 +13,7 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Json;
+use caas_app::maintenance::order_maintenance;
 use caas_app::orders::expediente::{list_my_orders, view_expediente};
 use caas_app::payments::senal::{pay_senal, SenalIn};
 use caas_app::AppError;
@@ -75,10 +77,10 @@ pub async fn view_order(
 ) -> Result<Json<ExpedienteOut>, ApiError> {
     let id = parse_order(&id)?;
     let e = view_expediente(&state.app, &user.account, &id).await?;
-    Ok(Json(expediente_out(
-        &e,
-        &format!("/api/v1/orders/{id}/invoices"),
-    )))
+    let maintenance = order_maintenance(&state.app, &e).await?;
+    let mut out = expediente_out(&e, &format!("/api/v1/orders/{id}/invoices"));
+    out.maintenance = maintenance.as_ref().map(MaintenanceStatusOut::from);
+    Ok(Json(out))
 }
 
 /// Pays the señal online.

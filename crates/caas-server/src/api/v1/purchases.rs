@@ -1,10 +1,11 @@
 //! `/api/v1/vehicles/{vehicle_id}/purchases…` and `/api/v1/purchases/{id}`:
 //! the owner quotes an offer, confirms a basket and follows each purchase.
+//! Ownership is checked before a body is read (404 first, SEC-3).
 
 use super::views::{BasketOut, PurchaseOut, QuoteOut};
 use crate::error::ApiError;
 use crate::extract::path_id::PathId;
-use crate::extract::viewer::{ApiJson, ApiUser};
+use crate::extract::viewer::{parse_json, ApiUser};
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use axum::extract::State;
@@ -76,8 +77,10 @@ pub async fn quote_offer(
     State(s): State<AppState>,
     user: ApiUser,
     PathId(id): PathId<VehicleId>,
-    ApiJson(b): ApiJson<OfferChoiceIn>,
+    body: axum::body::Bytes,
 ) -> Result<Json<QuoteOut>, ApiError> {
+    purchases::check_own_car(&s.app, &user.account, &id).await?;
+    let b: OfferChoiceIn = parse_json(&body)?;
     let q =
         purchases::quote_purchase(&s.app, &user.account, &id, &b.option_code, &b.offer_id).await?;
     Ok(Json(QuoteOut::from(&q)))
@@ -91,8 +94,10 @@ pub async fn confirm_basket(
     State(s): State<AppState>,
     user: ApiUser,
     PathId(id): PathId<VehicleId>,
-    ApiJson(b): ApiJson<BasketIn>,
+    body: axum::body::Bytes,
 ) -> Result<(StatusCode, Json<BasketOut>), ApiError> {
+    purchases::check_own_car(&s.app, &user.account, &id).await?;
+    let b: BasketIn = parse_json(&body)?;
     let items: Vec<BasketItemIn> = b
         .items
         .into_iter()

@@ -1,8 +1,9 @@
 //! `/expediente/{order_id}`: the customer's purchase file (EXP) — plan
 //! comercial, vehicle data, tracker (with the dealership's address when the
 //! vehicle must be collected there), payments, invoices (PDF), the online
-//! señal payment while the sale waits for it, and links to the final
-//! payment and the vehicle page. Another customer's is 404.
+//! señal payment while the sale waits for it, links to the final payment
+//! and the vehicle page, and the maintenance section from VSS once the car
+//! has a VIN. Another customer's is 404.
 
 use crate::error::WebError;
 use crate::extract::path_id::PathId;
@@ -12,6 +13,7 @@ use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::order_view::delivery::add_collect_detail;
+use crate::web::order_view::maintenance::{maintenance_section, MaintenanceSection};
 use crate::web::order_view::{order_view, OrderView};
 use crate::web::render::{render_status, Page};
 use crate::web::senal::{notice, outcome, senal_in, SenalForm, SenalOutcome};
@@ -22,6 +24,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use caas_app::maintenance::order_maintenance;
 use caas_app::orders::expediente::view_expediente;
 use caas_app::payments::invoices::invoice_pdf_for_customer;
 use caas_app::payments::senal::pay_senal;
@@ -64,6 +67,7 @@ struct ExpedientePage {
     o: OrderView,
     description: String,
     senal: Option<SenalForm>,
+    mnt: MaintenanceSection,
 }
 
 async fn page(
@@ -79,6 +83,8 @@ async fn page(
     let x = view_expediente(&state.app, &user.account, id).await?;
     let mut o = order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false);
     add_collect_detail(&state.app, &mut o.delivery, &x.order, lang).await?;
+    let maintenance = order_maintenance(&state.app, &x).await?;
+    let mnt = maintenance_section(maintenance.as_ref(), lang);
     let senal = (x.order.state == OrderState::SaleRegistered).then(|| {
         let mut f = SenalForm::new(
             format!("/expediente/{id}/senal"),
@@ -105,6 +111,7 @@ async fn page(
             .unwrap_or_default(),
         o,
         senal,
+        mnt,
     };
     Ok(render_status(status, &page))
 }

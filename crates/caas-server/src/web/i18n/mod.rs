@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod delivery;
+pub mod maintenance;
 pub mod orders;
 pub mod store;
 pub mod vehicle;
@@ -127,6 +128,8 @@ pub struct Msg {
     pub d: &'static crate::web::i18n::delivery::DeliveryMsg,
     /// Strings of the customer delivery and vehicle pages.
     pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
+    /// Strings of the maintenance section (VSS).
+    pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
 }
 
 /// Spanish.
@@ -242,6 +245,7 @@ pub static ES: Msg = Msg {
     o: &crate::web::i18n::orders::ES,
     d: &crate::web::i18n::delivery::ES,
     v: &crate::web::i18n::vehicle::ES,
+    mnt: &crate::web::i18n::maintenance::ES,
 };
 
 /// English.
@@ -357,6 +361,7 @@ pub static EN: Msg = Msg {
     o: &crate::web::i18n::orders::EN,
     d: &crate::web::i18n::delivery::EN,
     v: &crate::web::i18n::vehicle::EN,
+    mnt: &crate::web::i18n::maintenance::EN,
 };
 
 impl Msg {

@@ -180,6 +180,31 @@ pub fn timeline_kind(kind: &TimelineKind, lang: Language) -> String {
             "App linked: vehicle operational",
         ),
         K::AppLinkFailed => t(lang, "No se pudo vincular la app", "App link failed"),
+        K::PurchaseActivating => t(
+            lang,
+            "Activando una opción comprada",
+            "Switching on a bought option",
+        ),
+        K::PurchaseActivated => t(
+            lang,
+            "Opción activada y cobrada",
+            "Option switched on and charged",
+        ),
+        K::PurchaseFailed => t(
+            lang,
+            "Opción no activada — no se ha cobrado nada",
+            "Option not switched on — nothing charged",
+        ),
+        K::PurchaseDeclined => t(
+            lang,
+            "Pago de una opción rechazado",
+            "Option payment declined",
+        ),
+        K::PurchaseRejected => t(
+            lang,
+            "Compra de una opción rechazada",
+            "Option purchase refused",
+        ),
         K::SenalPaid => t(lang, "Señal pagada", "Reservation deposit paid"),
         K::PaymentDeclined => t(lang, "Pago rechazado", "Payment declined"),
         K::FactoryOrderPlaced => t(

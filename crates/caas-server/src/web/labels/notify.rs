@@ -41,6 +41,20 @@ pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
         }
         NotificationKind::SaleCancelled => t(lang, "Venta cancelada", "Sale cancelled"),
         NotificationKind::RefundDone => t(lang, "Devolución hecha", "Refund done"),
+        NotificationKind::ActivationInProgress => {
+            t(lang, "Activación en curso", "Activation in progress")
+        }
+        NotificationKind::ServiceActivated => t(lang, "Servicio activado", "Service activated"),
+        NotificationKind::ActivationFailed => t(
+            lang,
+            "Activación fallida — sin cargo",
+            "Activation failed — not charged",
+        ),
+        NotificationKind::OptionRefused => t(
+            lang,
+            "Opción rechazada por mantenimiento",
+            "Option refused for maintenance",
+        ),
     }
 }
 

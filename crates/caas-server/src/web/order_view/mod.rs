@@ -15,6 +15,7 @@ pub use crate::web::timeline::day;
 use crate::web::timeline::timeline_detail;
 
 pub mod delivery;
+pub mod maintenance;
 use delivery::{delivery_view, steps, DeliveryView};
 
 /// One step of the tracker.

@@ -35,6 +35,7 @@ pub struct SimUrls {
     pub push: String,
     pub registry: String,
     pub carrier: String,
+    pub vss: String,
     /// Fleet simulator controls (vehicles over MQTT).
     pub fleet: Option<String>,
 }
@@ -158,6 +159,7 @@ async fn start(
         push: s.push_url.clone(),
         registry: s.registry_url.clone(),
         carrier: s.carrier_url.clone(),
+        vss: s.vss_url.clone(),
         fleet: application.fleet().and_then(|f| f.sim_url.clone()),
     });
     let admin = application

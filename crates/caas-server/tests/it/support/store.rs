@@ -7,6 +7,15 @@ use super::delivery::*;
 use super::journey::*;
 use serde_json::{json, Value};
 
+/// An app with fast simulators and OTA retries a second apart.
+pub async fn store_app() -> TestApp {
+    delivery_app(|c| {
+        c.store.ota_backoff_base_secs = 1;
+        c.store.ota_backoff_cap_secs = 2;
+    })
+    .await
+}
+
 /// An owner's operational car.
 pub struct Car {
     /// The owner's API token.
@@ -95,4 +104,97 @@ pub async fn wait_for_purchase(t: &TestApp, car: &Car, id: &str, state: &str, se
         (p["state"] == state).then_some(p)
     })
     .await
+}
+
+/// A vehicle assigned to `order`'s customer and a REQUESTED purchase for
+/// it, written straight to the store (for ownership tests that need the
+/// rows, not the journey): returns their ids.
+pub async fn owned_vehicle_and_purchase(
+    t: &TestApp,
+    order: &caas_domain::order::Order,
+) -> (String, String) {
+    use caas_domain::catalogue::{Localized, PeriodLength, PricingModel};
+    use caas_domain::ids::{BasketId, OfferId, PurchaseId, VehicleId};
+    use caas_domain::purchase::withdrawal::WithdrawalTerms;
+    use caas_domain::purchase::*;
+    use caas_domain::vehicle::{Assignment, Vehicle};
+    let now = chrono::Utc::now();
+    let v = Vehicle {
+        id: VehicleId::new(),
+        vin: format!("VSSZZZ{}", &uuid::Uuid::new_v4().simple().to_string()[..11]).to_uppercase(),
+        platform_code: order.plan.platform_code.clone(),
+        option_codes: vec![],
+        dealership_id: order.dealership_id.clone(),
+        assignment: Assignment::Assigned {
+            order_id: order.id.clone(),
+            customer_id: order.customer_id.clone(),
+        },
+        completed_on: None,
+        available_from: None,
+        plate_number: None,
+        keys: vec![],
+        last_state: None,
+        presence: None,
+        presence_at: None,
+        history: vec![],
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let pricing = PricingModel::TimeLimited {
+        length: PeriodLength::days(7),
+    };
+    let p = Purchase {
+        id: PurchaseId::new(),
+        basket_id: BasketId::new(),
+        customer_id: order.customer_id.clone(),
+        order_id: order.id.clone(),
+        vehicle_id: v.id.clone(),
+        vin: v.vin.clone(),
+        dealership_id: order.dealership_id.clone(),
+        item: PurchasedItem {
+            option_code: "PREMIUM_AUDIO".into(),
+            option_name: Localized {
+                es: "Sonido".into(),
+                en: "Audio".into(),
+            },
+            offer_id: OfferId::new(),
+            pricing,
+            price: caas_domain::money::Money::new(1000, caas_domain::money::Currency::EUR).unwrap(),
+            feature_code: "PREMIUM_AUDIO".into(),
+            config: None,
+        },
+        period: Period {
+            starts_at: now,
+            ends_at: PeriodLength::days(7).end_from(now),
+        },
+        extends: None,
+        withdrawal: WithdrawalTerms::for_pricing(&pricing),
+        state: PurchaseState::Rejected,
+        reason: None,
+        payment: PurchasePayment {
+            payment_method: "tok_test_ok".into(),
+            intent_id: None,
+            state: ServicePaymentState::Created,
+            authorization_expires_at: None,
+            decline_code: None,
+        },
+        attempts: 0,
+        max_attempts: 5,
+        command: None,
+        query: None,
+        commands: vec![],
+        retry_at: None,
+        confirming_failure: false,
+        activated_at: None,
+        history: vec![],
+        version: 0,
+        created_at: now,
+        updated_at: now,
+    };
+    let mut tx = t.app.store.begin().await.unwrap();
+    tx.insert_vehicle(&v).await.unwrap();
+    tx.insert_purchase(&p).await.unwrap();
+    tx.commit().await.unwrap();
+    (v.id.to_string(), p.id.to_string())
 }

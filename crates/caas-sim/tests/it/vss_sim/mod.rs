@@ -265,3 +265,29 @@ async fn vss_is_read_only_and_requires_the_key() {
         Err(CallError::Unauthorized(_))
     ));
 }
+
+#[tokio::test]
+async fn vss_with_an_unknown_vin_preset_gives_any_valid_vin_that_preset_with_a_stable_etag() {
+    let cfg = VssSimConfig {
+        unknown_vin_preset: Some("new".into()),
+        ..VssSimConfig::default()
+    };
+    let sim = Sim::start(cfg).await;
+    let client = sim.client(T);
+    let other = "VSSZZZ5FZR6000777";
+    let (c, etag) = fresh(client.get_compliance(other, None).await.unwrap());
+    assert!(c.warranty_valid && c.maintenance_plan_up_to_date);
+    assert_eq!(c.blocks.len(), 8);
+    assert_eq!(
+        client.get_compliance(other, Some(&etag)).await.unwrap(),
+        VssAnswer::NotModified
+    );
+    let (record, _) = fresh(client.get_maintenance_record(other, None).await.unwrap());
+    assert!(record.visits.is_empty(), "the new preset has no visits");
+    let bad = VssSimConfig {
+        unknown_vin_preset: Some("shiny".into()),
+        ..VssSimConfig::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    assert!(caas_sim::vss::start(bad, listener).await.is_err());
+}

@@ -1,7 +1,8 @@
 //! The expediente de compra as the API shows it: the order, the factory's
-//! view, the timeline, estimate revisions, payments and invoices.
+//! view, the timeline, estimate revisions, payments, invoices and (for the
+//! customer, once the car has a VIN) its maintenance status from VSS.
 
-use super::{MoneyOut, OrderOut, PaymentOut};
+use super::{MaintenanceStatusOut, MoneyOut, OrderOut, PaymentOut};
 use caas_app::orders::expediente::Expediente;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -22,6 +23,9 @@ pub struct ExpedienteOut {
     pub payments: Vec<PaymentOut>,
     /// Invoices with their download path.
     pub invoices: Vec<InvoiceOut>,
+    /// Maintenance status from VSS; `null` until the car has a VIN (and on
+    /// staff views).
+    pub maintenance: Option<MaintenanceStatusOut>,
 }
 
 /// The factory order as the factory reports it.
@@ -171,5 +175,6 @@ pub fn expediente_out(e: &Expediente, invoice_base: &str) -> ExpedienteOut {
                 pdf: format!("{invoice_base}/{}", i.id),
             })
             .collect(),
+        maintenance: None,
     }
 }
