@@ -102,7 +102,7 @@ pub async fn view_store(
         .into_iter()
         .filter(|p| p.customer_id == customer.id)
         .collect();
-    purchases.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    purchases.sort_by_key(|p| std::cmp::Reverse(p.created_at));
     let v = &facts.vehicle;
     let plan = &facts.order.plan.option_codes;
     let options = catalogue

@@ -158,6 +158,21 @@ async fn the_owner_picks_an_offer_reads_the_terms_in_spanish_confirms_and_sees_i
         confirm(&c, &t, &car, &html, "PREMIUM_AUDIO", &offer, "tok_test_ok").await;
     assert_eq!(status, 303, "{body}");
     assert!(location.starts_with("/purchases/pur_"), "{location}");
+    // Followed from the start, the event stream pushes each change and ends once active.
+    let events = c
+        .get(t.url(&format!("{location}/events")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(events.headers()["content-type"], "text/event-stream");
+    let body = events.text().await.unwrap();
+    let last = body
+        .lines()
+        .rfind(|l| l.starts_with("data:"))
+        .unwrap_or_else(|| panic!("at least one state event: {body}"));
+    assert!(last.contains("\"state\":\"ACTIVE\""), "ends active: {body}");
+    assert!(last.contains("\"settled\":true"), "{body}");
+
     let done = settled_page(&c, &t, &location).await;
     let p = get_json(&t.url(&format!("/api/v1{location}")), Some(&car.token)).await;
     assert_eq!(p["state"], "ACTIVE", "{p}");
@@ -166,19 +181,6 @@ async fn the_owner_picks_an_offer_reads_the_terms_in_spanish_confirms_and_sees_i
     assert!(
         done.contains("Puedes desistir hasta el"),
         "deadline once active: {done}"
-    );
-
-    // The event stream of a settled purchase says its state once and ends.
-    let events = c
-        .get(t.url(&format!("{location}/events")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(events.headers()["content-type"], "text/event-stream");
-    let body = events.text().await.unwrap();
-    assert!(
-        body.contains("event: state") && body.contains("\"state\":\"ACTIVE\""),
-        "{body}"
     );
 
     let (_, html) = page(&c, &t, &store).await;

@@ -16,7 +16,7 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use caas_app::purchases::{confirm_purchases, quote_purchase, BasketItemIn, Quote};
+use caas_app::purchases::{check_own_car, confirm_purchases, quote_purchase, BasketItemIn, Quote};
 use caas_app::AppError;
 use caas_domain::ids::VehicleId;
 use serde::Deserialize;
@@ -146,6 +146,7 @@ pub async fn confirm_get(
     PathId(id): PathId<VehicleId>,
     Query(choice): Query<Choice>,
 ) -> Result<Response, WebError> {
+    check_own_car(&state.app, &user.account, &id).await?;
     page(&state, &user, &id, &choice, Default::default(), None).await
 }
 
@@ -157,6 +158,8 @@ pub async fn confirm_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
+    // Another customer's car is 404 before the form is looked at.
+    check_own_car(&state.app, &user.account, &id).await?;
     let choice = Choice {
         option: f.get("option"),
         offer: f.get("offer"),

@@ -191,3 +191,6 @@ pub fn period(starts: &DateTime<Utc>, ends: Option<&DateTime<Utc>>, lang: Langua
         ),
     }
 }
+
+#[cfg(test)]
+mod tests;
