@@ -99,6 +99,7 @@ pub fn table() -> Vec<RouteDef> {
         api::v1::delivery_entries::routes(),
         api::v1::notifications::routes(),
         api::v1::purchases::routes(),
+        api::v1::store::routes(),
         web::home::routes(),
         web::login::routes(),
         web::activation::routes(),
@@ -125,6 +126,7 @@ pub fn table() -> Vec<RouteDef> {
         web::customer::inbox::routes(),
         web::customer::preferences::routes(),
         web::customer::push_device::routes(),
+        web::customer::store::routes(),
     ]
     .into_iter()
     .flatten()

@@ -45,6 +45,8 @@ mod sale_cancellation;
 mod sale_to_factory;
 mod sales_api;
 mod senal_refund;
+mod store_catalogue_api;
+mod store_web;
 mod two_instances;
 mod web_catalogue_prefs;
 mod web_delivery_customer;

@@ -10,6 +10,7 @@ pub mod notifications;
 pub mod orders;
 pub mod purchases;
 pub mod sales;
+pub mod store;
 pub mod views;
 
 use serde::Serialize;

@@ -7,4 +7,5 @@ pub mod inbox;
 pub mod portal;
 pub mod preferences;
 pub mod push_device;
+pub mod store;
 pub mod vehicle;

@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod delivery;
 pub mod maintenance;
 pub mod orders;
+pub mod store;
 pub mod vehicle;
 
 use caas_domain::account::Language;

@@ -21,6 +21,7 @@ macro_rules! vehicle_msgs {
 
 vehicle_msgs! {
     nav_vehicle: "Mi vehículo", "My vehicle";
+    store_link: "Tienda de funciones: activa más funciones", "Feature store: switch on more features";
     reg_pdf: "Descargar los datos de matriculación (PDF)", "Download the registration record (PDF)";
     step_at_dealership: "En el concesionario", "At the dealership";
     step_final_paid: "Pago final", "Final payment";

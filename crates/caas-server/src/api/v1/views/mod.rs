@@ -9,6 +9,7 @@ mod inbox;
 mod maintenance;
 mod money;
 mod purchase;
+mod store;
 mod vehicle;
 
 pub use catalogue::*;
@@ -18,6 +19,7 @@ pub use inbox::*;
 pub use maintenance::*;
 pub use money::MoneyOut;
 pub use purchase::*;
+pub use store::*;
 pub use vehicle::*;
 
 use caas_domain::order::Order;

@@ -106,6 +106,8 @@ pub struct VehicleView {
     pub keys: Vec<KeyRow>,
     /// App link.
     pub link: LinkView,
+    /// The car's feature store, once OPERATIONAL (else empty).
+    pub store_link: String,
 }
 
 /// The app-link part of the page.
@@ -245,5 +247,9 @@ pub fn vehicle_view(x: &Expediente, vehicle: Option<&Vehicle>, lang: Language) -
         features,
         keys,
         link: link_view(x, lang),
+        store_link: vehicle
+            .filter(|_| o.state == OrderState::Operational)
+            .map(|v| format!("/vehicle/{}/store", v.id))
+            .unwrap_or_default(),
     }
 }
