@@ -147,6 +147,10 @@ pub async fn confirm_get(
     Query(choice): Query<Choice>,
 ) -> Result<Response, WebError> {
     check_own_car(&state.app, &user.account, &id).await?;
+    if choice.option.is_empty() || choice.offer.is_empty() {
+        // Nothing chosen (an old bookmark): back to the store to choose.
+        return Ok(axum::response::Redirect::to(&format!("/vehicle/{id}/store")).into_response());
+    }
     page(&state, &user, &id, &choice, Default::default(), None).await
 }
 
