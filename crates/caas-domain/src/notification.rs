@@ -108,11 +108,13 @@ pub enum NotificationKind {
     ActivationFailed,
     /// A maintenance-linked option was refused (VSS).
     OptionRefused,
+    /// A time-limited service ended.
+    ServiceExpired,
 }
 
 impl NotificationKind {
     /// Every row wired so far.
-    pub const ALL: [Self; 17] = [
+    pub const ALL: [Self; 18] = [
         Self::FactoryOrderPlaced,
         Self::ManufacturingMilestone,
         Self::VehicleAvailable,
@@ -130,6 +132,7 @@ impl NotificationKind {
         Self::ServiceActivated,
         Self::ActivationFailed,
         Self::OptionRefused,
+        Self::ServiceExpired,
     ];
 
     /// Wire name.
@@ -152,6 +155,7 @@ impl NotificationKind {
             Self::ServiceActivated => "service_activated",
             Self::ActivationFailed => "activation_failed",
             Self::OptionRefused => "option_refused",
+            Self::ServiceExpired => "service_expired",
         }
     }
 
@@ -179,6 +183,7 @@ impl NotificationKind {
                 "service_activation"
             }
             Self::OptionRefused => "maintenance",
+            Self::ServiceExpired => "service_expiry",
         }
     }
 
@@ -204,6 +209,8 @@ impl NotificationKind {
             Self::ServiceActivated => [Mandatory, Mandatory, Mandatory, Unused],
             Self::ActivationFailed => [Mandatory, Mandatory, BestEffort, Mandatory],
             Self::OptionRefused => [Mandatory, Mandatory, Unused, Unused],
+            // "Service expiring/expired" row.
+            Self::ServiceExpired => [Mandatory, Mandatory, Unused, Unused],
         };
         let i = Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0);
         row[i]

@@ -155,6 +155,7 @@ fixed_kinds! {
     PurchaseFailed => "purchase_failed", "A bought option could not be switched on; nothing was charged.";
     PurchaseDeclined => "purchase_declined", "The card was declined for a bought option.";
     PurchaseRejected => "purchase_rejected", "A purchase was refused before payment.";
+    PurchaseExpired => "purchase_expired", "A time-limited service reached its end.";
 }
 
 impl TimelineKind {

@@ -20,6 +20,33 @@ impl AppFleetSink {
     }
 }
 
+/// Tries of a vehicle write that keeps meeting concurrent writers.
+const WRITE_ATTEMPTS: usize = 5;
+
+impl AppFleetSink {
+    /// Applies `report` once; `false` when the vehicle changed meanwhile.
+    async fn apply_report(&self, vin: &str, report: &StateReport) -> Result<bool, SinkError> {
+        let now = self.app.clock.now();
+        let mut tx = self.app.store.begin().await.map_err(sink_err)?;
+        let Some(mut v) = tx.find_vehicle_by_vin(vin).await.map_err(sink_err)? else {
+            return Ok(true);
+        };
+        if !v.apply_state(report.clone()) {
+            return Ok(true);
+        }
+        v.version += 1;
+        v.updated_at = now;
+        if !tx.update_vehicle(&v).await.map_err(sink_err)? {
+            return Ok(false);
+        }
+        crate::purchases::replies::wake_car_purchases_in(&mut *tx, &self.app, &v.id)
+            .await
+            .map_err(sink_err)?;
+        tx.commit().await.map_err(sink_err)?;
+        Ok(true)
+    }
+}
+
 fn sink_err(e: impl std::fmt::Display) -> SinkError {
     SinkError(e.to_string())
 }
@@ -30,26 +57,17 @@ impl FleetEventSink for AppFleetSink {
         if report.vin != vin {
             tracing::warn!(vin, report_vin = %report.vin, "state report VIN differs from its topic; topic wins");
         }
-        let now = self.app.clock.now();
-        let mut tx = self.app.store.begin().await.map_err(sink_err)?;
-        let Some(mut v) = tx.find_vehicle_by_vin(vin).await.map_err(sink_err)? else {
-            return Ok(());
-        };
         let mut report = report;
         report.vin = vin.to_owned();
-        if !v.apply_state(report) {
-            return Ok(());
+        // Other flows write the vehicle too (the app link, a key revocation):
+        // a write that finds it changed reads it again rather than losing
+        // the report (the broker would not redeliver it before a reconnect).
+        for _ in 0..WRITE_ATTEMPTS {
+            if self.apply_report(vin, &report).await? {
+                return Ok(());
+            }
         }
-        v.version += 1;
-        v.updated_at = now;
-        if !tx.update_vehicle(&v).await.map_err(sink_err)? {
-            return Err(SinkError("vehicle changed meanwhile".into()));
-        }
-        crate::purchases::replies::wake_car_purchases_in(&mut *tx, &self.app, &v.id)
-            .await
-            .map_err(sink_err)?;
-        tx.commit().await.map_err(sink_err)?;
-        Ok(())
+        Err(SinkError("vehicle kept changing meanwhile".into()))
     }
 
     async fn presence(

@@ -85,9 +85,15 @@ pub(crate) async fn notice_in(
                 (&format!("Purchase of {en} refused"), format!("{en} could not be bought ({}). Nothing was charged.", p.reason.clone().unwrap_or_default())),
             ),
         ),
-        PurchaseNotice::Expired | PurchaseNotice::Withdrawn | PurchaseNotice::Cancelled => {
-            return Ok(())
-        }
+        PurchaseNotice::Expired => (
+            TimelineKind::PurchaseExpired,
+            Some(NotificationKind::ServiceExpired),
+            Detail::text(
+                (&format!("{es} ha finalizado"), format!("El periodo de {es} ha terminado y la opción se ha desactivado. Puedes volver a comprarla cuando quieras.")),
+                (&format!("{en} has ended"), format!("The period of {en} is over and the option was switched off. You can buy it again at any time.")),
+            ),
+        ),
+        PurchaseNotice::Withdrawn | PurchaseNotice::Cancelled => return Ok(()),
     };
     let rec = EventRecord {
         kind: kind.clone(),
@@ -105,6 +111,17 @@ pub(crate) async fn notice_in(
             let key = format!("purchase:{}:{}", p.id, row.as_str());
             notify_in(tx, app, &customer, Some(&order.id), row, &key, &detail).await?;
         }
+    }
+    let exhausted = p
+        .history
+        .last()
+        .is_some_and(|h| h.note == "deactivation_exhausted");
+    if notice == PurchaseNotice::Expired && exhausted {
+        let message = format!(
+            "{} on {} could not be switched off after its period (purchase {}); nothing more is billed.",
+            p.item.option_code, p.vin, p.id
+        );
+        raise_alert_in(tx, app, &order, "ota_deactivation_failed", &message).await?;
     }
     if notice == PurchaseNotice::FailedNotCharged {
         let last = p.commands.iter().rev().find_map(|c| c.error_code.clone());

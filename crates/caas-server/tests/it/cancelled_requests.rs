@@ -165,8 +165,10 @@ async fn requests_cut_off_mid_flight_leave_every_pooled_connection_clean() {
         "requests failed after others were cut off: {failed:?}"
     );
     let cut_off = SENT as u64 - finished;
+    // The share cut off depends on the machine's speed; a tenth proves the
+    // cancellations happened (the clean-connection checks are the point).
     assert!(
-        cut_off >= 2_000,
+        cut_off >= SENT as u64 / 10,
         "only {cut_off} of {SENT} requests were cut off"
     );
 

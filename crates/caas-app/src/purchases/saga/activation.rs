@@ -27,7 +27,7 @@ fn same_instant(a: Option<DateTime<Utc>>, b: Option<DateTime<Utc>>) -> bool {
 }
 
 /// Whether `features` show this purchase's feature on with its `valid_until`.
-fn ours_on(p: &Purchase, features: &[FeatureState]) -> bool {
+pub(super) fn ours_on(p: &Purchase, features: &[FeatureState]) -> bool {
     features.iter().any(|f| {
         f.code == p.item.feature_code && f.enabled && same_instant(f.valid_until, p.period.ends_at)
     })
@@ -47,7 +47,7 @@ fn feature_confirmed(p: &Purchase, v: &Vehicle) -> bool {
     newer && ours_on(p, &s.features)
 }
 
-fn new_attempt(kind: CommandKind, v: Option<&Vehicle>, app: &App) -> CommandAttempt {
+pub(super) fn new_attempt(kind: CommandKind, v: Option<&Vehicle>, app: &App) -> CommandAttempt {
     let now = app.clock.now();
     let c = FleetCommand::new(
         kind.wire_type(),
@@ -68,7 +68,7 @@ pub(super) fn new_enable(p: &mut Purchase, v: Option<&Vehicle>, app: &App) {
     p.command = Some(a);
 }
 
-fn new_query(p: &mut Purchase, v: &Vehicle, app: &App) {
+pub(super) fn new_query(p: &mut Purchase, v: &Vehicle, app: &App) {
     let q = new_attempt(CommandKind::Query, Some(v), app);
     p.commands.push(q.clone());
     p.query = Some(q);
@@ -97,7 +97,7 @@ fn payload(p: &Purchase, a: &CommandAttempt) -> FleetCommand {
     }
 }
 
-fn online(v: &Vehicle) -> Option<bool> {
+pub(super) fn online(v: &Vehicle) -> Option<bool> {
     v.presence.as_ref().map(|pr| pr.status == "online")
 }
 
@@ -118,7 +118,7 @@ async fn car_busy(app: &App, p: &Purchase) -> anyhow::Result<bool> {
 }
 
 /// Publishes the attempt in `slot` (the command or the query) once.
-async fn publish(app: &App, mut p: Purchase, query: bool) -> anyhow::Result<Next> {
+pub(super) async fn publish(app: &App, mut p: Purchase, query: bool) -> anyhow::Result<Next> {
     let fleet: Arc<dyn FleetApi> = app
         .partners
         .fleet

@@ -10,6 +10,7 @@
 
 mod activation;
 mod checks;
+mod deactivation;
 mod money;
 
 use crate::jobs::AppJob;
@@ -19,7 +20,7 @@ use caas_domain::audit::AuditEntry;
 use caas_domain::ids::PurchaseId;
 use caas_domain::job::NewJob;
 use caas_domain::purchase::flow::{next, PurchaseEffect, PurchaseEvent};
-use caas_domain::purchase::{Purchase, PurchaseState};
+use caas_domain::purchase::{Purchase, PurchaseState, ServicePaymentState};
 use chrono::{DateTime, Utc};
 
 /// Steps one run may take before it yields to other jobs.
@@ -70,7 +71,11 @@ pub async fn advance_purchase(app: &App, id: &PurchaseId) -> anyhow::Result<()> 
             PurchaseState::Activating | PurchaseState::RetryWait => {
                 activation::step(app, p, &vehicle).await?
             }
-            PurchaseState::Active => money::capture(app, p).await?,
+            PurchaseState::Active if p.payment.state == ServicePaymentState::Authorized => {
+                money::capture(app, p).await?
+            }
+            PurchaseState::Active => deactivation::period_end(app, p).await?,
+            PurchaseState::Deactivating => deactivation::step(app, p, &vehicle).await?,
             PurchaseState::FailedNotCharged => money::void(app, p).await?,
             _ => Next::Idle,
         };

@@ -114,7 +114,7 @@ pub(super) async fn authorize(app: &App, mut p: Purchase) -> anyhow::Result<Next
 /// An authorisation that lapsed leaves the feature on and a debt (PAY-9).
 pub(super) async fn capture(app: &App, mut p: Purchase) -> anyhow::Result<Next> {
     if p.payment.state != ServicePaymentState::Authorized {
-        return Ok(Next::Idle);
+        return Ok(Next::Continue);
     }
     let Some(intent) = p.payment.intent_id.clone() else {
         anyhow::bail!("authorised purchase {} without an intent", p.id);
@@ -145,7 +145,7 @@ pub(super) async fn capture(app: &App, mut p: Purchase) -> anyhow::Result<Next> 
         },
     });
     save(app, &mut p, before).await?;
-    Ok(Next::Idle)
+    Ok(Next::Continue)
 }
 
 /// FAILED_NOT_CHARGED with the money still authorised: void it.

@@ -201,6 +201,7 @@ pub fn timeline_kind(kind: &TimelineKind, lang: Language) -> String {
             "Pago de una opción rechazado",
             "Option payment declined",
         ),
+        K::PurchaseExpired => t(lang, "Servicio finalizado", "Service ended"),
         K::PurchaseRejected => t(
             lang,
             "Compra de una opción rechazada",

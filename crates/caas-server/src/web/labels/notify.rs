@@ -50,6 +50,7 @@ pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
             "Activación fallida — sin cargo",
             "Activation failed — not charged",
         ),
+        NotificationKind::ServiceExpired => t(lang, "Servicio finalizado", "Service expired"),
         NotificationKind::OptionRefused => t(
             lang,
             "Opción rechazada por mantenimiento",

@@ -54,6 +54,16 @@ pub async fn operational_car(t: &TestApp, email: &str, phone: &str) -> Car {
         .as_str()
         .expect("vehicle id")
         .to_owned();
+    // The store sells what the car reports as configurable: wait for its report.
+    let catalogue = t.url(&format!("/api/v1/vehicles/{vehicle_id}/catalogue"));
+    wait_for(30, "the car's state report", || async {
+        let c = get_json(&catalogue, Some(&token)).await;
+        c["options"]
+            .as_array()
+            .is_some_and(|o| !o.is_empty())
+            .then_some(())
+    })
+    .await;
     Car {
         token,
         vin,
@@ -197,4 +207,44 @@ pub async fn owned_vehicle_and_purchase(
     tx.insert_purchase(&p).await.unwrap();
     tx.commit().await.unwrap();
     (v.id.to_string(), p.id.to_string())
+}
+
+/// The wall clock moved by an offset a test can push forward (the
+/// simulators keep real time, so the car's own clock stays behind ours).
+#[derive(Debug, Default)]
+pub struct OffsetClock(std::sync::Mutex<chrono::Duration>);
+
+impl OffsetClock {
+    /// Moves our time forward by `d`.
+    pub fn advance(&self, d: chrono::Duration) {
+        if let Ok(mut o) = self.0.lock() {
+            *o += d;
+        }
+    }
+}
+
+impl caas_domain::clock::Clock for OffsetClock {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let offset = self.0.lock().map(|o| *o).unwrap_or_default();
+        chrono::Utc::now() + offset
+    }
+}
+
+/// [`store_app`] on `clock`.
+pub async fn store_app_on(clock: std::sync::Arc<OffsetClock>) -> TestApp {
+    spawn_app_with(
+        |c| {
+            c.sim_factory_step_ms = 40;
+            c.sim_fast_payments = true;
+            c.sim_retry_speedup = 1000.0;
+            c.factory_gap_wait_secs = 1;
+            c.delivery.sim_carrier_step_ms = 60;
+            c.delivery.carrier_gap_wait_secs = 1;
+            c.delivery.fleet_command_wait_secs = 5;
+            c.store.ota_backoff_base_secs = 1;
+            c.store.ota_backoff_cap_secs = 2;
+        },
+        clock,
+    )
+    .await
 }
