@@ -16,14 +16,34 @@ use caas_domain::purchase::PurchaseState;
 /// Records `reply` from `vin` on its purchase; `false` when no purchase
 /// waits for that command (another flow's, or an old one).
 pub async fn record_purchase_reply(app: &App, vin: &str, reply: &FleetReply) -> AppResult<bool> {
+    // The saga writes the purchase too: a write that finds it changed reads
+    // it again rather than losing the reply (the broker would not redeliver
+    // an unacknowledged message before a reconnect).
+    for _ in 0..WRITE_ATTEMPTS {
+        if let Some(recorded) = record_once(app, vin, reply).await? {
+            return Ok(recorded);
+        }
+    }
+    Err(crate::error::AppError::Conflict(
+        "purchase kept changing while recording a reply"
+            .to_owned()
+            .into(),
+    ))
+}
+
+/// Tries of a reply write that keeps meeting the saga's writes.
+const WRITE_ATTEMPTS: usize = 5;
+
+/// One try; `None` when the purchase changed between the read and the write.
+async fn record_once(app: &App, vin: &str, reply: &FleetReply) -> AppResult<Option<bool>> {
     let now = app.clock.now();
     let mut tx = app.store.begin().await?;
     let Some(mut p) = tx.find_purchase_by_command(&reply.command_id).await? else {
-        return Ok(false);
+        return Ok(Some(false));
     };
     if p.vin != vin {
         tracing::warn!(vin, purchase = %p.id, "reply from another car's topic ignored");
-        return Ok(false);
+        return Ok(Some(false));
     }
     let code = reply.error.as_ref().map(|e| e.code.clone());
     let is_query = p
@@ -45,10 +65,10 @@ pub async fn record_purchase_reply(app: &App, vin: &str, reply: &FleetReply) -> 
         &mut p.command
     };
     let Some(a) = slot.as_mut() else {
-        return Ok(false);
+        return Ok(Some(false));
     };
     if !a.record_reply(reply.status, code, now) {
-        return Ok(true);
+        return Ok(Some(true));
     }
     if a.final_status.is_some() {
         a.result_features = features;
@@ -65,14 +85,12 @@ pub async fn record_purchase_reply(app: &App, vin: &str, reply: &FleetReply) -> 
     p.version += 1;
     p.updated_at = now;
     if !tx.update_purchase(&p).await? {
-        return Err(crate::error::AppError::Conflict(
-            "purchase changed while recording a reply".to_owned().into(),
-        ));
+        return Ok(None);
     }
     tx.enqueue_job(&advance_job(&p.id, now, &app.settings)?, now)
         .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(Some(true))
 }
 
 /// Wakes the purchases of `vehicle` that wait for the car (a report or a
