@@ -8,6 +8,7 @@ pub mod clock;
 pub mod customer;
 pub mod dealership;
 pub mod delivery_flow;
+pub mod display;
 pub mod email;
 pub mod error;
 pub mod factory_event;

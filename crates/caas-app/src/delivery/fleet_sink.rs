@@ -103,6 +103,12 @@ impl FleetEventSink for AppFleetSink {
 
     async fn reply(&self, vin: &str, reply: FleetReply) -> Result<(), SinkError> {
         tracing::info!(vin, command_id = %reply.command_id, kind = %reply.kind, status = reply.status.as_str(), "fleet reply");
+        if crate::notify::display::record_display_reply(&self.app, &reply)
+            .await
+            .map_err(sink_err)?
+        {
+            return Ok(());
+        }
         crate::purchases::replies::record_purchase_reply(&self.app, vin, &reply)
             .await
             .map_err(sink_err)?;

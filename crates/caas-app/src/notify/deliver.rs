@@ -1,4 +1,4 @@
-//! Delivery jobs of the SMS and push channels, the email channel's outcome,
+//! Delivery jobs of the SMS, push and in-car display channels, the email channel's outcome,
 //! and SMS receipts. A delivery that is no longer pending is never sent
 //! again; a transient failure returns an error so the job retries.
 
@@ -24,9 +24,17 @@ async fn load(
         .map(|d| (n, d)))
 }
 
+/// Writes `d` unless a receipt or a car's reply closed it meanwhile
+/// (delivered or failed), which a job's older view must not undo.
 async fn save(app: &App, d: &Delivery) -> anyhow::Result<()> {
     let mut tx = app.store.begin().await?;
-    tx.upsert_delivery(d).await?;
+    let closed = tx
+        .find_delivery(&d.notification_id, d.channel)
+        .await?
+        .is_some_and(|now| matches!(now.state, DeliveryState::Delivered | DeliveryState::Failed));
+    if !closed {
+        tx.upsert_delivery(d).await?;
+    }
     tx.commit().await?;
     Ok(())
 }
@@ -48,7 +56,8 @@ pub async fn deliver_notification(
     let result = match channel {
         Channel::Sms => send_sms(app, &n, &mut d).await,
         Channel::Push => send_push(app, &n, &mut d).await,
-        Channel::Email | Channel::Display => Ok(()),
+        Channel::Display => super::display::send_display(app, &n, &mut d).await,
+        Channel::Email => Ok(()),
     };
     match result {
         Ok(()) => {

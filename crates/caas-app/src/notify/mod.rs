@@ -4,6 +4,7 @@
 //! caller's transaction, so a retried event (same dedupe key) sends nothing twice.
 
 pub mod deliver;
+pub mod display;
 pub mod prefs;
 pub mod texts;
 
@@ -60,6 +61,11 @@ pub async fn notify_in(
         .await?
         .and_then(|p| p.phone);
     let subscriptions = tx.list_push_subscriptions(&customer.id, now).await?.len();
+    let car = if channel_enabled(kind, Channel::Display, &muted) {
+        display::display_vin_in(tx, order).await?
+    } else {
+        None
+    };
     for channel in Channel::ALL {
         if !channel_enabled(kind, channel, &muted) {
             continue;
@@ -76,7 +82,7 @@ pub async fn notify_in(
         let skip = match channel {
             Channel::Sms if phone.is_none() => Some("no phone number on file"),
             Channel::Push if subscriptions == 0 => Some("no app installation subscribed to push"),
-            Channel::Display => Some("no vehicle linked yet"),
+            Channel::Display if car.is_none() => Some("no vehicle linked yet"),
             _ => None,
         };
         if let Some(reason) = skip {
