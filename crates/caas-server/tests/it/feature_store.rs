@@ -95,21 +95,6 @@ async fn an_owner_buys_30_days_the_car_switches_it_on_and_the_authorisation_is_c
     assert_eq!(rec["intent"]["status"], "succeeded");
 }
 
-/// The gateway record of the purchase (by the metadata it was created with).
-async fn gateway_for_purchase(t: &crate::support::app::TestApp, purchase: &str) -> Value {
-    let url = t.sims.clone().expect("simulators").payments;
-    let all = get_json(&format!("{url}/_sim/intents"), None).await;
-    let mut hits: Vec<Value> = all["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|r| r["intent"]["metadata"]["purchase"] == purchase)
-        .cloned()
-        .collect();
-    assert_eq!(hits.len(), 1, "one intent per purchase: {hits:?}");
-    hits.remove(0)
-}
-
 #[tokio::test]
 async fn a_hardware_fault_ends_failed_not_charged_with_the_authorisation_voided() {
     let t = store_app().await;

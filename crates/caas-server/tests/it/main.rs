@@ -26,6 +26,7 @@ mod delivery_journeys;
 mod delivery_staff_entries;
 mod factory_exceptions;
 mod feature_store;
+mod feature_store_debt;
 mod feature_store_display;
 mod feature_store_expiry;
 mod feature_store_maintenance;

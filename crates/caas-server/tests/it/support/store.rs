@@ -248,3 +248,18 @@ pub async fn store_app_on(clock: std::sync::Arc<OffsetClock>) -> TestApp {
     )
     .await
 }
+
+/// The gateway record of the purchase (by the metadata it was created with).
+pub async fn gateway_for_purchase(t: &TestApp, purchase: &str) -> Value {
+    let url = t.sims.clone().expect("simulators").payments;
+    let all = get_json(&format!("{url}/_sim/intents"), None).await;
+    let mut hits: Vec<Value> = all["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["intent"]["metadata"]["purchase"] == purchase)
+        .cloned()
+        .collect();
+    assert_eq!(hits.len(), 1, "one intent per purchase: {hits:?}");
+    hits.remove(0)
+}
