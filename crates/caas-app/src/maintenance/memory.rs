@@ -4,11 +4,14 @@
 //! back every call (the rate limit is per credential), and the VINs VSS
 //! answered 404 (or refused as invalid), not asked again for a few minutes
 //! (`vss-api.md`: never loop on 404). Times come from the app's clock.
+//! It also keeps one lock per VIN being read, so concurrent readers of the
+//! same car (a basket of several options, a page and the saga) make one
+//! round of calls and the others read its answer from the cache.
 
 use caas_domain::ports::VssEndpoint;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Why a VIN is not asked again for a while.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,11 +32,56 @@ struct Inner {
 #[derive(Debug, Default)]
 pub struct VssMemory {
     inner: Mutex<Inner>,
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+}
+
+/// The right to ask VSS about one VIN; dropping it lets the next reader in.
+pub struct Flight<'a> {
+    memory: &'a VssMemory,
+    vin: String,
+    lock: Arc<tokio::sync::Mutex<()>>,
+    _guard: tokio::sync::OwnedMutexGuard<()>,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut flights = self
+            .memory
+            .flights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        // Ours and the map's: nobody else waits, so the entry can go.
+        if Arc::strong_count(&self.lock) <= 3 {
+            flights.remove(&self.vin);
+        }
+    }
 }
 
 impl VssMemory {
     fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Waits until no other reader of `vin` is asking VSS, then holds the
+    /// VIN until the returned flight is dropped. Never held with a store
+    /// connection open.
+    pub async fn flight(&self, vin: &str) -> Flight<'_> {
+        let lock = {
+            let mut flights = self.flights.lock().unwrap_or_else(|e| e.into_inner());
+            flights.entry(vin.to_owned()).or_default().clone()
+        };
+        let guard = lock.clone().lock_owned().await;
+        Flight {
+            memory: self,
+            vin: vin.to_owned(),
+            lock,
+            _guard: guard,
+        }
+    }
+
+    /// VINs with a reader asking or waiting (for tests of the map's size).
+    pub fn flights_in_progress(&self) -> usize {
+        self.flights.lock().unwrap_or_else(|e| e.into_inner()).len()
     }
 
     /// True while VSS asked not to be called (until the `Retry-After`).

@@ -32,6 +32,8 @@ pub async fn maintenance_view(app: &App, vin: &str) -> AppResult<MaintenanceView
     let Some(api) = app.partners.vss.clone() else {
         return Ok(MaintenanceView::Unreachable);
     };
+    // One reader per VIN asks; the others then find its answer in the cache.
+    let _flight = app.partners.vss_memory.flight(vin).await;
     let mut cached = {
         let mut tx = app.store.single_read().await?;
         tx.list_vss_cache(vin).await?

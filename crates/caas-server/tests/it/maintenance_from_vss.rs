@@ -190,3 +190,36 @@ async fn vss_down_with_no_copy_is_unreachable() {
     sim_scenario(&vss, json!({"unavailable_next": 1})).await;
     assert_eq!(view(&t).await, MaintenanceView::Unreachable);
 }
+
+#[tokio::test]
+async fn readers_of_the_same_car_at_once_make_one_round_of_calls_to_vss() {
+    let (t, _clock, vss) = app_with_clock(|_| {}).await;
+    preset(&vss, VIN, "ok").await;
+    sim_scenario(&vss, json!({"latency_ms": 300})).await;
+    // Eight readers on tasks of their own, as eight requests would be.
+    let readers = (0..8).map(|_| {
+        let app = t.app.clone();
+        tokio::spawn(async move { maintenance_view(&app, VIN).await.expect("a view") })
+    });
+    let views: Vec<MaintenanceView> = futures::future::join_all(readers)
+        .await
+        .into_iter()
+        .map(|r| r.expect("reader"))
+        .collect();
+    assert!(
+        views
+            .iter()
+            .all(|v| matches!(v, MaintenanceView::Current(_))),
+        "{views:?}"
+    );
+    assert_eq!(
+        count(&vss, "requests").await,
+        2,
+        "compliance and record asked once for eight readers"
+    );
+    assert_eq!(
+        t.app.partners.vss_memory.flights_in_progress(),
+        0,
+        "no lock left behind"
+    );
+}
