@@ -183,11 +183,7 @@ pub async fn save_option(
     else {
         return Err(AppError::BadRequest("invalid option".into()));
     };
-    let existing = tx
-        .list_options()
-        .await?
-        .into_iter()
-        .find(|o| o.code == code);
+    let existing = tx.find_option_for_update(&code).await?;
     let o = CatalogueOption {
         iot_feature: existing
             .as_ref()

@@ -59,13 +59,11 @@ impl StoreFieldsIn {
     }
 }
 
-/// Loads an option by code inside `tx`, or `NotFound`.
+/// Loads an option by code inside `tx`, locked until it ends, or `NotFound`.
 pub(crate) async fn option_in(tx: &mut dyn Tx, code: &str) -> AppResult<CatalogueOption> {
     let code = code.trim().to_ascii_uppercase();
-    tx.list_options()
+    tx.find_option_for_update(&code)
         .await?
-        .into_iter()
-        .find(|o| o.code == code)
         .ok_or(AppError::NotFound)
 }
 

@@ -30,6 +30,11 @@ pub trait CatalogueRepo {
     async fn upsert_option(&mut self, o: &CatalogueOption) -> StoreResult<()>;
     /// All options by code.
     async fn list_options(&mut self) -> StoreResult<Vec<CatalogueOption>>;
+    /// One option, locked until the transaction ends (PostgreSQL `FOR
+    /// UPDATE`; SQLite has one writer), so two staff edits of the same
+    /// option apply one after the other instead of the later undoing the
+    /// earlier.
+    async fn find_option_for_update(&mut self, code: &str) -> StoreResult<Option<CatalogueOption>>;
 }
 
 /// Customer identity beyond the account; dealership edits.

@@ -50,6 +50,13 @@ macro_rules! impl_order_repos {
                         .fetch_all(&mut *self.tx).await.map_err(map_err)?;
                     from_docs(rows)
                 }
+
+                async fn find_option_for_update(&mut self, code: &str) -> StoreResult<Option<CatalogueOption>> {
+                    let sql = format!("SELECT doc FROM catalogue_options WHERE code = $1 {}", <$tx>::ROW_LOCK);
+                    let row: Option<(Doc,)> = sqlx::query_as(&sql)
+                        .bind(code).fetch_optional(&mut *self.tx).await.map_err(map_err)?;
+                    row.map(|(d,)| from_doc(&d)).transpose()
+                }
             }
 
             #[$crate::__rt::async_trait]

@@ -177,3 +177,43 @@ async fn of_two_concurrent_vehicle_writers_the_second_loses() -> anyhow::Result<
     assert_eq!(tx.find_vehicle(&v.id).await?, Some(won));
     Ok(())
 }
+
+#[tokio::test]
+async fn two_edits_of_one_option_apply_one_after_the_other() -> anyhow::Result<()> {
+    let db = fresh_store().await?;
+    let t = start_time();
+    let option = catalogue_option("HEATED_SEATS", &["urban-ev"], t);
+    let mut tx = db.store.begin().await?;
+    tx.upsert_option(&option).await?;
+    tx.commit().await?;
+
+    // The first editor holds the option while it deactivates it; a second
+    // editor renaming it reads it only after the first one commits.
+    let mut first = db.store.begin().await?;
+    let mut a = first.find_option_for_update("HEATED_SEATS").await?.unwrap();
+    a.active = false;
+    first.upsert_option(&a).await?;
+    let store = db.store.clone();
+    let racer = tokio::spawn(async move {
+        let mut second = store.begin().await.unwrap();
+        let mut b = second
+            .find_option_for_update("HEATED_SEATS")
+            .await
+            .unwrap()
+            .unwrap();
+        b.name.en = "Heated seats".to_owned();
+        second.upsert_option(&b).await.unwrap();
+        second.commit().await.unwrap();
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    first.commit().await?;
+    racer.await?;
+
+    let mut tx = db.store.begin().await?;
+    let now = tx.find_option_for_update("HEATED_SEATS").await?.unwrap();
+    assert!(!now.active, "the first edit was not undone");
+    assert_eq!(now.name.en, "Heated seats", "the second edit landed");
+    assert_eq!(tx.find_option_for_update("NOPE").await?, None);
+    tx.commit().await?;
+    Ok(())
+}
