@@ -127,6 +127,7 @@ pub fn table() -> Vec<RouteDef> {
         web::customer::preferences::routes(),
         web::customer::push_device::routes(),
         web::customer::store::routes(),
+        web::card_form::routes(),
     ]
     .into_iter()
     .flatten()

@@ -1,6 +1,7 @@
 //! Every user-facing string of the web surface, in Spanish and English. A
 //! struct (not a key lookup) so a missing translation is a compile error.
 
+pub mod cards;
 pub mod catalogue;
 pub mod delivery;
 pub mod maintenance;
