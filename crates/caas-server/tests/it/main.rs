@@ -45,6 +45,7 @@ mod route_table;
 mod sale_cancellation;
 mod sale_to_factory;
 mod sales_api;
+mod saved_cards;
 mod senal_refund;
 mod store_catalogue_api;
 mod store_web;
