@@ -16,6 +16,7 @@ mod accounts_and_sessions;
 mod body_limits;
 mod browser;
 mod browser_sale;
+mod browser_store;
 mod browser_vehicle;
 mod cancelled_requests;
 mod catalogue_store_access;
