@@ -3,7 +3,8 @@
 //! types the test card 4242 4242 4242 4242 into the gateway's hosted card
 //! fields (an iframe of the gateway's origin: card data never reaches caas),
 //! and the purchase page goes from activating to active without a reload.
-//! The car must have got exactly one `feature.enable` for it, valid ~30 days.
+//! The page takes no message from any origin but the gateway's. The car
+//! must have got exactly one `feature.enable` for it, valid ~30 days.
 //!
 //! Skipped when chromedriver is missing, unless `CAAS_REQUIRE_BROWSER=1`. A
 //! failing step leaves a screenshot in `CAAS_SCREENSHOT_DIR`; the purchase
@@ -22,6 +23,19 @@ const OWNER: &str = "marta.tienda@example.com";
 const OPTION: &str = "PREMIUM_AUDIO";
 /// How long the page may take to show the car's confirmation.
 const ACTIVATING: Duration = Duration::from_secs(60);
+
+/// Posts a forged token and error from the page itself, then a probe; returns
+/// the hidden token's value and whether the error stayed hidden.
+const FORGE: &str = r#"return new Promise(function (resolve) {
+  window.addEventListener("message", function probe(e) {
+    if (e.data !== "probe") return;
+    window.removeEventListener("message", probe);
+    resolve(document.getElementById("card-token").value + "|" + document.getElementById("card-error").hidden);
+  });
+  window.postMessage({type: "gateway.token", token: "tok_forged"}, "*");
+  window.postMessage({type: "gateway.error", message: "forged"}, "*");
+  window.postMessage("probe", "*");
+});"#;
 
 async fn data_state(b: &Browser) -> anyhow::Result<String> {
     Ok(b.el("#purchase")
@@ -85,6 +99,20 @@ async fn the_owner_buys_30_days_with_a_card_typed_into_the_gateway_fields_and_wa
                     ensure!(
                         b.absent("input[type=text][name=payment_method]").await?,
                         "no token field"
+                    );
+                    Ok(())
+                },
+            )
+            .await?;
+
+            b.step(
+                "a message from caas's own origin is not taken for the gateway's",
+                async {
+                    // Messages arrive in order: once the probe is seen, the forged ones were handled.
+                    let seen = b.c.execute(FORGE, vec![]).await?;
+                    ensure!(
+                        seen == json!("|true"),
+                        "a forged message was accepted: {seen}"
                     );
                     Ok(())
                 },
