@@ -39,6 +39,7 @@ mod maintenance_in_the_expediente;
 mod notification_channels;
 mod notifications_once;
 mod ops_and_audit;
+mod paying_with_cards;
 mod push_and_inbox;
 mod push_ends_with_session;
 mod read_routes_under_load;
