@@ -197,6 +197,7 @@ async fn embedded(
     p.webhook_secret = ps.clone();
     p.retry_speedup = config.sim_retry_speedup;
     p.timeout_hold_secs = config.sim_payment_timeout_hold_secs;
+    p.publishable_key = config.card_fields.payment_publishable_key.clone();
     let payments = caas_sim::payments::start(p.clone(), loopback().await?).await?;
 
     let mut s = caas_sim::sms::SmsSimConfig::for_tests(Some(format!("{public_url}/webhooks/sms")));
@@ -290,6 +291,25 @@ async fn embedded(
         secrets,
         simulators: Some(simulators),
     })
+}
+
+/// Where browsers load the gateway's hosted card fields: the configured
+/// origin, else the embedded simulator's, else `payment_base_url`'s.
+pub fn card_fields(
+    config: &Config,
+    simulators: Option<&Simulators>,
+    public_url: &str,
+) -> crate::web::card_form::CardFields {
+    let base = match simulators {
+        Some(s) => Some(s.payments_url.as_str()),
+        None => config.payment_base_url.as_deref(),
+    };
+    let c = &config.card_fields;
+    crate::web::card_form::CardFields {
+        origin: c.origin(base),
+        publishable_key: c.payment_publishable_key.clone(),
+        parent_origin: crate::config::card_fields::origin_of(public_url, true).unwrap_or_default(),
+    }
 }
 
 fn push_client(config: &Config) -> anyhow::Result<Arc<dyn caas_domain::partners::PushApi>> {

@@ -98,6 +98,7 @@ pub fn table() -> Vec<RouteDef> {
         api::v1::delivery::routes(),
         api::v1::delivery_entries::routes(),
         api::v1::notifications::routes(),
+        api::v1::payment_methods::routes(),
         api::v1::purchases::routes(),
         api::v1::store::routes(),
         web::home::routes(),
@@ -127,6 +128,8 @@ pub fn table() -> Vec<RouteDef> {
         web::customer::preferences::routes(),
         web::customer::push_device::routes(),
         web::customer::store::routes(),
+        web::customer::cards::routes(),
+        web::card_form::routes(),
     ]
     .into_iter()
     .flatten()

@@ -188,6 +188,11 @@ impl Application {
             },
         )
         .with_waker(app.job_waker.clone());
+        let card_fields = crate::partners_setup::card_fields(
+            &config,
+            wiring.simulators.as_ref(),
+            &config.public_url(address),
+        );
         let state = AppState {
             secure_cookies: config
                 .secure_cookies
@@ -196,6 +201,7 @@ impl Application {
             hsts: tls.is_some() || config.public_url(address).starts_with("https://"),
             webhook_secrets: wiring.secrets,
             metrics_token: config.listener.metrics_token.clone(),
+            card_fields: Arc::new(card_fields),
             metrics: Arc::new(metrics::Metrics::for_routes(
                 routes::table().into_iter().map(|r| (r.method, r.path)),
             )),
@@ -331,7 +337,7 @@ pub fn build_router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(axum::middleware::from_fn_with_state(
-            state.hsts,
+            security_headers::Headers::new(state.hsts, state.card_fields.origin.as_deref()),
             security_headers::add,
         ))
         .layer(axum::middleware::from_fn(trace::span))

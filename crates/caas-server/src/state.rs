@@ -23,4 +23,6 @@ pub struct AppState {
     pub webhook_secrets: crate::partners_setup::WebhookSecrets,
     /// Bearer token `/metrics` requires; `None`: loopback clients only.
     pub metrics_token: Option<crate::config::Secret>,
+    /// Where the gateway's hosted card fields are loaded from.
+    pub card_fields: Arc<crate::web::card_form::CardFields>,
 }

@@ -1,6 +1,7 @@
 //! Payments through the gateway: the señal, outcomes from answers and
-//! webhooks, and invoices.
+//! webhooks, invoices, and the customer's saved cards.
 
+pub mod cards;
 pub mod events;
 pub mod invoices;
 pub mod outcome;

@@ -194,6 +194,10 @@ pub async fn confirm_purchases(
     }
     let payment_method = check_payment_method(payment_method)?;
     let facts = car_facts(app, customer, vehicle_id).await?;
+    // A saved card must be the caller's (the gateway lists it under them).
+    let payment_method =
+        crate::payments::cards::method_for_payment(app, ctx, customer, &payment_method, false)
+            .await?;
     let catalogue: Arc<crate::catalogue::Catalogue> = load_catalogue(app).await?;
     let now = app.clock.now();
     let basket_id = BasketId::new();

@@ -35,6 +35,9 @@ use utoipa::{Modify, OpenApi};
         v1::orders::pay_senal_online,
         v1::orders::download_invoice,
         v1::notifications::list_notifications,
+        v1::payment_methods::list_cards,
+        v1::payment_methods::save_card,
+        v1::payment_methods::delete_card,
         v1::purchases::quote_offer,
         v1::purchases::confirm_basket,
         v1::purchases::list_purchases,
@@ -61,7 +64,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(caas_app::sales::SaleIn, caas_app::delivery::staff_entries::DeliveryEntry, v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
     modifiers(&BearerAuth, &ProblemResponses),
-    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"))
+    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"), (name = "payment-methods", description = "The customer's saved cards"))
 )]
 pub struct ApiDoc;
 

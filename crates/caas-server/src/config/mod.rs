@@ -1,40 +1,20 @@
 //! Configuration: defaults → `caas.toml` → `CAAS_*` environment, validated at
 //! start. Secrets are wrapped so they never print.
 
+pub mod card_fields;
 pub mod delivery;
 pub mod listener;
 pub mod maintenance;
+mod secret;
 pub mod store;
+
+pub use secret::Secret;
 
 use figment::providers::{Env, Format, Toml};
 use figment::Figment;
 use serde::Deserialize;
-use std::fmt;
 use std::net::SocketAddr;
 use std::path::Path;
-
-/// A value that must never appear in logs or output.
-#[derive(Clone, Deserialize, PartialEq, Eq)]
-#[serde(transparent)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a value.
-    pub fn new(s: impl Into<String>) -> Self {
-        Self(s.into())
-    }
-
-    /// The secret itself; call only where it is used.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
 
 /// Log output format.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, Default)]
@@ -167,6 +147,9 @@ pub struct Config {
     /// The listener: metrics access and HTTPS.
     #[serde(flatten)]
     pub listener: listener::ListenerConfig,
+    /// The gateway's hosted card fields: publishable key and origin.
+    #[serde(flatten)]
+    pub card_fields: card_fields::CardFieldsConfig,
 }
 
 /// Whether the partner simulators run inside `caas serve`.
@@ -236,6 +219,7 @@ impl Default for Config {
             store: Default::default(),
             maintenance: Default::default(),
             listener: Default::default(),
+            card_fields: Default::default(),
         }
     }
 }
@@ -328,6 +312,7 @@ impl Config {
         self.store.validate()?;
         self.maintenance.validate()?;
         self.listener.validate()?;
+        self.card_fields.validate()?;
         if !(self.vapid_subject.starts_with("mailto:") || self.vapid_subject.starts_with("https:"))
         {
             return err("vapid_subject", "must start with mailto: or https:");

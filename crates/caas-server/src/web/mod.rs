@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod activation;
+pub mod card_form;
 pub mod cookies;
 pub mod customer;
 pub mod forms;

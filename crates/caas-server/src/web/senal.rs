@@ -1,7 +1,10 @@
 //! The señal payment form shared by the intranet order page (at the
-//! dealership) and the expediente (online): a fresh attempt key per render,
-//! so a double submit charges once, and the outcome in the payer's words.
+//! dealership), the expediente (online) and the final payment: a fresh
+//! attempt key per render, so a double submit charges once, the shared card
+//! form ([`crate::web::card_form`]: saved cards or the gateway's hosted
+//! fields) and the outcome in the payer's words.
 
+use crate::web::card_form::CardForm;
 use crate::web::forms::FormData;
 use crate::web::labels;
 use caas_app::orders::expediente::Expediente;
@@ -9,16 +12,6 @@ use caas_app::payments::senal::SenalIn;
 use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::payment::{Payment, PaymentState};
-
-/// The payment gateway contract's test card tokens (offered in development).
-pub const TEST_TOKENS: [&str; 6] = [
-    "tok_test_ok",
-    "tok_test_decline_insufficient_funds",
-    "tok_test_decline_expired",
-    "tok_test_delayed",
-    "tok_test_settlement_fails",
-    "tok_test_timeout_once",
-];
 
 /// What the señal form shows.
 #[derive(Debug, Clone)]
@@ -29,10 +22,8 @@ pub struct SenalForm {
     pub attempt_key: String,
     /// Amount to pay.
     pub amount: String,
-    /// Test tokens offered (development only).
-    pub tokens: Vec<&'static str>,
-    /// Token entered before an error.
-    pub method: String,
+    /// The card: saved cards or the gateway's hosted fields.
+    pub card: CardForm,
     /// Error or decline reason.
     pub error: String,
     /// Heading, button and amount labels; empty: the señal's.
@@ -52,20 +43,22 @@ pub struct FormLabels {
 
 impl SenalForm {
     /// A blank form with a new attempt key.
-    pub fn new(action: String, amount: String, dev: bool) -> Self {
+    pub fn new(action: String, amount: String, card: CardForm) -> Self {
         Self {
             action,
             attempt_key: caas_app::secrets::random_token(18),
             amount,
-            tokens: if dev {
-                TEST_TOKENS.to_vec()
-            } else {
-                Vec::new()
-            },
-            method: String::new(),
+            card,
             error: String::new(),
             labels: FormLabels::default(),
         }
+    }
+
+    /// The form again after an error, keeping the card chosen (`method`).
+    pub fn again(mut self, method: &str, error: String) -> Self {
+        self.card = self.card.keeping(method);
+        self.error = error;
+        self
     }
 
     /// The same form for another payment (heading, amount and button labels).
@@ -75,16 +68,13 @@ impl SenalForm {
     }
 }
 
-/// The request from a submitted form: the typed token wins over the list.
-pub fn senal_in(x: &Expediente, f: &FormData) -> SenalIn {
-    let typed = f.get("payment_method");
+/// The request from a submitted form with the card it chose (see
+/// [`crate::web::card_form::chosen`]); the caller saves a new card first
+/// when asked ([`caas_app::payments::cards::method_for_payment`]).
+pub fn senal_in(x: &Expediente, method: String, f: &FormData) -> SenalIn {
     SenalIn {
         order_id: x.order.id.clone(),
-        payment_method: if typed.trim().is_empty() {
-            f.get("test_token")
-        } else {
-            typed
-        },
+        payment_method: method,
         attempt_key: f.get("attempt_key"),
     }
 }

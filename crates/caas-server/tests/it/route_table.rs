@@ -226,6 +226,8 @@ async fn customer_a_gets_404_for_every_resource_of_customer_b_on_every_route() {
         .await;
     let (b_vehicle, b_purchase) =
         crate::support::store::owned_vehicle_and_purchase(&t, &b_order).await;
+    let (_, b_card) = crate::support::cards::save_card(&t, &b_token, "4242424242424242").await;
+    let b_card = b_card["id"].as_str().unwrap().to_owned();
     let b_resource = |param: &str| -> String {
         match param {
             "session_id" => b_session.clone(),
@@ -234,6 +236,7 @@ async fn customer_a_gets_404_for_every_resource_of_customer_b_on_every_route() {
             "subscription_id" => b_push.id.to_string(),
             "vehicle_id" => b_vehicle.clone(),
             "purchase_id" => b_purchase.clone(),
+            "payment_method_id" => b_card.clone(),
             other => panic!("route parameter {{{other}}} is unknown to this test: map it to a resource owned by customer B"),
         }
     };

@@ -8,6 +8,7 @@ pub mod delivery_entries;
 pub mod me;
 pub mod notifications;
 pub mod orders;
+pub mod payment_methods;
 pub mod purchases;
 pub mod sales;
 pub mod store;

@@ -10,6 +10,7 @@ use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
+use crate::web::card_form::{chosen, CardForm};
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::order_view::delivery::add_collect_detail;
@@ -26,6 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::maintenance::order_maintenance;
 use caas_app::orders::expediente::view_expediente;
+use caas_app::payments::cards::method_for_payment;
 use caas_app::payments::invoices::invoice_pdf_for_customer;
 use caas_app::payments::senal::pay_senal;
 use caas_app::AppError;
@@ -85,18 +87,16 @@ async fn page(
     add_collect_detail(&state.app, &mut o.delivery, &x.order, lang).await?;
     let maintenance = order_maintenance(&state.app, &x).await?;
     let mnt = maintenance_section(maintenance.as_ref(), lang);
-    let senal = (x.order.state == OrderState::SaleRegistered).then(|| {
-        let mut f = SenalForm::new(
-            format!("/expediente/{id}/senal"),
-            o.senal.clone(),
-            !state.secure_cookies,
-        );
-        if let Some((method, error)) = senal_error {
-            f.method = method;
-            f.error = error;
-        }
-        f
-    });
+    let senal = if x.order.state == OrderState::SaleRegistered {
+        let card = CardForm::for_payer(&state.app, &state.card_fields, &user.account, lang).await;
+        let f = SenalForm::new(format!("/expediente/{id}/senal"), o.senal.clone(), card);
+        Some(match senal_error {
+            Some((method, error)) => f.again(&method, error),
+            None => f,
+        })
+    } else {
+        None
+    };
     let page = ExpedientePage {
         p: Page::new(
             &user.viewer,
@@ -134,20 +134,23 @@ async fn senal_post(
     let lang = user.viewer.lang;
     // Another customer's order is not found before anything is checked.
     let x = view_expediente(&state.app, &user.account, &id).await?;
-    let r = pay_senal(
-        &state.app,
-        &user.viewer.ctx,
-        &user.account,
-        &senal_in(&x, &f),
-    )
-    .await;
+    let (method, save) = chosen(&f);
+    let r = match method_for_payment(&state.app, &user.viewer.ctx, &user.account, &method, save)
+        .await
+    {
+        Ok(method) => {
+            let input = senal_in(&x, method, &f);
+            pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await
+        }
+        Err(e) => Err(e),
+    };
     match outcome(r, lang)? {
         SenalOutcome::Done(n) => {
             Ok(Redirect::to(&format!("/expediente/{id}?n={n}")).into_response())
         }
         SenalOutcome::Again(code, error) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-            let kept = Some((f.get("payment_method"), error));
+            let kept = Some((method, error));
             page(&state, &user, &id, status, None, kept).await
         }
     }

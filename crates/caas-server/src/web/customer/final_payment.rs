@@ -10,6 +10,7 @@ use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
+use crate::web::card_form::{chosen, CardForm};
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::labels;
@@ -24,6 +25,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::notify::texts::money;
 use caas_app::orders::expediente::{view_expediente, Expediente};
+use caas_app::payments::cards::method_for_payment;
 use caas_app::payments::senal::pay_final;
 use caas_domain::account::Language;
 use caas_domain::ids::OrderId;
@@ -124,22 +126,25 @@ async fn page(
     let amount = caas_domain::order_policy::final_amount(&x.order)
         .map(|a| money(a, lang))
         .unwrap_or_default();
-    let mut senal = (stage == Stage::Due).then(|| {
-        SenalForm::new(
+    let senal = if stage == Stage::Due {
+        let card = CardForm::for_payer(&state.app, &state.card_fields, &user.account, lang).await;
+        let f = SenalForm::new(
             format!("/expediente/{id}/final-payment"),
             amount.clone(),
-            !state.secure_cookies,
+            card,
         )
         .labelled(FormLabels {
             title: m.v.fp_pay_title,
             amount: m.v.fp_amount,
             submit: m.v.fp_pay,
+        });
+        Some(match kept {
+            Some((method, error)) => f.again(&method, error),
+            None => f,
         })
-    });
-    if let (Some(f), Some((method, error))) = (senal.as_mut(), kept) {
-        f.method = method;
-        f.error = error;
-    }
+    } else {
+        None
+    };
     let (lost_cause, lost_policy) = lost_texts(&x, lang);
     let page = FinalPaymentPage {
         p: Page::new(
@@ -199,13 +204,16 @@ async fn final_payment_post(
     let lang = user.viewer.lang;
     // Another customer's order is not found before anything is checked.
     let x = view_expediente(&state.app, &user.account, &id).await?;
-    let r = pay_final(
-        &state.app,
-        &user.viewer.ctx,
-        &user.account,
-        &senal_in(&x, &f),
-    )
-    .await;
+    let (method, save) = chosen(&f);
+    let r = match method_for_payment(&state.app, &user.viewer.ctx, &user.account, &method, save)
+        .await
+    {
+        Ok(method) => {
+            let input = senal_in(&x, method, &f);
+            pay_final(&state.app, &user.viewer.ctx, &user.account, &input).await
+        }
+        Err(e) => Err(e),
+    };
     let r = match r {
         Ok(p) if p.state == PaymentState::Declined => {
             Ok(SenalOutcome::Again(200, declined(&p, lang)))
@@ -224,7 +232,7 @@ async fn final_payment_post(
         }
         SenalOutcome::Again(code, error) => {
             let status = StatusCode::from_u16(code).unwrap_or(StatusCode::OK);
-            let kept = Some((f.get("payment_method"), error));
+            let kept = Some((method, error));
             page(&state, &user, &id, status, None, kept).await
         }
     }

@@ -1,6 +1,7 @@
 //! Every user-facing string of the web surface, in Spanish and English. A
 //! struct (not a key lookup) so a missing translation is a compile error.
 
+pub mod cards;
 pub mod catalogue;
 pub mod delivery;
 pub mod maintenance;
@@ -130,6 +131,8 @@ pub struct Msg {
     pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
     /// Strings of the maintenance section (VSS).
     pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
+    /// Strings of the card form and the saved cards.
+    pub cards: &'static crate::web::i18n::cards::CardMsg,
 }
 
 /// Spanish.
@@ -246,6 +249,7 @@ pub static ES: Msg = Msg {
     d: &crate::web::i18n::delivery::ES,
     v: &crate::web::i18n::vehicle::ES,
     mnt: &crate::web::i18n::maintenance::ES,
+    cards: &crate::web::i18n::cards::ES,
 };
 
 /// English.
@@ -362,6 +366,7 @@ pub static EN: Msg = Msg {
     d: &crate::web::i18n::delivery::EN,
     v: &crate::web::i18n::vehicle::EN,
     mnt: &crate::web::i18n::maintenance::EN,
+    cards: &crate::web::i18n::cards::EN,
 };
 
 impl Msg {

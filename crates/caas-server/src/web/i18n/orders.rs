@@ -80,9 +80,6 @@ order_msgs! {
     invoices: "Facturas", "Invoices";
     no_invoices: "No hay facturas todavía.", "No invoices yet.";
     pay_senal_title: "Pagar la señal", "Pay the reservation deposit";
-    card_token: "Tarjeta (token del formulario de pago)", "Card (token from the payment form)";
-    card_token_hint: "Nunca escribas aquí el número de la tarjeta: solo el token tok_… de la pasarela.", "Never type the card number here: only the gateway's tok_… token.";
-    test_token: "Tarjeta de prueba (entorno de desarrollo)", "Test card (development environment)";
     pay_senal: "Pagar la señal", "Pay the deposit";
     resubmit_title: "Corregir y reenviar a fábrica", "Correct and resubmit to the factory";
     resubmit: "Reenviar a fábrica", "Resubmit to the factory";

@@ -70,9 +70,6 @@ store_msgs! {
     charge_note: "Se autoriza el importe en tu tarjeta y solo se cobra cuando el vehículo confirma la función activa; si no se activa, no se cobra nada.", "The amount is authorised on your card and charged only when the vehicle confirms the feature is on; if it is not switched on, nothing is charged.";
     refused_title: "No se puede comprar ahora", "It cannot be bought now";
     confirm_button: "Confirmar y pagar", "Confirm and pay";
-    pm_label: "Método de pago: tarjeta guardada (pm_…) o token de prueba (tok_…)", "Payment method: saved card (pm_…) or test token (tok_…)";
-    pm_hint: "Provisional: la introducción de tarjetas con los campos seguros de la pasarela llegará pronto.", "Interim: card entry with the gateway's secure fields is coming soon.";
-    pm_invalid: "Indica una tarjeta guardada (pm_…) o un token de tarjeta (tok_…).", "Enter a saved card (pm_…) or a card token (tok_…).";
     purchase_title: "Compra", "Purchase";
     state: "Estado", "State";
     payment: "Pago", "Payment";

@@ -76,7 +76,9 @@ async fn senal_post(
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
     let x = view_order_for_staff(&state.app, &user.account, &id).await?;
-    let input = senal_in(&x, &f);
+    // Staff at the desk pay with a new card (the hosted fields); no saved cards.
+    let (method, _) = crate::web::card_form::chosen(&f);
+    let input = senal_in(&x, method, &f);
     let r = pay_senal(&state.app, &user.viewer.ctx, &user.account, &input).await;
     match outcome(r, lang)? {
         SenalOutcome::Done(n) => Ok(back(id.as_str(), n)),

@@ -165,14 +165,12 @@ pub async fn order_page(
     // The same policy the use cases enforce decides which buttons show.
     let may = caas_domain::staff_policy::staff_actions(user.account.role, order.state, &x.payments);
     let senal = may.take_senal.then(|| {
-        let mut f = SenalForm::new(
+        SenalForm::new(
             format!("/intranet/orders/{id}/senal"),
             o.senal.clone(),
-            !state.secure_cookies,
-        );
-        f.method = extras.senal_method.clone();
-        f.error = extras.senal_error.clone();
-        f
+            crate::web::card_form::CardForm::new_card(&state.card_fields, lang),
+        )
+        .again(&extras.senal_method, extras.senal_error.clone())
     });
     let resubmit = if may.resubmit {
         let catalogue = load_catalogue(&state.app).await?;
@@ -194,8 +192,7 @@ pub async fn order_page(
     } else {
         None
     };
-    let dev = !state.secure_cookies;
-    let dlv = delivery_view(&x, &user.account, lang, dev, extras.delivery);
+    let dlv = delivery_view(&x, &user.account, lang, &state.card_fields, extras.delivery);
     let entries = crate::web::intranet::delivery_entries::entry_forms(&x.order, &user.account);
     let page =
         OrderPage {

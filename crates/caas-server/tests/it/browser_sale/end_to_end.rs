@@ -117,44 +117,52 @@ async fn a_seller_registers_a_sale_and_the_customer_activates_from_the_email_and
             })
             .await?;
 
-        b.step("pay the señal at the dealership with tok_test_ok", async {
-            let amount = b.text("#senal-amount").await?;
-            ensure!(
-                amount.contains("2000") || amount.contains("2.000"),
-                "the señal to pay should be 2000 €, the form shows {amount:?}"
-            );
-            b.fill("#payment_method", "tok_test_ok").await?;
-            b.click("#senal-submit").await?;
-            wait_path_where(&b, "the order page after paying", |p| {
-                p == format!("/intranet/orders/{order}?n=senal_paid")
-            })
-            .await?;
-            let notice = b.text("#notice").await?;
-            ensure!(
-                notice.contains("Señal pagada"),
-                "the notice should say the señal is paid, got {notice:?}"
-            );
-            let payments = b.text("table.payments tbody").await?;
-            ensure!(
-                payments.contains("Cobrado") || payments.contains("Liquidado"),
-                "the payments table should show the señal paid, got {payments:?}"
-            );
-            ensure!(
-                b.absent("#senal-form").await?,
-                "the señal form should be gone once it is paid"
-            );
-            let state = b
-                .el(&format!("#tracker-{order}"))
-                .await?
-                .attr("data-state")
-                .await?
-                .unwrap_or_default();
-            ensure!(
-                state != "SALE_REGISTERED",
-                "the order should have moved past SALE_REGISTERED"
-            );
-            Ok(())
-        })
+        b.step(
+            "pay the señal at the dealership with the test card in the gateway's fields",
+            async {
+                let amount = b.text("#senal-amount").await?;
+                ensure!(
+                    amount.contains("2000") || amount.contains("2.000"),
+                    "the señal to pay should be 2000 €, the form shows {amount:?}"
+                );
+                // The card goes into the gateway's iframe; its token submits the form.
+                b.el("#card-fields").await?.enter_frame().await?;
+                b.fill("#card-number", "4242 4242 4242 4242").await?;
+                b.fill("#card-expiry", "12/30").await?;
+                b.fill("#card-cvc", "123").await?;
+                b.click("#card-submit").await?;
+                b.c.enter_parent_frame().await?;
+                wait_path_where(&b, "the order page after paying", |p| {
+                    p == format!("/intranet/orders/{order}?n=senal_paid")
+                })
+                .await?;
+                let notice = b.text("#notice").await?;
+                ensure!(
+                    notice.contains("Señal pagada"),
+                    "the notice should say the señal is paid, got {notice:?}"
+                );
+                let payments = b.text("table.payments tbody").await?;
+                ensure!(
+                    payments.contains("Cobrado") || payments.contains("Liquidado"),
+                    "the payments table should show the señal paid, got {payments:?}"
+                );
+                ensure!(
+                    b.absent("#senal-form").await?,
+                    "the señal form should be gone once it is paid"
+                );
+                let state = b
+                    .el(&format!("#tracker-{order}"))
+                    .await?
+                    .attr("data-state")
+                    .await?
+                    .unwrap_or_default();
+                ensure!(
+                    state != "SALE_REGISTERED",
+                    "the order should have moved past SALE_REGISTERED"
+                );
+                Ok(())
+            },
+        )
         .await?;
 
         b.step("log out of the SALES session", async {

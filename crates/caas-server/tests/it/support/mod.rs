@@ -7,6 +7,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod cards;
 pub mod catalogue;
 pub mod delivery;
 pub mod journey;

@@ -1,21 +1,25 @@
 //! `/vehicle/{vehicle_id}/store/confirm?option=…&offer=…`: what buying one
 //! offer means (price, duration, start and end, withdrawal terms) from
 //! `quote_purchase`, or why it cannot be bought now, in the page's
-//! language; the form confirms it through `confirm_purchases` with one item
-//! and leads to the purchase page.
+//! language; the form (with the shared card form: a saved card or a new one
+//! in the gateway's fields, optionally saved) confirms it through
+//! `confirm_purchases` with one item and leads to the purchase page.
 
 use super::words;
 use crate::error::WebError;
 use crate::extract::path_id::PathId;
 use crate::extract::viewer::WebUser;
 use crate::state::AppState;
+use crate::web::card_form::{chosen, CardForm};
 use crate::web::forms::FormData;
+use crate::web::i18n::cards::CardMsg;
 use crate::web::i18n::store::StoreMsg;
 use crate::web::render::{render_status, Page};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use caas_app::payments::cards::method_for_payment;
 use caas_app::purchases::{check_own_car, confirm_purchases, quote_purchase, BasketItemIn, Quote};
 use caas_app::AppError;
 use caas_domain::ids::VehicleId;
@@ -62,7 +66,7 @@ struct ConfirmPage {
     quote: Option<QuoteRow>,
     refusal: String,
     pm_error: String,
-    pm_value: String,
+    card: String,
 }
 
 fn quote_row(q: &Quote, lang: caas_domain::account::Language) -> QuoteRow {
@@ -121,6 +125,9 @@ async fn page(
         urlencoding(&choice.option),
         urlencoding(&choice.offer)
     );
+    let card = CardForm::for_payer(&state.app, &state.card_fields, &user.account, lang)
+        .await
+        .keeping(&pm.0);
     let page = ConfirmPage {
         p: Page::new(&user.viewer, s.confirm_title, &path),
         s,
@@ -129,7 +136,7 @@ async fn page(
         offer: choice.offer.clone(),
         quote,
         refusal,
-        pm_value: pm.0,
+        card: card.html(),
         pm_error: pm.1,
     };
     Ok(render_status(status, &page))
@@ -168,20 +175,17 @@ pub async fn confirm_post(
         option: f.get("option"),
         offer: f.get("offer"),
     };
-    let pm = f.get("payment_method");
+    let (pm, save) = chosen(&f);
     let item = BasketItemIn {
         option_code: choice.option.clone(),
         offer_id: choice.offer.clone(),
     };
-    let r = confirm_purchases(
-        &state.app,
-        &user.viewer.ctx,
-        &user.account,
-        &id,
-        &[item],
-        &pm,
-    )
-    .await;
+    let ctx = &user.viewer.ctx;
+    // A new card to keep is saved first and then paid with as a saved card.
+    let r = match method_for_payment(&state.app, ctx, &user.account, &pm, save).await {
+        Ok(pm) => confirm_purchases(&state.app, ctx, &user.account, &id, &[item], &pm).await,
+        Err(e) => Err(e),
+    };
     match r {
         Ok(out) => {
             if let Some(p) = out.accepted.first() {
@@ -191,8 +195,8 @@ pub async fn confirm_post(
             let why = why.unwrap_or_else(|| StoreMsg::for_lang(lang).refused_title.to_owned());
             page(&state, &user, &id, &choice, (pm, String::new()), Some(why)).await
         }
-        Err(AppError::Invalid { field, .. }) if field == "payment_method" => {
-            let msg = StoreMsg::for_lang(lang).pm_invalid.to_owned();
+        Err(AppError::Invalid { field, .. }) if field == "payment_method" || field == "token" => {
+            let msg = CardMsg::for_lang(lang).choose_card.to_owned();
             page(&state, &user, &id, &choice, (pm, msg), None).await
         }
         Err(AppError::Conflict(r)) => {

@@ -175,10 +175,8 @@ async fn final_payment_post(
     f: FormData,
 ) -> Result<Response, WebError> {
     let lang = user.viewer.lang;
-    let mut method = f.get("payment_method");
-    if method.trim().is_empty() {
-        method = f.get("test_token");
-    }
+    // Staff at the desk pay with a new card (the hosted fields); no saved cards.
+    let (method, _) = crate::web::card_form::chosen(&f);
     let input = SenalIn {
         order_id: id.clone(),
         payment_method: method,

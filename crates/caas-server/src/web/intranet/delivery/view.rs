@@ -177,12 +177,13 @@ fn in_delivery_leg(s: OrderState) -> bool {
     )
 }
 
-/// Builds the section for `staff`; `dev` offers the gateway's test cards.
+/// Builds the section for `staff`; the final payment takes a new card in
+/// the gateway's fields from `cards`.
 pub fn delivery_view(
     x: &Expediente,
     staff: &Account,
     lang: Language,
-    dev: bool,
+    cards: &crate::web::card_form::CardFields,
     extras: DeliveryExtras,
 ) -> DeliveryView {
     let m = Msg::for_lang(lang);
@@ -193,7 +194,6 @@ pub fn delivery_view(
     // The same policy the use cases enforce decides which forms show.
     let may = caas_domain::staff_policy::staff_actions(staff.role, o.state, &x.payments);
     let st = o.state;
-    let f = &extras.entered;
     let r = &o.registration;
     let mut facts = vec![
         (m.d.vin, dash(o.factory.vin.clone())),
@@ -212,13 +212,11 @@ pub fn delivery_view(
     let terms = o.final_payment.as_ref();
     let final_form = may.take_final_payment.then(|| {
         let amount = terms.map(|t| money(t.amount, lang)).unwrap_or_default();
-        let mut form = SenalForm::new(
+        SenalForm::new(
             format!("/intranet/orders/{}/final-payment", o.id),
             amount,
-            dev,
-        );
-        form.method = f.get("payment_method");
-        form
+            crate::web::card_form::CardForm::new_card(cards, lang),
+        )
     });
     let h = &o.home;
     let mut home = Vec::new();

@@ -152,6 +152,12 @@ impl Browser {
         Ok(path)
     }
 
+    /// Saves `<test>--<name>.png` (and the page source) of a step that went
+    /// well, as evidence of what the customer saw.
+    pub async fn screenshot(&self, name: &str) -> anyhow::Result<PathBuf> {
+        self.save_evidence(name).await
+    }
+
     /// Ends the session and the browser, then fails the test if `outcome` is an error.
     pub async fn finish(self, outcome: anyhow::Result<()>) {
         let Browser {

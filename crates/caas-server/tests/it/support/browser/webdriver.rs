@@ -145,6 +145,18 @@ impl Client {
         base64_decode(v.as_str().context("the screenshot is not a string")?)
     }
 
+    /// Runs `script` (a function body; `arguments` are `args`) in the
+    /// current frame and returns what it returns.
+    pub async fn execute(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
+        self.post("/execute/sync", json!({ "script": script, "args": args }))
+            .await
+    }
+
+    /// Back from a frame to the top-level document.
+    pub async fn enter_parent_frame(&self) -> anyhow::Result<()> {
+        self.post("/frame/parent", json!({})).await.map(drop)
+    }
+
     pub fn wait(&self) -> Wait<'_> {
         Wait {
             client: self,
@@ -252,6 +264,14 @@ impl Element {
                 other => Some(other.to_string()),
             },
         )
+    }
+
+    /// Makes this `<iframe>`'s document receive the next commands.
+    pub async fn enter_frame(&self) -> anyhow::Result<()> {
+        self.client
+            .post("/frame", json!({ "id": { ELEMENT_KEY: self.id } }))
+            .await
+            .map(drop)
     }
 
     pub async fn is_displayed(&self) -> anyhow::Result<bool> {
