@@ -5,6 +5,7 @@ pub mod catalogue;
 pub mod delivery;
 pub mod maintenance;
 pub mod orders;
+pub mod services;
 pub mod store;
 pub mod vehicle;
 
@@ -130,6 +131,8 @@ pub struct Msg {
     pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
     /// Strings of the maintenance section (VSS).
     pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
+    /// Strings of the services section (feature store purchases).
+    pub svc: &'static crate::web::i18n::services::ServicesMsg,
 }
 
 /// Spanish.
@@ -246,6 +249,7 @@ pub static ES: Msg = Msg {
     d: &crate::web::i18n::delivery::ES,
     v: &crate::web::i18n::vehicle::ES,
     mnt: &crate::web::i18n::maintenance::ES,
+    svc: &crate::web::i18n::services::ES,
 };
 
 /// English.
@@ -362,6 +366,7 @@ pub static EN: Msg = Msg {
     d: &crate::web::i18n::delivery::EN,
     v: &crate::web::i18n::vehicle::EN,
     mnt: &crate::web::i18n::maintenance::EN,
+    svc: &crate::web::i18n::services::EN,
 };
 
 impl Msg {
