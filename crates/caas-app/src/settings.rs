@@ -75,6 +75,9 @@ pub struct OtaSettings {
     pub command_ttl: Duration,
     /// The contract's timeout rules.
     pub timing: caas_domain::purchase::attempt::CommandTiming,
+    /// How long before a time-limited period's end its reminder is told
+    /// (default 3 days; zero: no reminders).
+    pub expiry_reminder: Duration,
 }
 
 impl Default for OtaSettings {
@@ -87,6 +90,7 @@ impl Default for OtaSettings {
             },
             command_ttl: Duration::minutes(10),
             timing: Default::default(),
+            expiry_reminder: Duration::days(3),
         }
     }
 }

@@ -110,11 +110,13 @@ pub enum NotificationKind {
     OptionRefused,
     /// A time-limited service ended.
     ServiceExpired,
+    /// A time-limited service ends soon (the reminder before expiry).
+    ServiceExpiring,
 }
 
 impl NotificationKind {
     /// Every row wired so far.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::FactoryOrderPlaced,
         Self::ManufacturingMilestone,
         Self::VehicleAvailable,
@@ -133,6 +135,7 @@ impl NotificationKind {
         Self::ActivationFailed,
         Self::OptionRefused,
         Self::ServiceExpired,
+        Self::ServiceExpiring,
     ];
 
     /// Wire name.
@@ -156,6 +159,7 @@ impl NotificationKind {
             Self::ActivationFailed => "activation_failed",
             Self::OptionRefused => "option_refused",
             Self::ServiceExpired => "service_expired",
+            Self::ServiceExpiring => "service_expiring",
         }
     }
 
@@ -183,7 +187,7 @@ impl NotificationKind {
                 "service_activation"
             }
             Self::OptionRefused => "maintenance",
-            Self::ServiceExpired => "service_expiry",
+            Self::ServiceExpired | Self::ServiceExpiring => "service_expiry",
         }
     }
 
@@ -210,7 +214,7 @@ impl NotificationKind {
             Self::ActivationFailed => [Mandatory, Mandatory, BestEffort, Mandatory],
             Self::OptionRefused => [Mandatory, Mandatory, Unused, Unused],
             // "Service expiring/expired" row.
-            Self::ServiceExpired => [Mandatory, Mandatory, Unused, Unused],
+            Self::ServiceExpired | Self::ServiceExpiring => [Mandatory, Mandatory, Unused, Unused],
         };
         let i = Channel::ALL.iter().position(|c| *c == channel).unwrap_or(0);
         row[i]

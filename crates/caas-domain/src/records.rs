@@ -1,5 +1,5 @@
 //! Small records of the expediente and operations: timeline entries,
-//! estimate revisions, invoices, refunds, staff alerts, push subscriptions
+//! estimate revisions, invoices (of payments and of services), refunds, staff alerts, push subscriptions
 //! and inbound webhook events.
 
 use crate::ids::{
@@ -76,6 +76,30 @@ pub struct Invoice {
     pub customer_id: AccountId,
     /// Payment invoiced.
     pub payment_id: PaymentId,
+    /// Line description.
+    pub description: String,
+    /// Total.
+    pub total: Money,
+    /// Issue time.
+    pub issued_at: DateTime<Utc>,
+}
+
+/// The invoice of a captured service (PAY-14): one per purchase, numbered
+/// in the same series as [`Invoice`]; the PDF is stored beside it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceInvoice {
+    /// Identifier.
+    pub id: InvoiceId,
+    /// Consecutive number (`F-2026-000001`).
+    pub number: String,
+    /// The purchase invoiced.
+    pub purchase_id: crate::ids::PurchaseId,
+    /// The vehicle's order (expediente).
+    pub order_id: OrderId,
+    /// Customer.
+    pub customer_id: AccountId,
+    /// Option code.
+    pub option_code: String,
     /// Line description.
     pub description: String,
     /// Total.

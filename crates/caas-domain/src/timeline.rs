@@ -156,6 +156,7 @@ fixed_kinds! {
     PurchaseDeclined => "purchase_declined", "The card was declined for a bought option.";
     PurchaseRejected => "purchase_rejected", "A purchase was refused before payment.";
     PurchaseExpired => "purchase_expired", "A time-limited service reached its end.";
+    PurchaseExpiring => "purchase_expiring", "A time-limited service ends soon (reminder).";
 }
 
 impl TimelineKind {

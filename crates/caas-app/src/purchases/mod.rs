@@ -4,9 +4,12 @@
 //! refusal ([`refusals`]); one car's store in [`store`]. Rules are in `caas_domain::purchase`.
 
 pub mod confirm;
+pub mod history;
+pub mod invoice;
 pub mod maintenance;
 mod notices;
 pub mod refusals;
+mod reminder;
 pub mod replies;
 pub mod saga;
 pub mod store;

@@ -135,6 +135,7 @@ pub trait Tx:
     + PaymentRepo
     + RefundRepo
     + PurchaseRepo
+    + ServiceInvoiceRepo
     + TimelineRepo
     + InboundRepo
     + NotificationRepo

@@ -1,9 +1,10 @@
-//! Repository port of the feature store: purchases. Customer reads take the
+//! Repository ports of the feature store: purchases and their invoices. Customer reads take the
 //! owner, so a forgotten check cannot show another customer's purchase.
 
-use crate::ids::{AccountId, PurchaseId, VehicleId};
+use crate::ids::{AccountId, OrderId, PurchaseId, VehicleId};
 use crate::ports::StoreResult;
 use crate::purchase::{Purchase, PurchaseState};
+use crate::records::ServiceInvoice;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
@@ -45,4 +46,26 @@ pub trait PurchaseRepo {
         before: DateTime<Utc>,
         limit: i64,
     ) -> StoreResult<Vec<Purchase>>;
+}
+
+/// Invoices of captured services (PAY-14), one per purchase.
+#[async_trait]
+pub trait ServiceInvoiceRepo {
+    /// Stores the invoice of its purchase with its PDF, taking the order and
+    /// customer from the purchase row. `Conflict` when the purchase already
+    /// has one, is not `CAPTURED` (PAY-15: nothing undelivered is
+    /// invoiced), does not exist, or the number was used.
+    async fn insert_service_invoice(&mut self, i: &ServiceInvoice, pdf: &[u8]) -> StoreResult<()>;
+    /// The service invoices `owner` has for an order, oldest first.
+    async fn list_service_invoices_for_customer(
+        &mut self,
+        owner: &AccountId,
+        order: &OrderId,
+    ) -> StoreResult<Vec<ServiceInvoice>>;
+    /// The invoice of one purchase of `owner`, with its PDF.
+    async fn find_service_invoice_pdf_for_customer(
+        &mut self,
+        owner: &AccountId,
+        purchase: &PurchaseId,
+    ) -> StoreResult<Option<(ServiceInvoice, Vec<u8>)>>;
 }

@@ -42,6 +42,7 @@ use utoipa::{Modify, OpenApi};
         v1::purchases::confirm_basket,
         v1::purchases::list_purchases,
         v1::purchases::view_purchase,
+        v1::purchases::download_purchase_invoice,
         v1::store::view_car_catalogue,
         v1::notifications::mark_notifications_read,
         v1::notifications::list_preferences,

@@ -1,6 +1,7 @@
 //! Settings of the feature store (flattened into [`crate::config::Config`]):
 //! the OTA activation policy of ADM-2 (tries, backoff) and the lifetime of
-//! each command (the IoT contract: `expires_at` at least 5 min ahead).
+//! each command (the IoT contract: `expires_at` at least 5 min ahead), and
+//! how long before a time-limited service's end its owner is reminded.
 
 use crate::config::ConfigError;
 use caas_app::settings::OtaSettings;
@@ -18,6 +19,9 @@ pub struct StoreConfig {
     pub ota_backoff_cap_secs: i64,
     /// Seconds from a command's issue to its `expires_at` (≥ 300).
     pub ota_command_ttl_secs: i64,
+    /// Days before a time-limited service's end when the owner is reminded
+    /// (default 3; 0: no reminders; at most 365).
+    pub expiry_reminder_days: i64,
 }
 
 impl Default for StoreConfig {
@@ -27,6 +31,7 @@ impl Default for StoreConfig {
             ota_backoff_base_secs: 60,
             ota_backoff_cap_secs: 1800,
             ota_command_ttl_secs: 600,
+            expiry_reminder_days: 3,
         }
     }
 }
@@ -48,6 +53,12 @@ impl StoreConfig {
                 "the IoT contract needs at least 300 s",
             );
         }
+        if !(0..=365).contains(&self.expiry_reminder_days) {
+            return bad(
+                "expiry_reminder_days",
+                "use 0 (off) to 365 days before the end",
+            );
+        }
         Ok(())
     }
 
@@ -60,6 +71,7 @@ impl StoreConfig {
                 cap: chrono::Duration::seconds(self.ota_backoff_cap_secs),
             },
             command_ttl: chrono::Duration::seconds(self.ota_command_ttl_secs),
+            expiry_reminder: chrono::Duration::days(self.expiry_reminder_days),
             ..OtaSettings::default()
         }
     }

@@ -44,3 +44,22 @@ fn environment_overrides_the_file_which_overrides_defaults() {
         Ok(())
     });
 }
+
+#[test]
+fn the_expiry_reminder_defaults_to_three_days_and_refuses_a_negative_window() {
+    let c = Config::default();
+    assert_eq!(
+        c.store.ota().expiry_reminder,
+        chrono::Duration::days(3),
+        "default"
+    );
+    let mut c = Config::default();
+    c.store.expiry_reminder_days = 0;
+    assert!(c.validate().is_ok(), "0 switches reminders off");
+    c.store.expiry_reminder_days = -1;
+    assert!(c
+        .validate()
+        .unwrap_err()
+        .to_string()
+        .contains("expiry_reminder_days"));
+}

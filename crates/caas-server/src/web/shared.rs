@@ -6,7 +6,6 @@ use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use caas_app::AppError;
 use caas_domain::ids::OrderId;
-use caas_domain::records::Invoice;
 use serde::Deserialize;
 
 /// The `?n=` notice key of a page (what was just done).
@@ -29,15 +28,14 @@ pub fn order_id(s: &str) -> Result<OrderId, AppError> {
 }
 
 /// An invoice PDF as a download.
-pub fn pdf_response(inv: &Invoice, pdf: Vec<u8>) -> Response {
+pub fn pdf_response(number: &str, pdf: Vec<u8>) -> Response {
     let mut resp = pdf.into_response();
     let h = resp.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("application/pdf"),
     );
-    let safe: String = inv
-        .number
+    let safe: String = number
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();

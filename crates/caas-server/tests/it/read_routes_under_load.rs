@@ -109,6 +109,8 @@ async fn every_read_route_answers_2xx_at_eight_times_the_pool_size() {
             .unwrap()
     };
     let (_, purchase) = crate::support::store::owned_vehicle_and_purchase(&t, &order_row).await;
+    // Charged and invoiced, so its invoice route has a PDF to serve.
+    crate::support::services::invoiced(&t, &purchase).await;
     let email_id = {
         let mut tx = t.app.store.read().await.unwrap();
         tx.list_emails(1).await.unwrap()[0].id.to_string()

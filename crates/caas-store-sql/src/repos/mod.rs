@@ -6,6 +6,7 @@ mod events;
 mod orders;
 mod purchases;
 mod refunds;
+mod service_invoices;
 mod vehicles;
 mod vss_cache;
 
@@ -348,6 +349,7 @@ macro_rules! impl_repos {
         $crate::impl_vehicle_repos!($tx);
         $crate::impl_refund_repos!($tx);
         $crate::impl_purchase_repos!($tx);
+        $crate::impl_service_invoice_repos!($tx);
         $crate::impl_vss_cache_repos!($tx);
     };
 }

@@ -21,7 +21,7 @@ use caas_domain::order::Order;
 use caas_domain::payment::Payment;
 use caas_domain::purchase::Purchase;
 use caas_domain::records::{
-    EstimateRevision, Invoice, PushSubscription, Refund, StaffAlert, TimelineEntry,
+    EstimateRevision, Invoice, PushSubscription, Refund, ServiceInvoice, StaffAlert, TimelineEntry,
 };
 use caas_domain::vehicle::Vehicle;
 use serde_json::{Map, Value};
@@ -61,6 +61,7 @@ version_one! {
     Vehicle => "vehicles",
     Refund => "refunds",
     Purchase => "purchases",
+    ServiceInvoice => "service_invoices",
 }
 
 mod catalogue_v2;
@@ -209,6 +210,7 @@ pub const DOCUMENT_TABLES: &[DocumentTable] = &[
     table!(Vehicle, "id"),
     table!(Refund, "id"),
     table!(Purchase, "id"),
+    table!(ServiceInvoice, "id"),
 ];
 
 /// The rows of `t` below its current version, a page in key order after a

@@ -20,6 +20,7 @@ mod money;
 mod orders;
 mod purchases;
 mod refunds;
+mod service_invoices;
 mod sessions;
 mod store;
 mod two_writers;

@@ -5,7 +5,8 @@
 //! it simply ends. Only if the car still reports the feature on a grace
 //! period after the end is `feature.disable` sent, with the same rules and
 //! retries as an activation; a final failure is escalated and never billed.
-//! Lifetime purchases never end (SVC-11).
+//! Lifetime purchases never end (SVC-11). Before the end the purchase
+//! wakes once for its reminder (`purchases::reminder`).
 
 use super::activation::{new_attempt, new_query, online, publish};
 use super::{apply, save, Next};
@@ -13,6 +14,7 @@ use crate::App;
 use caas_domain::fleet::ReplyStatus;
 use caas_domain::purchase::attempt::{next_action, AttemptAction, CommandKind};
 use caas_domain::purchase::flow::{retryable, PurchaseEvent};
+use caas_domain::purchase::reminder::{reminded, reminder_step, ReminderStep};
 use caas_domain::purchase::Purchase;
 use caas_domain::vehicle::Vehicle;
 use chrono::Duration;
@@ -20,14 +22,20 @@ use chrono::Duration;
 /// How long after the end the car may take to report its self-expiry.
 const GRACE: Duration = Duration::minutes(2);
 
-/// ACTIVE (paid): nothing until the period's end, then DEACTIVATING.
+/// ACTIVE (paid): the reminder before the end when it has one, nothing
+/// else until the period's end, then DEACTIVATING.
 pub(super) async fn period_end(app: &App, mut p: Purchase) -> anyhow::Result<Next> {
     let Some(end) = p.period.ends_at else {
         return Ok(Next::Idle);
     };
     let now = app.clock.now();
     if now < end {
-        return Ok(Next::WakeAt(end));
+        let window = app.settings.ota.expiry_reminder;
+        return match reminder_step(&p.period, window, reminded(&p.history), now) {
+            ReminderStep::DueAt(at) => Ok(Next::WakeAt(at)),
+            ReminderStep::Due => crate::purchases::reminder::remind(app, p).await,
+            ReminderStep::Nothing => Ok(Next::WakeAt(end)),
+        };
     }
     let before = p.state;
     apply(&mut p, PurchaseEvent::PeriodEnded, "period_ended", now);

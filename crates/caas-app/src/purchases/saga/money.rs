@@ -2,7 +2,8 @@
 //! authorisation before any command, the capture only once the car
 //! confirmed, the void when activation failed for good. Each call carries a
 //! key derived from the purchase, so repeating it after a crash or a lost
-//! answer is the same call and money moves once.
+//! answer is the same call and money moves once. A capture is written
+//! with the service's invoice, in one transaction.
 
 use super::{activation, apply, save, Next};
 use crate::App;
@@ -144,7 +145,19 @@ pub(super) async fn capture(app: &App, mut p: Purchase) -> anyhow::Result<Next> 
             _ => "capture_failed".into(),
         },
     });
-    save(app, &mut p, before).await?;
+    if p.payment.state != ServicePaymentState::Captured {
+        save(app, &mut p, before).await?;
+        return Ok(Next::Continue);
+    }
+    // The capture and its invoice are one write (PAY-14): a crash before the
+    // commit repeats the capture under its key and issues the invoice then.
+    p.version += 1;
+    p.updated_at = app.clock.now();
+    let mut tx = app.store.begin().await?;
+    if tx.update_purchase(&p).await? {
+        crate::purchases::invoice::issue_service_invoice_in(&mut *tx, app, &p).await?;
+        tx.commit().await?;
+    }
     Ok(Next::Continue)
 }
 

@@ -1,9 +1,11 @@
 //! `/api/v1/orders`: the customer's orders and expedientes (EXP-1: the same
-//! data the web shows, maintenance from VSS included), online señal payment
+//! data the web shows, maintenance from VSS and services included), online señal payment
 //! and invoice download.
 
 use super::sales::{pdf_response, SenalPayIn};
-use super::views::{expediente_out, ExpedienteOut, MaintenanceStatusOut, OrderOut, PaymentOut};
+use super::views::{
+    expediente_out, ExpedienteOut, MaintenanceStatusOut, OrderOut, PaymentOut, ServicesOut,
+};
 use crate::error::ApiError;
 use crate::extract::viewer::ApiUser;
 use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
@@ -16,6 +18,7 @@ use axum::Json;
 use caas_app::maintenance::order_maintenance;
 use caas_app::orders::expediente::{list_my_orders, view_expediente};
 use caas_app::payments::senal::{pay_senal, SenalIn};
+use caas_app::purchases::history::order_services;
 use caas_app::AppError;
 use caas_domain::ids::{InvoiceId, OrderId};
 
@@ -80,6 +83,7 @@ pub async fn view_order(
     let maintenance = order_maintenance(&state.app, &e).await?;
     let mut out = expediente_out(&e, &format!("/api/v1/orders/{id}/invoices"));
     out.maintenance = maintenance.as_ref().map(MaintenanceStatusOut::from);
+    out.services = ServicesOut::from(&order_services(&state.app, &user.account, &e).await?);
     Ok(Json(out))
 }
 

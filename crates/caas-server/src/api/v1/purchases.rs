@@ -1,5 +1,6 @@
 //! `/api/v1/vehicles/{vehicle_id}/purchases…` and `/api/v1/purchases/{id}`:
-//! the owner quotes an offer, confirms a basket and follows each purchase.
+//! the owner quotes an offer, confirms a basket, follows each purchase and
+//! downloads its invoice once it is charged.
 //! Ownership is checked before a body is read (404 first, SEC-3).
 
 use super::views::{BasketOut, PurchaseOut, QuoteOut};
@@ -10,6 +11,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::Json;
 use caas_app::purchases::{self, BasketItemIn};
@@ -47,6 +49,11 @@ pub fn routes() -> Vec<RouteDef> {
             Method::GET,
             "/api/v1/purchases/{purchase_id}",
             get(view_purchase),
+        ),
+        customer(
+            Method::GET,
+            "/api/v1/purchases/{purchase_id}/invoice",
+            get(download_purchase_invoice),
         ),
     ]
 }
@@ -143,4 +150,19 @@ pub async fn view_purchase(
 ) -> Result<Json<PurchaseOut>, ApiError> {
     let p = purchases::view_purchase(&s.app, &user.account, &id).await?;
     Ok(Json(PurchaseOut::from(&p)))
+}
+
+/// The invoice PDF of one of the caller's purchases, once captured (404
+/// before, for a purchase never charged, and for anyone else's).
+#[utoipa::path(get, path = "/api/v1/purchases/{purchase_id}/invoice", tag = "purchases", security(("bearer" = [])),
+    params(("purchase_id" = String, Path)),
+    responses((status = 200, content_type = "application/pdf", description = "The invoice"), (status = 404, body = super::Problem)))]
+pub async fn download_purchase_invoice(
+    State(s): State<AppState>,
+    user: ApiUser,
+    PathId(id): PathId<PurchaseId>,
+) -> Result<Response, ApiError> {
+    let (inv, pdf) =
+        caas_app::purchases::invoice::service_invoice_pdf(&s.app, &user.account, &id).await?;
+    Ok(super::sales::pdf_response(&inv.number, pdf))
 }

@@ -2,7 +2,7 @@
 //! comercial, vehicle data, tracker (with the dealership's address when the
 //! vehicle must be collected there), payments, invoices (PDF), the online
 //! señal payment while the sale waits for it, links to the final payment
-//! and the vehicle page, and the maintenance section from VSS once the car
+//! and the vehicle page, the services (active, history, invoices) and the maintenance section from VSS once the car
 //! has a VIN. Another customer's is 404.
 
 use crate::error::WebError;
@@ -15,6 +15,7 @@ use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
 use crate::web::order_view::delivery::add_collect_detail;
 use crate::web::order_view::maintenance::{maintenance_section, MaintenanceSection};
+use crate::web::order_view::services::{services_section, ServicesSection};
 use crate::web::order_view::{order_view, OrderView};
 use crate::web::render::{render_status, Page};
 use crate::web::senal::{notice, outcome, senal_in, SenalForm, SenalOutcome};
@@ -30,6 +31,7 @@ use caas_app::orders::expediente::view_expediente;
 use caas_app::payments::cards::method_for_payment;
 use caas_app::payments::invoices::invoice_pdf_for_customer;
 use caas_app::payments::senal::pay_senal;
+use caas_app::purchases::history::order_services;
 use caas_app::AppError;
 use caas_domain::ids::{InvoiceId, OrderId};
 use caas_domain::order::OrderState;
@@ -70,6 +72,7 @@ struct ExpedientePage {
     description: String,
     senal: Option<SenalForm>,
     mnt: MaintenanceSection,
+    svc: ServicesSection,
 }
 
 async fn page(
@@ -87,6 +90,7 @@ async fn page(
     add_collect_detail(&state.app, &mut o.delivery, &x.order, lang).await?;
     let maintenance = order_maintenance(&state.app, &x).await?;
     let mnt = maintenance_section(maintenance.as_ref(), lang);
+    let svc = services_section(&order_services(&state.app, &user.account, &x).await?, lang);
     let senal = if x.order.state == OrderState::SaleRegistered {
         let card = CardForm::for_payer(&state.app, &state.card_fields, &user.account, lang).await;
         let f = SenalForm::new(format!("/expediente/{id}/senal"), o.senal.clone(), card);
@@ -112,6 +116,7 @@ async fn page(
         o,
         senal,
         mnt,
+        svc,
     };
     Ok(render_status(status, &page))
 }
@@ -167,5 +172,5 @@ async fn invoice_get(
     if inv.order_id != order {
         return Err(AppError::NotFound.into());
     }
-    Ok(pdf_response(&inv, pdf))
+    Ok(pdf_response(&inv.number, pdf))
 }

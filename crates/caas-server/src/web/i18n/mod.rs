@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod delivery;
 pub mod maintenance;
 pub mod orders;
+pub mod services;
 pub mod store;
 pub mod vehicle;
 
@@ -133,6 +134,8 @@ pub struct Msg {
     pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
     /// Strings of the card form and the saved cards.
     pub cards: &'static crate::web::i18n::cards::CardMsg,
+    /// Strings of the services section (feature store purchases).
+    pub svc: &'static crate::web::i18n::services::ServicesMsg,
 }
 
 /// Spanish.
@@ -250,6 +253,7 @@ pub static ES: Msg = Msg {
     v: &crate::web::i18n::vehicle::ES,
     mnt: &crate::web::i18n::maintenance::ES,
     cards: &crate::web::i18n::cards::ES,
+    svc: &crate::web::i18n::services::ES,
 };
 
 /// English.
@@ -367,6 +371,7 @@ pub static EN: Msg = Msg {
     v: &crate::web::i18n::vehicle::EN,
     mnt: &crate::web::i18n::maintenance::EN,
     cards: &crate::web::i18n::cards::EN,
+    svc: &crate::web::i18n::services::EN,
 };
 
 impl Msg {

@@ -146,5 +146,5 @@ async fn invoice_get(
     PathId(id): PathId<InvoiceId>,
 ) -> Result<Response, WebError> {
     let (inv, pdf) = invoice_pdf_for_staff(&state.app, &user.account, &id).await?;
-    Ok(pdf_response(&inv, pdf))
+    Ok(pdf_response(&inv.number, pdf))
 }

@@ -202,6 +202,7 @@ pub fn timeline_kind(kind: &TimelineKind, lang: Language) -> String {
             "Option payment declined",
         ),
         K::PurchaseExpired => t(lang, "Servicio finalizado", "Service ended"),
+        K::PurchaseExpiring => t(lang, "Servicio a punto de caducar", "Service ending soon"),
         K::PurchaseRejected => t(
             lang,
             "Compra de una opción rechazada",

@@ -51,6 +51,9 @@ pub fn notification_kind(k: NotificationKind, lang: Language) -> &'static str {
             "Activation failed — not charged",
         ),
         NotificationKind::ServiceExpired => t(lang, "Servicio finalizado", "Service expired"),
+        NotificationKind::ServiceExpiring => {
+            t(lang, "Servicio a punto de caducar", "Service expiring soon")
+        }
         NotificationKind::OptionRefused => t(
             lang,
             "Opción rechazada por mantenimiento",

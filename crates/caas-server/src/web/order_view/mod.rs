@@ -16,6 +16,7 @@ use crate::web::timeline::timeline_detail;
 
 pub mod delivery;
 pub mod maintenance;
+pub mod services;
 use delivery::{delivery_view, steps, DeliveryView};
 
 /// One step of the tracker.

@@ -24,6 +24,8 @@ pub struct Car {
     pub vin: String,
     /// `veh_…`.
     pub vehicle_id: String,
+    /// `ord_…` (the expediente).
+    pub order: String,
 }
 
 /// Drives a sale for `email` to OPERATIONAL (paid, registered, delivered, app linked).
@@ -68,6 +70,7 @@ pub async fn operational_car(t: &TestApp, email: &str, phone: &str) -> Car {
         token,
         vin,
         vehicle_id,
+        order,
     }
 }
 

@@ -1,8 +1,9 @@
 //! The expediente de compra as the API shows it: the order, the factory's
 //! view, the timeline, estimate revisions, payments, invoices and (for the
-//! customer, once the car has a VIN) its maintenance status from VSS.
+//! customer, once the car has a VIN) its maintenance status from VSS and
+//! the services bought for the car.
 
-use super::{MaintenanceStatusOut, MoneyOut, OrderOut, PaymentOut};
+use super::{MaintenanceStatusOut, MoneyOut, OrderOut, PaymentOut, ServicesOut};
 use caas_app::orders::expediente::Expediente;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -26,6 +27,9 @@ pub struct ExpedienteOut {
     /// Maintenance status from VSS; `null` until the car has a VIN (and on
     /// staff views).
     pub maintenance: Option<MaintenanceStatusOut>,
+    /// Services bought for the car: active now, history, invoices (empty
+    /// on staff views).
+    pub services: ServicesOut,
 }
 
 /// The factory order as the factory reports it.
@@ -176,5 +180,6 @@ pub fn expediente_out(e: &Expediente, invoice_base: &str) -> ExpedienteOut {
             })
             .collect(),
         maintenance: None,
+        services: ServicesOut::default(),
     }
 }

@@ -9,6 +9,7 @@ mod inbox;
 mod maintenance;
 mod money;
 mod purchase;
+mod services;
 mod store;
 mod vehicle;
 
@@ -19,6 +20,7 @@ pub use inbox::*;
 pub use maintenance::*;
 pub use money::MoneyOut;
 pub use purchase::*;
+pub use services::*;
 pub use store::*;
 pub use vehicle::*;
 

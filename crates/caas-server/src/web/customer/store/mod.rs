@@ -54,6 +54,11 @@ pub fn routes() -> Vec<RouteDef> {
             "/purchases/{purchase_id}/events",
             get(purchase::purchase_events),
         ),
+        web(
+            Method::GET,
+            "/purchases/{purchase_id}/invoice",
+            get(purchase::invoice_get),
+        ),
         def(
             Method::GET,
             "/static/purchase-live.js",

@@ -1,5 +1,6 @@
 //! `/purchases/{purchase_id}`: one purchase in words (state, price, period,
-//! payment, withdrawal deadline once active, history). Until it settles
+//! payment, withdrawal deadline once active, history, invoice once
+//! captured) and `/purchases/{purchase_id}/invoice` (its PDF). Until it settles
 //! (active or final) `GET /purchases/{purchase_id}/events` pushes its state
 //! as Server-Sent Events and `/static/purchase-live.js` updates the page
 //! in place; without JavaScript a `<noscript>` refresh reloads it.
@@ -11,11 +12,13 @@ use crate::extract::viewer::WebUser;
 use crate::state::AppState;
 use crate::web::i18n::store::StoreMsg;
 use crate::web::render::{render, Page};
+use crate::web::shared::pdf_response;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use caas_app::purchases::invoice::{purchase_invoice, service_invoice_pdf};
 use caas_app::purchases::view_purchase;
 use caas_domain::account::{Account, Language};
 use caas_domain::ids::PurchaseId;
@@ -88,6 +91,7 @@ struct PurchasePage {
     duration: String,
     period: String,
     steps: Vec<StepRow>,
+    invoice: String,
 }
 
 /// The purchase page.
@@ -99,6 +103,10 @@ pub async fn purchase_get(
     let lang = user.viewer.lang;
     let s = StoreMsg::for_lang(lang);
     let p = view_purchase(&state.app, &user.account, &id).await?;
+    let invoice = purchase_invoice(&state.app, &user.account, &id)
+        .await?
+        .map(|_| format!("/purchases/{id}/invoice"))
+        .unwrap_or_default();
     let (_, length) = crate::web::labels::pricing(p.item.pricing, lang);
     let page = PurchasePage {
         p: Page::new(&user.viewer, s.purchase_title, &format!("/purchases/{id}")),
@@ -123,8 +131,19 @@ pub async fn purchase_get(
                 note: h.note.replace('_', " "),
             })
             .collect(),
+        invoice,
     };
     Ok(render(&page))
+}
+
+/// The purchase's invoice as a PDF (its owner only; 404 before it exists).
+pub async fn invoice_get(
+    State(state): State<AppState>,
+    user: WebUser,
+    PathId(id): PathId<PurchaseId>,
+) -> Result<Response, WebError> {
+    let (inv, pdf) = service_invoice_pdf(&state.app, &user.account, &id).await?;
+    Ok(pdf_response(&inv.number, pdf))
 }
 
 /// How often the stream looks at the purchase, and for how long at most.

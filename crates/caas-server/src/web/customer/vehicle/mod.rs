@@ -1,5 +1,6 @@
 //! `/vehicle/{order_id}`: the customer's vehicle (plate, VIN, registration,
-//! phone keys, connectivity, plan options as the car reports them) and the
+//! phone keys, connectivity, plan options as the car reports them, the
+//! services bought: active, history, invoices) and the
 //! phone-as-key link from the browser (DLV-9/10, MOB-3). Linking is the one
 //! thing that needs JavaScript (`/static/vehicle-link.js`): the key pair is
 //! created on the device with WebCrypto, its private half stays there in
@@ -15,6 +16,7 @@ use crate::routes::{def, Access, RouteDef, Surface, CUSTOMER};
 use crate::state::AppState;
 use crate::web::forms::FormData;
 use crate::web::i18n::Msg;
+use crate::web::order_view::services::{services_section, ServicesSection};
 use crate::web::order_view::{order_view, OrderView};
 use crate::web::render::{render_status, Page};
 use crate::web::shared::NoticeQuery;
@@ -25,6 +27,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use caas_app::delivery::app_link::start_app_link;
 use caas_app::orders::expediente::view_expediente;
+use caas_app::purchases::history::order_services;
 use caas_app::AppError;
 use caas_domain::account::Language;
 use caas_domain::ids::OrderId;
@@ -83,6 +86,7 @@ struct VehiclePage {
     p: Page,
     o: OrderView,
     v: VehicleView,
+    svc: ServicesSection,
     error: String,
     label: String,
 }
@@ -101,6 +105,7 @@ async fn page(
         caas_app::orders::expediente::view_my_vehicle(&state.app, &user.account, id).await?;
     let (label, error) = kept.unwrap_or_else(|| (m.v.device_default.to_owned(), String::new()));
     let v = vehicle_view(&x, vehicle.as_ref(), lang);
+    let svc = services_section(&order_services(&state.app, &user.account, &x).await?, lang);
     // "Requested" no longer applies once the car answered.
     let notice = match notice_key {
         Some("link_requested") if v.link.status == "pending" => Some(m.v.n_link_requested),
@@ -110,6 +115,7 @@ async fn page(
         p: Page::new(&user.viewer, m.v.veh_title, &format!("/vehicle/{id}")).with_notice(notice),
         o: order_view(&x, lang, &format!("/expediente/{id}/invoices/"), false),
         v,
+        svc,
         error,
         label,
     };
