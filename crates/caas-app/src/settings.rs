@@ -75,6 +75,9 @@ pub struct OtaSettings {
     pub command_ttl: Duration,
     /// The contract's timeout rules.
     pub timing: caas_domain::purchase::attempt::CommandTiming,
+    /// How long reconciliation leaves a feature alone after a purchase
+    /// change and around a period's end (digital twin).
+    pub twin_grace: caas_domain::purchase::twin::TwinGrace,
 }
 
 impl Default for OtaSettings {
@@ -87,6 +90,7 @@ impl Default for OtaSettings {
             },
             command_ttl: Duration::minutes(10),
             timing: Default::default(),
+            twin_grace: Default::default(),
         }
     }
 }

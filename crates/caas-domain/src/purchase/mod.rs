@@ -7,13 +7,14 @@
 //! when it runs, `schedule` (planned/recurring, next release) when it
 //! starts, `payment` how it is paid. The machine is [`flow`], the contract's
 //! timeout rules for one command are [`attempt`], what may be bought is
-//! [`eligibility`], the withdrawal window is [`withdrawal`], an option's state for the
+//! [`eligibility`], the withdrawal window is [`withdrawal`], desired versus reported is [`twin`], an option's state for the
 //! store pages is [`store`].
 
 pub mod attempt;
 pub mod eligibility;
 pub mod flow;
 pub mod store;
+pub mod twin;
 pub mod withdrawal;
 
 use crate::catalogue::{Localized, PricingModel};

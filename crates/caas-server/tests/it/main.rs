@@ -48,6 +48,8 @@ mod sales_api;
 mod senal_refund;
 mod store_catalogue_api;
 mod store_web;
+mod support_queue;
+mod twin_reconcile;
 mod two_instances;
 mod web_catalogue_prefs;
 mod web_delivery_customer;

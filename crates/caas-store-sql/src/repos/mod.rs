@@ -6,6 +6,7 @@ mod events;
 mod orders;
 mod purchases;
 mod refunds;
+mod support;
 mod vehicles;
 mod vss_cache;
 
@@ -349,5 +350,6 @@ macro_rules! impl_repos {
         $crate::impl_refund_repos!($tx);
         $crate::impl_purchase_repos!($tx);
         $crate::impl_vss_cache_repos!($tx);
+        $crate::impl_support_repos!($tx);
     };
 }

@@ -22,6 +22,7 @@ mod purchases;
 mod refunds;
 mod sessions;
 mod store;
+mod support;
 mod two_writers;
 mod upgrade;
 mod vss_cache;

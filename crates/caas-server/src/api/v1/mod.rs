@@ -11,6 +11,7 @@ pub mod orders;
 pub mod purchases;
 pub mod sales;
 pub mod store;
+pub mod support;
 pub mod views;
 
 use serde::Serialize;

@@ -6,6 +6,7 @@ pub mod delivery;
 pub mod maintenance;
 pub mod orders;
 pub mod store;
+pub mod support;
 pub mod vehicle;
 
 use caas_domain::account::Language;
@@ -130,6 +131,8 @@ pub struct Msg {
     pub v: &'static crate::web::i18n::vehicle::VehicleMsg,
     /// Strings of the maintenance section (VSS).
     pub mnt: &'static crate::web::i18n::maintenance::MaintenanceMsg,
+    /// Strings of the support pages.
+    pub sup: &'static crate::web::i18n::support::SupportMsg,
 }
 
 /// Spanish.
@@ -246,6 +249,7 @@ pub static ES: Msg = Msg {
     d: &crate::web::i18n::delivery::ES,
     v: &crate::web::i18n::vehicle::ES,
     mnt: &crate::web::i18n::maintenance::ES,
+    sup: &crate::web::i18n::support::ES,
 };
 
 /// English.
@@ -362,6 +366,7 @@ pub static EN: Msg = Msg {
     d: &crate::web::i18n::delivery::EN,
     v: &crate::web::i18n::vehicle::EN,
     mnt: &crate::web::i18n::maintenance::EN,
+    sup: &crate::web::i18n::support::EN,
 };
 
 impl Msg {
