@@ -123,6 +123,16 @@ pub enum AppJob {
         /// The purchase.
         purchase_id: PurchaseId,
     },
+    /// Correct a car's option features to its purchases (digital twin).
+    ReconcileVehicle {
+        /// The vehicle.
+        vehicle_id: VehicleId,
+    },
+    /// Ask a car for its state on support's request (OTA-10).
+    QueryVehicleState {
+        /// The vehicle.
+        vehicle_id: VehicleId,
+    },
 }
 
 impl AppJob {
@@ -142,6 +152,12 @@ impl AppJob {
             }
             AppJob::AdvancePurchase { purchase_id } => {
                 Some(format!("advance_purchase:{purchase_id}"))
+            }
+            AppJob::ReconcileVehicle { vehicle_id } => {
+                Some(format!("reconcile_vehicle:{vehicle_id}"))
+            }
+            AppJob::QueryVehicleState { vehicle_id } => {
+                Some(format!("query_vehicle_state:{vehicle_id}"))
             }
             _ => None,
         }
@@ -169,9 +185,11 @@ impl AppJob {
             Self::FinalPaymentDeadline { .. } => APPLY_ATTEMPTS,
             Self::RegisterVehicle { .. } => s.registration_max_attempts,
             Self::BookDelivery { .. } => s.booking_max_attempts,
-            Self::HandoverCheck { .. } | Self::InstallAppKey { .. } | Self::RevokeAppKey { .. } => {
-                s.fleet_max_attempts
-            }
+            Self::HandoverCheck { .. }
+            | Self::InstallAppKey { .. }
+            | Self::RevokeAppKey { .. }
+            | Self::ReconcileVehicle { .. }
+            | Self::QueryVehicleState { .. } => s.fleet_max_attempts,
         }
     }
 
@@ -286,6 +304,12 @@ impl JobHandler for AppJobHandler {
             }
             AppJob::AdvancePurchase { purchase_id } => {
                 crate::purchases::saga::advance_purchase(&self.app, &purchase_id).await
+            }
+            AppJob::ReconcileVehicle { vehicle_id } => {
+                crate::twin::reconcile::reconcile_vehicle(&self.app, &vehicle_id).await
+            }
+            AppJob::QueryVehicleState { vehicle_id } => {
+                crate::twin::view::query_vehicle_state(&self.app, &vehicle_id).await
             }
         }
     }

@@ -24,6 +24,8 @@ pub mod refusal;
 pub mod sales;
 pub mod secrets;
 pub mod settings;
+pub mod support;
+pub mod twin;
 
 use caas_domain::clock::Clock;
 use caas_domain::ports::{MailSender, Store};

@@ -78,6 +78,9 @@ pub struct OtaSettings {
     /// How long before a time-limited period's end its reminder is told
     /// (default 3 days; zero: no reminders).
     pub expiry_reminder: Duration,
+    /// How long reconciliation leaves a feature alone after a purchase
+    /// change and around a period's end (digital twin).
+    pub twin_grace: caas_domain::purchase::twin::TwinGrace,
 }
 
 impl Default for OtaSettings {
@@ -91,6 +94,7 @@ impl Default for OtaSettings {
             command_ttl: Duration::minutes(10),
             timing: Default::default(),
             expiry_reminder: Duration::days(3),
+            twin_grace: Default::default(),
         }
     }
 }

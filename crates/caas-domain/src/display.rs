@@ -10,11 +10,10 @@
 //! (contract rule 1), and a reply names its notification through the
 //! command id.
 
-use crate::fleet::FleetCommand;
+use crate::fleet::{CommandStamp, FleetCommand};
 use crate::ids::NotificationId;
 use crate::notification::{Notification, NotificationKind};
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 
 /// Longest title the display takes.
 pub const TITLE_MAX: usize = 40;
@@ -96,23 +95,19 @@ pub fn display_until(n: &Notification) -> DateTime<Utc> {
 /// The `display.message` command of `n` (same bytes however often it is built).
 pub fn command(n: &Notification) -> FleetCommand {
     let until = display_until(n);
-    FleetCommand {
-        command_id: command_id(&n.id),
-        kind: "display.message".to_owned(),
-        issued_at: n.created_at,
-        expires_at: until.max(
-            n.created_at
-                .checked_add_signed(Duration::seconds(FleetCommand::MIN_TTL_SECS))
-                .unwrap_or(until),
-        ),
-        params: json!({
-            "title": fit(&n.title, TITLE_MAX),
-            "body": fit(&n.body, BODY_MAX),
-            "severity": severity(n.kind).as_str(),
-            "language": n.language,
-            "display_until": until,
-        }),
-    }
+    let min_end = n
+        .created_at
+        .checked_add_signed(Duration::seconds(FleetCommand::MIN_TTL_SECS))
+        .unwrap_or(until);
+    let stamp = CommandStamp::recorded(&command_id(&n.id), n.created_at, until.max(min_end));
+    FleetCommand::display_message(
+        &n.title,
+        &n.body,
+        severity(n.kind),
+        &n.language,
+        until,
+        stamp,
+    )
 }
 
 #[cfg(test)]
@@ -144,8 +139,8 @@ mod tests {
             &"x".repeat(500),
         );
         let c = command(&n);
-        let title = c.params["title"].as_str().unwrap();
-        let body = c.params["body"].as_str().unwrap();
+        let title = c.params()["title"].as_str().unwrap();
+        let body = c.params()["body"].as_str().unwrap();
         assert_eq!(title.chars().count(), TITLE_MAX);
         assert!(title.ends_with('…'));
         assert_eq!(body.chars().count(), BODY_MAX);
@@ -156,18 +151,21 @@ mod tests {
     fn the_command_is_the_same_however_often_it_is_built_and_names_its_notification() {
         let n = notification(NotificationKind::ActivationFailed, "t", "b");
         assert_eq!(command(&n), command(&n));
-        assert_eq!(notification_of(&command(&n).command_id), Some(n.id.clone()));
+        assert_eq!(
+            notification_of(command(&n).command_id()),
+            Some(n.id.clone())
+        );
         assert_eq!(notification_of("cmd_0190abcd"), None);
-        assert_eq!(command(&n).params["severity"], "warning");
-        assert_eq!(command(&n).kind, "display.message");
+        assert_eq!(command(&n).params()["severity"], "warning");
+        assert_eq!(command(&n).kind(), "display.message");
     }
 
     #[test]
     fn a_message_expires_when_it_is_no_longer_worth_showing() {
         let n = notification(NotificationKind::ActivationInProgress, "t", "b");
         let c = command(&n);
-        assert_eq!(c.expires_at - c.issued_at, Duration::hours(1));
-        assert!(c.expires_at - c.issued_at >= Duration::seconds(FleetCommand::MIN_TTL_SECS));
+        assert_eq!(c.expires_at() - c.issued_at(), Duration::hours(1));
+        assert!(c.expires_at() - c.issued_at() >= Duration::seconds(FleetCommand::MIN_TTL_SECS));
         let a = notification(NotificationKind::ServiceActivated, "t", "b");
         assert_eq!(display_until(&a) - a.created_at, Duration::hours(24));
     }

@@ -135,6 +135,12 @@ typed_id!(
 typed_id!(
     /// Purchases confirmed together in one basket (SVC-4).
     BasketId, "bsk_");
+typed_id!(
+    /// A reconciliation correction sent to a car (digital twin).
+    CorrectionId, "cor_");
+typed_id!(
+    /// An escalation in the support queue (ADM-4).
+    SupportCaseId, "sup_");
 
 #[cfg(test)]
 mod tests {

@@ -31,6 +31,7 @@ pub mod purchase;
 pub mod records;
 pub mod session;
 pub mod staff_policy;
+pub mod support;
 pub mod timeline;
 pub mod vehicle;
 

@@ -21,6 +21,13 @@ pub fn handles_deliveries(role: Role) -> bool {
     matches!(role, Role::DealerOps | Role::Sales | Role::Admin)
 }
 
+/// Works the support queue and reads cars, their state and OTA history
+/// (SEC-2): SUPPORT, and ADMIN. Neither buys, refunds nor sends commands
+/// other than a `state.query`.
+pub fn handles_support(role: Role) -> bool {
+    matches!(role, Role::Support | Role::Admin)
+}
+
 /// What a staff member may do to an order now.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct StaffActions {

@@ -203,7 +203,7 @@ impl FleetHandle {
 
 #[async_trait]
 impl FleetApi for FleetHandle {
-    #[tracing::instrument(skip_all, fields(vin = %vin, command_id = %cmd.command_id, kind = %cmd.kind))]
+    #[tracing::instrument(skip_all, fields(vin = %vin, command_id = %cmd.command_id(), kind = %cmd.kind()))]
     async fn send_command(
         &self,
         vin: &str,
@@ -225,7 +225,7 @@ impl FleetApi for FleetHandle {
                 payload.len()
             )));
         }
-        let mut guard = self.shared.waiters.register(vin, &cmd.command_id);
+        let mut guard = self.shared.waiters.register(vin, cmd.command_id());
         self.shared
             .client
             .publish(topics::commands(vin), QoS::AtLeastOnce, false, payload)

@@ -36,49 +36,9 @@ pub use handle::{FleetHandle, FleetLinkStats};
 pub use link::{FleetLink, RESYNC_AFTER};
 pub use tls::FleetTls;
 
-use caas_domain::fleet::FleetCommand;
-use chrono::{DateTime, Utc};
 use std::time::Duration;
 
 /// Shortest command lifetime the contract allows (`expires_at` ≥ 5 min after `issued_at`).
+/// Commands themselves are built only by the typed constructors of
+/// `caas_domain::fleet::FleetCommand`.
 pub const MIN_COMMAND_TTL: Duration = Duration::from_secs(5 * 60);
-
-/// A new command with a fresh `cmd_<uuid v7>` id, issued at `now`, expiring
-/// `ttl` later (at least [`MIN_COMMAND_TTL`]).
-pub fn new_command(
-    kind: &str,
-    params: serde_json::Value,
-    now: DateTime<Utc>,
-    ttl: Duration,
-) -> FleetCommand {
-    let ttl = chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::days(365));
-    FleetCommand::new(kind, params, now, ttl)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_command_ids_and_ttl() {
-        let now = Utc::now();
-        let a = new_command(
-            "state.query",
-            serde_json::json!({}),
-            now,
-            Duration::from_secs(1),
-        );
-        let b = new_command(
-            "state.query",
-            serde_json::json!({}),
-            now,
-            Duration::from_secs(3600),
-        );
-        assert!(a.command_id.starts_with("cmd_") && a.command_id.len() == 36);
-        assert_ne!(a.command_id, b.command_id);
-        assert_eq!(a.expires_at - a.issued_at, chrono::Duration::minutes(5));
-        assert_eq!(b.expires_at - now, chrono::Duration::hours(1));
-        let wire = serde_json::to_value(&a).unwrap_or_default();
-        assert_eq!(wire["type"], "state.query");
-    }
-}

@@ -39,6 +39,8 @@ pub const STAFF: &[Role] = &[Role::Sales, Role::DealerOps, Role::Support, Role::
 pub const ADMIN: &[Role] = &[Role::Admin];
 /// Customers only.
 pub const CUSTOMER: &[Role] = &[Role::Customer];
+/// The support queue and read-only car views (SEC-2).
+pub const SUPPORT: &[Role] = &[Role::Support, Role::Admin];
 
 impl Access {
     /// Checks a caller against the rule.
@@ -101,6 +103,7 @@ pub fn table() -> Vec<RouteDef> {
         api::v1::payment_methods::routes(),
         api::v1::purchases::routes(),
         api::v1::store::routes(),
+        api::v1::support::routes(),
         web::home::routes(),
         web::login::routes(),
         web::activation::routes(),
@@ -130,6 +133,7 @@ pub fn table() -> Vec<RouteDef> {
         web::customer::store::routes(),
         web::customer::cards::routes(),
         web::card_form::routes(),
+        web::support::routes(),
     ]
     .into_iter()
     .flatten()

@@ -35,6 +35,21 @@ pub async fn load_catalogue(app: &App) -> AppResult<std::sync::Arc<Catalogue>> {
     app.caches.catalogue(&*app.store).await
 }
 
+/// The features the platform may command on a car of `platform` whose plan
+/// comercial holds `plan_option_codes` (OTA-9), per the cached catalogue.
+pub async fn car_features(
+    app: &App,
+    platform: &str,
+    plan_option_codes: &[String],
+) -> AppResult<caas_domain::fleet::CarFeatures> {
+    let catalogue = load_catalogue(app).await?;
+    Ok(caas_domain::fleet::CarFeatures::new(
+        platform,
+        &catalogue.options,
+        plan_option_codes,
+    ))
+}
+
 /// Loads the seed catalogue if there is no platform yet; returns whether it did.
 pub async fn seed_catalogue_if_empty(app: &App) -> AppResult<bool> {
     let now = app.clock.now();

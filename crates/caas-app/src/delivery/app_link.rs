@@ -130,10 +130,11 @@ async fn start_app_link_once(
     let vid = order.vehicle_id.clone().ok_or(AppError::NotFound)?;
     let mut v = tx.find_vehicle(&vid).await?.ok_or(AppError::NotFound)?;
     let key_id = AppKeyId::new().to_string();
-    let cmd = crate::delivery::fleet_jobs::command(
-        "app.link",
-        json!({"key_id": key_id, "public_key": public_key, "label": label}),
-        now,
+    let cmd = caas_domain::fleet::FleetCommand::app_link(
+        &key_id,
+        &public_key,
+        &label,
+        crate::delivery::fleet_jobs::stamp(now),
     );
     order.app_link.key_id = Some(key_id.clone());
     order.app_link.public_key = Some(public_key.clone());
@@ -237,8 +238,8 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
         .app_link
         .pending_command
         .as_ref()
-        .map(|c| &c.command_id)
-        != Some(&cmd.command_id)
+        .map(|c| c.command_id())
+        != Some(cmd.command_id())
     {
         return Ok(());
     }
@@ -266,7 +267,7 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
         EventRecord {
             kind: caas_domain::timeline::TimelineKind::AppLinked,
             at: now,
-            data: json!({"key_id": key_id, "command_id": cmd.command_id}),
+            data: json!({"key_id": key_id, "command_id": cmd.command_id()}),
             dedupe_key: format!("app-linked:{}", order.id),
             detail: Some(Detail::text(
                 (
@@ -288,8 +289,8 @@ pub async fn install_app_key(app: &App, job: &Job, order_id: &OrderId) -> anyhow
         EventRecord {
             kind: caas_domain::timeline::TimelineKind::AppLinkFailed,
             at: now,
-            data: json!({"key_id": key_id, "command_id": cmd.command_id, "error": error}),
-            dedupe_key: format!("app-link-failed:{}", cmd.command_id),
+            data: json!({"key_id": key_id, "command_id": cmd.command_id(), "error": error}),
+            dedupe_key: format!("app-link-failed:{}", cmd.command_id()),
             detail: None,
             alert_message: String::new(),
             fact: None,

@@ -5,16 +5,18 @@
 
 use crate::orders::effects::{record_in, EventRecord};
 use crate::App;
-use caas_domain::fleet::{CommandOutcome, FleetApi, FleetCommand, ReplyStatus, StateReport};
+use caas_domain::fleet::{
+    CommandOutcome, CommandStamp, FleetApi, FleetCommand, ReplyStatus, StateReport,
+};
 use caas_domain::ids::{OrderId, VehicleId};
 use caas_domain::order::OrderState;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use std::sync::Arc;
 
-/// A new command with a fresh id, valid for a day.
-pub fn command(kind: &str, params: serde_json::Value, now: DateTime<Utc>) -> FleetCommand {
-    FleetCommand::new(kind, params, now, chrono::Duration::days(1))
+/// A fresh command id and lifetime (a day) for a handover command.
+pub fn stamp(now: DateTime<Utc>) -> CommandStamp {
+    CommandStamp::fresh(now, chrono::Duration::days(1))
 }
 
 fn fleet(app: &App) -> anyhow::Result<Arc<dyn FleetApi>> {
@@ -36,9 +38,9 @@ async fn run(
     {
         CommandOutcome::Final(r) => Ok(r),
         CommandOutcome::Accepted => {
-            anyhow::bail!("{} accepted by {vin} but not finished yet", cmd.kind)
+            anyhow::bail!("{} accepted by {vin} but not finished yet", cmd.kind())
         }
-        CommandOutcome::Unanswered => anyhow::bail!("{vin} did not answer {}", cmd.kind),
+        CommandOutcome::Unanswered => anyhow::bail!("{vin} did not answer {}", cmd.kind()),
     }
 }
 
@@ -58,23 +60,23 @@ pub async fn handover_check(app: &App, order_id: &OrderId) -> anyhow::Result<()>
         return Ok(());
     };
     let now = app.clock.now();
-    let reply = run(app, &vin, &command("state.query", json!({}), now)).await?;
+    let reply = run(app, &vin, &FleetCommand::state_query(stamp(now))).await?;
     if reply.status != ReplyStatus::Succeeded {
         anyhow::bail!("state.query {}: {:?}", reply.status.as_str(), reply.error);
     }
     let state: StateReport = serde_json::from_value(reply.result.unwrap_or_default())?;
+    let features =
+        crate::catalogue::car_features(app, &order.plan.platform_code, &order.plan.option_codes)
+            .await?;
     let mut enabled = Vec::new();
     let mut refused = Vec::new();
-    for code in &order.plan.option_codes {
+    for code in features.plan_codes() {
         let on = state.features.iter().any(|f| &f.code == code && f.enabled);
         if on {
             continue;
         }
-        let cmd = command(
-            "feature.enable",
-            json!({"feature_code": code, "valid_until": null}),
-            app.clock.now(),
-        );
+        let feature = features.plan(code)?;
+        let cmd = FleetCommand::enable_plan(&feature, stamp(app.clock.now()));
         let r = run(app, &vin, &cmd).await?;
         if r.status == ReplyStatus::Succeeded {
             enabled.push(code.clone());
@@ -121,7 +123,7 @@ pub async fn revoke_app_key(app: &App, vehicle_id: &VehicleId, key_id: &str) -> 
     let reply = run(
         app,
         &v.vin,
-        &command("app.unlink", json!({"key_id": key_id}), app.clock.now()),
+        &FleetCommand::app_unlink(key_id, stamp(app.clock.now())),
     )
     .await?;
     if reply.status != ReplyStatus::Succeeded {

@@ -1,6 +1,6 @@
 //! What vehicles publish, made durable: the latest state report (applied
 //! only with a higher `seq`) and presence of each known vehicle, waking the
-//! car's purchases that wait for it; replies to a purchase's command are
+//! car's purchases that wait for it and its reconciliation (digital twin); replies to a purchase's command are
 //! recorded on the purchase (other replies are matched by the link itself).
 
 use crate::App;
@@ -42,7 +42,13 @@ impl AppFleetSink {
         crate::purchases::replies::wake_car_purchases_in(&mut *tx, &self.app, &v.id)
             .await
             .map_err(sink_err)?;
+        if v.customer().is_some() {
+            let job =
+                crate::twin::reconcile_job(&v.id, now, &self.app.settings).map_err(sink_err)?;
+            tx.enqueue_job(&job, now).await.map_err(sink_err)?;
+        }
         tx.commit().await.map_err(sink_err)?;
+        self.app.wake_jobs();
         Ok(true)
     }
 }

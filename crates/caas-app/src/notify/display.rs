@@ -80,25 +80,25 @@ pub(crate) async fn send_display(
             DeliveryState::Sent,
             format!(
                 "{} accepted by the car: shown at the next ignition",
-                cmd.command_id
+                cmd.command_id()
             ),
         ),
         CommandOutcome::Unanswered => {
             let online = fleet.presence(&vin).is_some_and(|p| p.status == "online");
             if online {
-                anyhow::bail!("display: {} unanswered by an online car", cmd.command_id);
+                anyhow::bail!("display: {} unanswered by an online car", cmd.command_id());
             }
             d.record(
                 now,
                 DeliveryState::Sent,
                 format!(
                     "{} queued for the car (offline): shown when it reconnects",
-                    cmd.command_id
+                    cmd.command_id()
                 ),
             );
         }
     }
-    d.provider_ref = Some(cmd.command_id);
+    d.provider_ref = Some(cmd.command_id().to_owned());
     Ok(())
 }
 

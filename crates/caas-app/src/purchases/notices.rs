@@ -122,6 +122,14 @@ pub(crate) async fn notice_in(
             p.item.option_code, p.vin, p.id
         );
         raise_alert_in(tx, app, &order, "ota_deactivation_failed", &message).await?;
+        crate::support::open_case_in(
+            tx,
+            app,
+            p,
+            caas_domain::support::SupportCaseKind::DeactivationFailed,
+            &message,
+        )
+        .await?;
     }
     if notice == PurchaseNotice::FailedNotCharged {
         let last = p.commands.iter().rev().find_map(|c| c.error_code.clone());
@@ -135,6 +143,14 @@ pub(crate) async fn notice_in(
             p.id
         );
         raise_alert_in(tx, app, &order, "ota_escalation", &message).await?;
+        crate::support::open_case_in(
+            tx,
+            app,
+            p,
+            caas_domain::support::SupportCaseKind::ActivationFailed,
+            &message,
+        )
+        .await?;
     }
     Ok(())
 }

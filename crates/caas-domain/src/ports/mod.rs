@@ -11,6 +11,7 @@ use crate::mail::{EmailState, OutboundEmail};
 mod delivery;
 mod orders;
 mod purchases;
+mod support;
 mod vss_cache;
 
 use crate::session::{AccountToken, Session, TokenPurpose};
@@ -19,6 +20,7 @@ use chrono::{DateTime, Duration, Utc};
 pub use delivery::*;
 pub use orders::*;
 pub use purchases::*;
+pub use support::*;
 use thiserror::Error;
 pub use vss_cache::*;
 
@@ -141,6 +143,8 @@ pub trait Tx:
     + NotificationRepo
     + delivery::VehicleRepo
     + VssCacheRepo
+    + CorrectionRepo
+    + SupportCaseRepo
     + Send
 {
     /// Commits every write of the transaction.

@@ -8,7 +8,7 @@
 //! starts, `payment` how it is paid. The machine is [`flow`], the contract's
 //! timeout rules for one command are [`attempt`], what may be bought is
 //! [`eligibility`], the withdrawal window is [`withdrawal`], the reminder before the end is
-//! [`reminder`], an option's state for the
+//! [`reminder`], desired versus reported is [`twin`], an option's state for the
 //! store pages is [`store`].
 
 pub mod attempt;
@@ -16,6 +16,7 @@ pub mod eligibility;
 pub mod flow;
 pub mod reminder;
 pub mod store;
+pub mod twin;
 pub mod withdrawal;
 
 use crate::catalogue::{Localized, PricingModel};

@@ -6,7 +6,7 @@ use crate::support;
 
 use crate::support::{publish_now, reply_to, wait_until, RecordingSink, TestBroker, TestVehicle};
 use caas_domain::fleet::{CommandOutcome, FleetApi, FleetError, ReplyStatus};
-use caas_fleet::{new_command, FleetHandle, FleetLink, FleetLinkConfig, FleetStartError};
+use caas_fleet::{FleetHandle, FleetLink, FleetLinkConfig, FleetStartError};
 use chrono::Utc;
 use serde_json::json;
 use std::sync::Arc;
@@ -36,12 +36,10 @@ async fn start_link(b: &TestBroker, client_id: &str, sink: Arc<RecordingSink>) -
 }
 
 fn query() -> caas_domain::fleet::FleetCommand {
-    new_command(
-        "state.query",
-        json!({}),
+    caas_domain::fleet::FleetCommand::state_query(caas_domain::fleet::CommandStamp::fresh(
         Utc::now(),
-        Duration::from_secs(600),
-    )
+        chrono::Duration::minutes(10),
+    ))
 }
 
 async fn command_round_trip_with_a_hand_written_vehicle(b: &TestBroker) {
@@ -74,7 +72,7 @@ async fn command_round_trip_with_a_hand_written_vehicle(b: &TestBroker) {
         "returned as soon as the final arrived"
     );
     assert_eq!(reply.status, ReplyStatus::Succeeded);
-    assert_eq!(reply.command_id, cmd.command_id);
+    assert_eq!(reply.command_id, cmd.command_id());
     assert_eq!(reply.result, Some(json!({"vin": "x", "seq": 1})));
     assert_eq!(
         vehicle.received.lock().unwrap().as_slice(),
@@ -156,7 +154,7 @@ async fn replies_queued_while_the_link_was_down_arrive_after_reconnect(b: &TestB
     assert!(sink
         .replies(&vin)
         .iter()
-        .all(|r| r.command_id == cmd.command_id));
+        .all(|r| r.command_id == cmd.command_id()));
     assert!(wait_until(WAIT, || second.stats().acked >= 2).await);
     second.shutdown().await;
 

@@ -11,7 +11,7 @@ use crate::support;
 
 use crate::support::{reply_to, wait_until, RecordingSink, TestVehicle};
 use caas_domain::fleet::{CommandOutcome, FleetApi, ReplyStatus};
-use caas_fleet::{new_command, FleetLink, FleetTls};
+use caas_fleet::{FleetLink, FleetTls};
 use chrono::Utc;
 use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
 use serde_json::json;
@@ -151,17 +151,14 @@ async fn the_link_connects_over_mqtts_to_a_broker_the_configured_ca_signed_and_c
         }),
     )
     .await;
-    let cmd = new_command(
-        "state.query",
-        json!({}),
-        Utc::now(),
-        Duration::from_secs(600),
+    let cmd = caas_domain::fleet::FleetCommand::state_query(
+        caas_domain::fleet::CommandStamp::fresh(Utc::now(), chrono::Duration::minutes(10)),
     );
     let outcome = link.send_command(&vin, &cmd, WAIT).await.unwrap();
     let CommandOutcome::Final(reply) = outcome else {
         panic!("expected the car's final reply, got {outcome:?}")
     };
-    assert_eq!(reply.command_id, cmd.command_id);
+    assert_eq!(reply.command_id, cmd.command_id());
     assert_eq!(reply.status, ReplyStatus::Succeeded);
     link.shutdown().await;
 }

@@ -199,8 +199,8 @@ pub fn reply_to(
     result: Option<serde_json::Value>,
 ) -> FleetReply {
     FleetReply {
-        command_id: cmd.command_id.clone(),
-        kind: cmd.kind.clone(),
+        command_id: cmd.command_id().to_owned(),
+        kind: cmd.kind().to_owned(),
         status,
         at: Utc::now(),
         error: None,

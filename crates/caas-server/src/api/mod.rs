@@ -44,6 +44,10 @@ use utoipa::{Modify, OpenApi};
         v1::purchases::view_purchase,
         v1::purchases::download_purchase_invoice,
         v1::store::view_car_catalogue,
+        v1::support::list_cases,
+        v1::support::resolve_case,
+        v1::support::view_vehicle,
+        v1::support::ask_state,
         v1::notifications::mark_notifications_read,
         v1::notifications::list_preferences,
         v1::notifications::set_preference,
@@ -65,7 +69,7 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(caas_app::sales::SaleIn, caas_app::delivery::staff_entries::DeliveryEntry, v1::Problem, v1::FieldError, v1::auth::TokenIn, v1::auth::TokenOut, v1::me::MeOut, v1::me::SessionOut, v1::me::PasswordIn, v1::views::OrderOut, v1::views::PaymentOut, v1::views::ExpedienteOut, v1::sales::SenalPayIn, v1::sales::ResubmitIn, v1::notifications::PreferenceIo, v1::notifications::PushSubscriptionIn)),
     modifiers(&BearerAuth, &ProblemResponses),
-    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"), (name = "payment-methods", description = "The customer's saved cards"))
+    tags((name = "auth", description = "Tokens for the app"), (name = "me", description = "The caller's own account"), (name = "catalogue", description = "Plataformas base and options"), (name = "sales", description = "Intranet: sales and the dealership's orders"), (name = "orders", description = "The customer's orders and expedientes"), (name = "notifications", description = "Inbox, preferences and push"), (name = "payment-methods", description = "The customer's saved cards"), (name = "support", description = "Support queue and read-only car views"))
 )]
 pub struct ApiDoc;
 

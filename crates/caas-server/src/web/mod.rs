@@ -18,6 +18,7 @@ pub mod password;
 pub mod render;
 pub mod senal;
 pub mod shared;
+pub mod support;
 pub mod timeline;
 
 /// A redirect target is kept only if it is a local path (no open redirects).

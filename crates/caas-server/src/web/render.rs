@@ -26,6 +26,8 @@ pub struct NavUser {
     pub is_admin: bool,
     /// A role that works with vehicles and stock (SALES, DEALER_OPS, ADMIN).
     pub handles_vehicles: bool,
+    /// Works the support queue (SUPPORT, ADMIN).
+    pub handles_support: bool,
 }
 
 /// What the layout needs on every page.
@@ -59,6 +61,7 @@ impl Page {
                 is_staff: a.role.is_staff(),
                 is_admin: a.role == Role::Admin,
                 handles_vehicles: matches!(a.role, Role::Sales | Role::DealerOps | Role::Admin),
+                handles_support: caas_domain::staff_policy::handles_support(a.role),
             }),
             title: title.to_owned(),
             notice: None,

@@ -55,6 +55,8 @@ mod saved_cards;
 mod senal_refund;
 mod store_catalogue_api;
 mod store_web;
+mod support_queue;
+mod twin_reconcile;
 mod two_instances;
 mod web_catalogue_prefs;
 mod web_delivery_customer;

@@ -26,6 +26,7 @@ pub(crate) fn router(core: Arc<Core>) -> Router {
         .route("/_sim/vehicles/{vin}/faults", post(faults))
         .route("/_sim/vehicles/{vin}/ignition", post(ignition))
         .route("/_sim/vehicles/{vin}/report", post(report))
+        .route("/_sim/vehicles/{vin}/features/{code}", post(set_feature))
         .route("/_sim/stats", get(stats))
         .fallback(not_found_fallback)
         .with_state(core)
@@ -159,6 +160,28 @@ async fn report(State(core): Shared, Path(vin): Path<String>) -> Result<Response
             StatusCode::CONFLICT,
             "vehicle_offline",
             "The vehicle is not connected",
+        ));
+    }
+    Ok(json_response(StatusCode::OK, &v.view()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FeatureBody {
+    enabled: bool,
+}
+
+async fn set_feature(
+    State(core): Shared,
+    Path((vin, code)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let body: FeatureBody = parse_json(&body)?;
+    let v = core.get(&vin)?;
+    if !v.set_feature(&code, body.enabled) {
+        return Err(ApiError::not_found(
+            "feature_not_installed",
+            format!("{vin} has no feature {code}"),
         ));
     }
     Ok(json_response(StatusCode::OK, &v.view()))

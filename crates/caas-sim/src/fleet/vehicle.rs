@@ -174,6 +174,23 @@ impl Vehicle {
         }
     }
 
+    /// Switches an installed feature on (for life) or off behind the
+    /// platform's back, as a workshop or a tampering would, and reports the
+    /// change; `false` if the feature is not installed.
+    pub(crate) fn set_feature(&self, code: &str, enabled: bool) -> bool {
+        let mut st = lock(&self.state);
+        let Some(f) = st.feature_mut(code) else {
+            return false;
+        };
+        if f.enabled == enabled && f.valid_until.is_none() {
+            return true;
+        }
+        f.enabled = enabled;
+        f.valid_until = None;
+        self.report_if_online(&mut st, "change");
+        true
+    }
+
     fn report_if_online(&self, st: &mut VehicleState, reason: &str) {
         if st.online {
             self.report(st, reason);

@@ -2,7 +2,7 @@
 //! Mosquitto), driven through the platform's real `FleetLink`: the vehicle
 //! rules of the IoT contract.
 
-use crate::support::fleet::{command, enable, env, error_code, eventually, link_key};
+use crate::support::fleet::{command, command_at, enable, env, error_code, eventually, link_key};
 use caas_domain::fleet::{CommandOutcome, ReplyStatus};
 use caas_fleet::testing::TestBroker;
 use chrono::Utc;
@@ -39,7 +39,7 @@ async fn a_repeated_command_id_is_executed_once_and_answered_with_the_same_reply
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["command_id"] == cmd.command_id.as_str())
+        .filter(|c| c["command_id"] == cmd.command_id())
         .collect();
     assert_eq!(seen.len(), 1);
     assert_eq!(seen[0]["repeats"], 1);
@@ -50,9 +50,12 @@ async fn a_repeated_command_id_is_executed_once_and_answered_with_the_same_reply
 async fn an_expired_command_is_answered_expired_and_not_executed(b: &TestBroker) {
     let e = env(b).await;
     let vin = e.vehicle(b, json!({})).await;
-    let mut cmd = enable("HEAT_PUMP", None);
-    cmd.issued_at = Utc::now() - chrono::Duration::minutes(10);
-    cmd.expires_at = Utc::now() - chrono::Duration::minutes(5);
+    let cmd = command_at(
+        "feature.enable",
+        json!({"feature_code": "HEAT_PUMP", "valid_until": null}),
+        Utc::now() - chrono::Duration::minutes(10),
+        Utc::now() - chrono::Duration::minutes(5),
+    );
     let r = e.final_reply(&vin, &cmd).await;
     assert_eq!((r.status, r.error.clone()), (ReplyStatus::Expired, None));
     // Same for a valid command once the vehicle's clock runs an hour ahead.
@@ -239,11 +242,11 @@ async fn a_display_message_waits_for_the_ignition(b: &TestBroker) {
         .await;
     assert_eq!(status, 200);
     eventually("succeeded once displayed", || {
-        e.finals(&vin, &cmd.command_id).len() == 1
+        e.finals(&vin, cmd.command_id()).len() == 1
     })
     .await;
     assert_eq!(
-        e.finals(&vin, &cmd.command_id)[0].status,
+        e.finals(&vin, cmd.command_id())[0].status,
         ReplyStatus::Succeeded
     );
     let view = e.view(&vin).await;

@@ -67,7 +67,7 @@ async fn presence_goes_online_then_last_will_after_a_silent_offline_then_shutdow
     assert_eq!((status, &body["online"]), (200, &json!(true)));
     eventually("online again", status_is("online", None)).await;
     eventually("the queued command answered", || {
-        e.finals(&vin, &cmd.command_id).len() == 1
+        e.finals(&vin, cmd.command_id()).len() == 1
     })
     .await;
     let (status, view) = e
@@ -113,11 +113,11 @@ async fn a_command_sent_while_offline_is_executed_after_reconnect(b: &TestBroker
         .await;
     assert_eq!(body["online"], true);
     eventually("the final reply after reconnect", || {
-        e.finals(&vin, &cmd.command_id).len() == 1
+        e.finals(&vin, cmd.command_id()).len() == 1
     })
     .await;
     assert_eq!(
-        e.finals(&vin, &cmd.command_id)[0].status,
+        e.finals(&vin, cmd.command_id())[0].status,
         ReplyStatus::Succeeded
     );
     let view = e.view(&vin).await;
@@ -206,14 +206,14 @@ async fn missing_late_and_duplicate_replies(b: &TestBroker) {
         CommandOutcome::Unanswered
     );
     eventually("the late final", || {
-        e.finals(&vin, &slow.command_id).len() == 1
+        e.finals(&vin, slow.command_id()).len() == 1
     })
     .await;
     assert!(
         e.sink
             .replies(&vin)
             .iter()
-            .all(|r| r.command_id != slow.command_id || r.status.is_final()),
+            .all(|r| r.command_id != slow.command_id() || r.status.is_final()),
         "no accepted"
     );
     // Every reply twice.
@@ -231,12 +231,12 @@ async fn missing_late_and_duplicate_replies(b: &TestBroker) {
         e.sink
             .replies(&vin)
             .iter()
-            .filter(|r| r.command_id == dup.command_id)
+            .filter(|r| r.command_id == dup.command_id())
             .count()
             == 4
     })
     .await;
-    assert_eq!(e.finals(&vin, &dup.command_id).len(), 2);
+    assert_eq!(e.finals(&vin, dup.command_id()).len(), 2);
     e.shutdown().await;
 }
 

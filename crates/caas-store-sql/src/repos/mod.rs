@@ -7,6 +7,7 @@ mod orders;
 mod purchases;
 mod refunds;
 mod service_invoices;
+mod support;
 mod vehicles;
 mod vss_cache;
 
@@ -351,5 +352,6 @@ macro_rules! impl_repos {
         $crate::impl_purchase_repos!($tx);
         $crate::impl_service_invoice_repos!($tx);
         $crate::impl_vss_cache_repos!($tx);
+        $crate::impl_support_repos!($tx);
     };
 }

@@ -23,6 +23,7 @@ mod refunds;
 mod service_invoices;
 mod sessions;
 mod store;
+mod support;
 mod two_writers;
 mod upgrade;
 mod vss_cache;

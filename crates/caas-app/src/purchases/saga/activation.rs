@@ -8,13 +8,14 @@
 
 use super::{apply, save, Next};
 use crate::App;
-use caas_domain::fleet::{FeatureState, FleetApi, FleetCommand, FleetError, ReplyStatus};
+use caas_domain::fleet::{
+    CommandStamp, FeatureState, FleetApi, FleetCommand, FleetError, OptionFeature, ReplyStatus,
+};
 use caas_domain::purchase::attempt::{next_action, AttemptAction, CommandAttempt, CommandKind};
 use caas_domain::purchase::flow::{retryable, PurchaseEffect, PurchaseEvent};
 use caas_domain::purchase::{Purchase, PurchaseState};
 use caas_domain::vehicle::Vehicle;
 use chrono::{DateTime, Duration, Utc};
-use serde_json::json;
 use std::sync::Arc;
 
 /// Wait after a `succeeded` reply for the state report before asking.
@@ -49,14 +50,15 @@ fn feature_confirmed(p: &Purchase, v: &Vehicle) -> bool {
 
 pub(super) fn new_attempt(kind: CommandKind, v: Option<&Vehicle>, app: &App) -> CommandAttempt {
     let now = app.clock.now();
-    let c = FleetCommand::new(
-        kind.wire_type(),
-        json!({}),
-        now,
-        app.settings.ota.command_ttl,
-    );
+    let c = CommandStamp::fresh(now, app.settings.ota.command_ttl);
     let seq = v.and_then(|v| v.last_state.as_ref()).map(|s| s.seq);
-    CommandAttempt::new(c.command_id, kind, c.issued_at, c.expires_at, seq)
+    CommandAttempt::new(
+        c.command_id().to_owned(),
+        kind,
+        c.issued_at(),
+        c.expires_at(),
+        seq,
+    )
 }
 
 /// Starts the next try: a new enable command (rule 5: a new id).
@@ -74,27 +76,36 @@ pub(super) fn new_query(p: &mut Purchase, v: &Vehicle, app: &App) {
     p.query = Some(q);
 }
 
-/// The payload of `a` for `p`: always the same for the same attempt.
-fn payload(p: &Purchase, a: &CommandAttempt) -> FleetCommand {
-    let params = match a.kind {
-        CommandKind::Enable => {
-            let mut params =
-                json!({"feature_code": p.item.feature_code, "valid_until": p.period.ends_at});
-            if let Some(config) = &p.item.config {
-                params["config"] = serde_json::Value::Object(config.clone());
-            }
-            params
-        }
-        CommandKind::Disable => json!({"feature_code": p.item.feature_code}),
-        CommandKind::Query => json!({}),
+/// The purchase's feature as the catalogue maps it on the car (OTA-9: a
+/// purchase of anything else is never commanded).
+async fn option_feature(app: &App, p: &Purchase, v: &Vehicle) -> anyhow::Result<OptionFeature> {
+    let order = {
+        let mut tx = app.store.read().await?;
+        tx.find_order(&p.order_id).await?
     };
-    FleetCommand {
-        command_id: a.command_id.clone(),
-        kind: a.kind.wire_type().to_owned(),
-        issued_at: a.issued_at,
-        expires_at: a.expires_at,
-        params,
-    }
+    let plan = order.map(|o| o.plan.option_codes).unwrap_or_default();
+    let features = crate::catalogue::car_features(app, &v.platform_code, &plan).await?;
+    Ok(features.option(&p.item.feature_code)?)
+}
+
+/// The payload of `a` for `p`: always the same for the same attempt.
+async fn payload(
+    app: &App,
+    p: &Purchase,
+    v: &Vehicle,
+    a: &CommandAttempt,
+) -> anyhow::Result<FleetCommand> {
+    let stamp = CommandStamp::recorded(&a.command_id, a.issued_at, a.expires_at);
+    Ok(match a.kind {
+        CommandKind::Enable => FleetCommand::enable(
+            &option_feature(app, p, v).await?,
+            p.period.ends_at,
+            p.item.config.as_ref(),
+            stamp,
+        ),
+        CommandKind::Disable => FleetCommand::disable(&option_feature(app, p, v).await?, stamp),
+        CommandKind::Query => FleetCommand::state_query(stamp),
+    })
 }
 
 pub(super) fn online(v: &Vehicle) -> Option<bool> {
@@ -118,7 +129,12 @@ async fn car_busy(app: &App, p: &Purchase) -> anyhow::Result<bool> {
 }
 
 /// Publishes the attempt in `slot` (the command or the query) once.
-pub(super) async fn publish(app: &App, mut p: Purchase, query: bool) -> anyhow::Result<Next> {
+pub(super) async fn publish(
+    app: &App,
+    mut p: Purchase,
+    v: &Vehicle,
+    query: bool,
+) -> anyhow::Result<Next> {
     let fleet: Arc<dyn FleetApi> = app
         .partners
         .fleet
@@ -136,7 +152,11 @@ pub(super) async fn publish(app: &App, mut p: Purchase, query: bool) -> anyhow::
         return Ok(Next::WakeAt(app.clock.now() + LINK_RETRY * 6));
     }
     match fleet
-        .send_command(&p.vin, &payload(&p, &a), std::time::Duration::ZERO)
+        .send_command(
+            &p.vin,
+            &payload(app, &p, v, &a).await?,
+            std::time::Duration::ZERO,
+        )
         .await
     {
         Ok(_) => {}
@@ -245,7 +265,7 @@ pub(super) async fn step(app: &App, mut p: Purchase, v: &Vehicle) -> anyhow::Res
                     save(app, &mut p, before).await?;
                     return Ok(Next::Continue);
                 }
-                publish(app, p, true).await
+                publish(app, p, v, true).await
             }
             AttemptAction::WaitUntil(at) => Ok(Next::WakeAt(at)),
         };
@@ -277,7 +297,7 @@ pub(super) async fn step(app: &App, mut p: Purchase, v: &Vehicle) -> anyhow::Res
             save(app, &mut p, before).await?;
             Ok(Next::Continue)
         }
-        AttemptAction::Publish => publish(app, p, false).await,
+        AttemptAction::Publish => publish(app, p, v, false).await,
         AttemptAction::QueryState => {
             new_query(&mut p, v, app);
             save(app, &mut p, before).await?;

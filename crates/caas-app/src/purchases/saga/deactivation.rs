@@ -109,7 +109,7 @@ pub(super) async fn step(app: &App, mut p: Purchase, v: &Vehicle) -> anyhow::Res
                 save(app, &mut p, before).await?;
                 Ok(Next::Continue)
             }
-            AttemptAction::Publish | AttemptAction::QueryState => publish(app, p, true).await,
+            AttemptAction::Publish | AttemptAction::QueryState => publish(app, p, v, true).await,
             AttemptAction::WaitUntil(at) => Ok(Next::WakeAt(at)),
         };
     }
@@ -149,7 +149,7 @@ pub(super) async fn step(app: &App, mut p: Purchase, v: &Vehicle) -> anyhow::Res
             save(app, &mut p, before).await?;
             Ok(Next::Continue)
         }
-        AttemptAction::Publish => publish(app, p, false).await,
+        AttemptAction::Publish => publish(app, p, v, false).await,
         AttemptAction::WaitUntil(at) => Ok(Next::WakeAt(at)),
     }
 }

@@ -12,6 +12,7 @@ pub mod payment_methods;
 pub mod purchases;
 pub mod sales;
 pub mod store;
+pub mod support;
 pub mod views;
 
 use serde::Serialize;

@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod orders;
 pub mod services;
 pub mod store;
+pub mod support;
 pub mod vehicle;
 
 use caas_domain::account::Language;
@@ -136,6 +137,8 @@ pub struct Msg {
     pub cards: &'static crate::web::i18n::cards::CardMsg,
     /// Strings of the services section (feature store purchases).
     pub svc: &'static crate::web::i18n::services::ServicesMsg,
+    /// Strings of the support pages.
+    pub sup: &'static crate::web::i18n::support::SupportMsg,
 }
 
 /// Spanish.
@@ -254,6 +257,7 @@ pub static ES: Msg = Msg {
     mnt: &crate::web::i18n::maintenance::ES,
     cards: &crate::web::i18n::cards::ES,
     svc: &crate::web::i18n::services::ES,
+    sup: &crate::web::i18n::support::ES,
 };
 
 /// English.
@@ -372,6 +376,7 @@ pub static EN: Msg = Msg {
     mnt: &crate::web::i18n::maintenance::EN,
     cards: &crate::web::i18n::cards::EN,
     svc: &crate::web::i18n::services::EN,
+    sup: &crate::web::i18n::support::EN,
 };
 
 impl Msg {

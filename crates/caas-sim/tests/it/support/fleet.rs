@@ -3,7 +3,7 @@
 
 use caas_domain::fleet::{CommandOutcome, FleetApi, FleetCommand, FleetReply};
 use caas_fleet::testing::{platform_id, wait_until, RecordingSink, TestBroker};
-use caas_fleet::{new_command, FleetHandle, FleetLink};
+use caas_fleet::{FleetHandle, FleetLink};
 use caas_sim::fleet::{self, FleetSim, FleetSimConfig};
 use chrono::Utc;
 use serde_json::{json, Value};
@@ -105,7 +105,7 @@ impl Env {
     pub async fn final_reply(&self, vin: &str, cmd: &FleetCommand) -> FleetReply {
         match self.send(vin, cmd, WAIT).await {
             CommandOutcome::Final(r) => r,
-            other => panic!("expected a final reply to {}, got {other:?}", cmd.kind),
+            other => panic!("expected a final reply to {}, got {other:?}", cmd.kind()),
         }
     }
 
@@ -128,8 +128,29 @@ impl Env {
     }
 }
 
+/// Any command, as a misbehaving platform could publish it: the platform's
+/// own code can only use the typed constructors, so the simulator's tests
+/// build raw ones from the wire format.
 pub fn command(kind: &str, params: Value) -> FleetCommand {
-    new_command(kind, params, Utc::now(), Duration::from_secs(600))
+    command_at(
+        kind,
+        params,
+        Utc::now(),
+        Utc::now() + chrono::Duration::minutes(10),
+    )
+}
+
+/// [`command`] with its `issued_at` and `expires_at`.
+pub fn command_at(
+    kind: &str,
+    params: Value,
+    issued_at: chrono::DateTime<Utc>,
+    expires_at: chrono::DateTime<Utc>,
+) -> FleetCommand {
+    let id = format!("cmd_{}", uuid::Uuid::now_v7().simple());
+    serde_json::from_value(serde_json::json!({"command_id": id, "type": kind,
+        "issued_at": issued_at, "expires_at": expires_at, "params": params}))
+    .expect("a command in the contract's shape")
 }
 
 pub fn enable(code: &str, valid_until: Option<chrono::DateTime<Utc>>) -> FleetCommand {

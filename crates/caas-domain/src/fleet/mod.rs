@@ -1,53 +1,21 @@
 //! The fleet port: commands to vehicles and what vehicles report, per
 //! `shared/contracts/iot-api.md`. The MQTT link lives in `caas-fleet`; the
 //! application drives it through [`FleetApi`] and receives reports through
-//! [`FleetEventSink`].
+//! [`FleetEventSink`]. Commands are built only by the typed constructors
+//! of [`FleetCommand`] (`command`), and feature commands only for features
+//! the catalogue maps on the car (`scope`: OTA-9 by construction).
+
+mod command;
+mod scope;
+
+pub use command::{CommandStamp, FleetCommand};
+pub use scope::{CarFeatures, NotAnOption, OptionFeature, PlanFeature};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use thiserror::Error;
-
-/// A command published on `fleet/v1/{vin}/commands`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FleetCommand {
-    /// Unique, never reused for different content (`cmd_…`).
-    pub command_id: String,
-    /// `feature.enable`, `feature.disable`, `state.query`,
-    /// `display.message`, `app.link`, `app.unlink`.
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// When issued.
-    pub issued_at: DateTime<Utc>,
-    /// After this the vehicle answers `expired` (≥ 5 min after `issued_at`).
-    pub expires_at: DateTime<Utc>,
-    /// Per-type parameters (`{}` for `state.query`).
-    pub params: serde_json::Value,
-}
-
-impl FleetCommand {
-    /// Shortest lifetime the contract allows (`expires_at` ≥ 5 min after `issued_at`).
-    pub const MIN_TTL_SECS: i64 = 5 * 60;
-
-    /// A new command with a fresh `cmd_<uuid v7>` id, issued at `now`,
-    /// expiring `ttl` later (raised to [`Self::MIN_TTL_SECS`] if shorter).
-    pub fn new(
-        kind: &str,
-        params: serde_json::Value,
-        now: DateTime<Utc>,
-        ttl: chrono::Duration,
-    ) -> Self {
-        let ttl = ttl.max(chrono::Duration::seconds(Self::MIN_TTL_SECS));
-        Self {
-            command_id: format!("cmd_{}", uuid::Uuid::now_v7().simple()),
-            kind: kind.to_owned(),
-            issued_at: now,
-            expires_at: now.checked_add_signed(ttl).unwrap_or(now),
-            params,
-        }
-    }
-}
 
 /// Status of a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
