@@ -44,7 +44,7 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 enum Fault {
     None,
     Reject(&'static str),
-    HardwareFault,
+    Hardware,
     Offline(&'static str, u64),
     DropReplies,
     Slow,
@@ -64,7 +64,7 @@ fn draw_fault(rng: &mut StdRng) -> Fault {
     match rng.gen_range(0..20) {
         0..=5 => Fault::None,
         6..=8 => Fault::Reject(CODES[rng.gen_range(0..CODES.len())]),
-        9 => Fault::HardwareFault,
+        9 => Fault::Hardware,
         10 => Fault::Offline("silent", rng.gen_range(2..8)),
         11 => Fault::Offline("drop", rng.gen_range(2..8)),
         12 => Fault::Offline("clean", rng.gen_range(2..8)),
@@ -104,7 +104,7 @@ async fn apply(s: &Shared, vin: &str, f: &Fault) {
                 json!({"reject_next": [{"code": code, "count": 1, "types": ["feature.enable"]}]});
             sim_post(&s.fleet, &faults, body).await;
         }
-        Fault::HardwareFault => sim_post(&s.fleet, &faults, json!({"fail_next": 1})).await,
+        Fault::Hardware => sim_post(&s.fleet, &faults, json!({"fail_next": 1})).await,
         Fault::Offline(mode, secs) => {
             let path = format!("/_sim/vehicles/{vin}/offline");
             sim_post(&s.fleet, &path, json!({"mode": mode})).await;
