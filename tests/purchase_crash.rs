@@ -24,112 +24,18 @@ use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use volume_support::faults::*;
 use volume_support::*;
 
 const CARS: usize = 50;
 /// `kill -9`s of the platform during the run.
 const KILLS: usize = 12;
-/// Every car's normal reply delay (the harness's 1.5 s is for app links).
-const REPLY_MS: u64 = 300;
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// What one basket is exposed to; undone once it settled.
-#[derive(Debug, Clone)]
-enum Fault {
-    None,
-    Reject(&'static str),
-    Hardware,
-    Offline(&'static str, u64),
-    DropReplies,
-    Slow,
-    Duplicates,
-    Reordered,
-    GatewayOutage,
-}
-
-fn draw_fault(rng: &mut StdRng) -> Fault {
-    const CODES: [&str; 5] = [
-        "vehicle_busy",
-        "low_battery",
-        "incompatible_state",
-        "feature_not_installed",
-        "invalid_command",
-    ];
-    match rng.gen_range(0..20) {
-        0..=5 => Fault::None,
-        6..=8 => Fault::Reject(CODES[rng.gen_range(0..CODES.len())]),
-        9 => Fault::Hardware,
-        10 => Fault::Offline("silent", rng.gen_range(2..8)),
-        11 => Fault::Offline("drop", rng.gen_range(2..8)),
-        12 => Fault::Offline("clean", rng.gen_range(2..8)),
-        13 => Fault::DropReplies,
-        14 => Fault::Slow,
-        15 | 16 => Fault::Duplicates,
-        17 | 18 => Fault::Reordered,
-        _ => Fault::GatewayOutage,
-    }
-}
-
-fn draw_card(rng: &mut StdRng) -> &'static str {
-    match rng.gen_range(0..20) {
-        0 => "tok_test_decline_insufficient_funds",
-        1 => "tok_test_decline_expired",
-        2 | 3 => "tok_test_timeout_once",
-        _ => "tok_test_ok",
-    }
-}
-
-struct Shared {
-    fleet: String,
-    payments: String,
-    base: String,
-    store: Arc<dyn caas_domain::ports::Store>,
-    offers: Vec<(String, String)>,
-    confirmed: AtomicUsize,
-    finished: AtomicBool,
-}
-
-async fn apply(s: &Shared, vin: &str, f: &Fault) {
-    let faults = format!("/_sim/vehicles/{vin}/faults");
-    match f {
-        Fault::None => {}
-        Fault::Reject(code) => {
-            let body =
-                json!({"reject_next": [{"code": code, "count": 1, "types": ["feature.enable"]}]});
-            sim_post(&s.fleet, &faults, body).await;
-        }
-        Fault::Hardware => sim_post(&s.fleet, &faults, json!({"fail_next": 1})).await,
-        Fault::Offline(mode, secs) => {
-            let path = format!("/_sim/vehicles/{vin}/offline");
-            sim_post(&s.fleet, &path, json!({"mode": mode})).await;
-            let (fleet, online) = (s.fleet.clone(), format!("/_sim/vehicles/{vin}/online"));
-            let secs = *secs;
-            tokio::spawn(async move {
-                tokio::time::sleep(Duration::from_secs(secs)).await;
-                sim_post(&fleet, &online, json!({})).await;
-            });
-        }
-        Fault::DropReplies => sim_post(&s.fleet, &faults, json!({"drop_replies_next": 1})).await,
-        Fault::Slow => sim_post(&s.fleet, &faults, json!({"final_delay_ms": 4000})).await,
-        Fault::Duplicates => sim_post(&s.fleet, &faults, json!({"duplicate_replies": true})).await,
-        Fault::Reordered => sim_post(&s.fleet, &faults, json!({"reorder_replies": true})).await,
-        Fault::GatewayOutage => {
-            let body = json!({"unavailable_for_next_requests": 2, "retry_after_secs": 1});
-            sim_post(&s.payments, "/_sim/scenario", body).await;
-        }
-    }
-}
-
-async fn normal(s: &Shared, vin: &str) {
-    let body = json!({"final_delay_ms": REPLY_MS, "duplicate_replies": false, "reorder_replies": false,
-        "reject_next": [], "fail_next": 0, "drop_replies_next": 0});
-    sim_post(&s.fleet, &format!("/_sim/vehicles/{vin}/faults"), body).await;
 }
 
 /// One car's baskets, each waited for until all the car's purchases settled.

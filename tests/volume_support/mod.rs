@@ -10,6 +10,8 @@
     unreachable_pub
 )]
 
+pub mod faults;
+
 use crate::crash_support::*;
 use caas_domain::ids::{DealershipId, OrderId, VehicleId};
 use caas_domain::ports::Store;
@@ -61,7 +63,12 @@ async fn seller(p: &Platform, store: &dyn Store, db: &str) -> String {
         "--locality",
         "Madrid",
     ];
-    let id = DealershipId::parse(caas(db, &args).trim()).unwrap();
+    let out = caas(db, &args);
+    let id = out
+        .split_whitespace()
+        .find(|w| w.starts_with("dlr_"))
+        .unwrap_or_else(|| panic!("a dealership id in {out:?}"));
+    let id = DealershipId::parse(id).unwrap();
     let email = "vera@concesionario.test";
     caas(
         db,
