@@ -3,11 +3,14 @@
 //! of `--database-url`), seeds N customers with orders, and drives each
 //! scenario with the in-process load generator, next to an in-process
 //! hello-world axum server measured in the same run as the limit. It builds
-//! nothing and asserts nothing: it prints a table.
+//! nothing and asserts nothing: it prints a table. `caas bench purchases`
+//! runs feature-store purchases end to end instead ([`purchases`]).
 
 mod backlog;
+pub mod cars;
 mod load;
 mod probes;
+pub mod purchases;
 mod report;
 mod scenarios;
 mod seed;
@@ -19,9 +22,20 @@ use clap::Args;
 use report::{rss_bytes, Row};
 use std::time::Duration;
 
+/// What `caas bench` measures besides its default table.
+#[derive(Debug, Clone, clap::Subcommand)]
+pub enum BenchTarget {
+    /// N feature-store purchases end to end (purchases/s, confirmation →
+    /// ACTIVE p50/p99, RSS).
+    Purchases(purchases::PurchaseBenchArgs),
+}
+
 /// Options of `caas bench`.
 #[derive(Debug, Clone, Args)]
 pub struct BenchArgs {
+    /// `caas bench purchases …`; without it, the request scenarios below.
+    #[command(subcommand)]
+    pub target: Option<BenchTarget>,
     /// `postgres://…` to run against PostgreSQL (a fresh schema is created
     /// and dropped); default: SQLite in a temporary directory.
     #[arg(long)]
@@ -102,6 +116,9 @@ impl BenchDb {
 
 /// Runs the bench and prints the report.
 pub async fn run(args: BenchArgs) -> anyhow::Result<()> {
+    if let Some(BenchTarget::Purchases(p)) = args.target {
+        return purchases::run(p).await;
+    }
     let db = bench_db(args.database_url.as_deref()).await?;
     let result = run_on(&args, &db).await;
     db.drop_schema().await;

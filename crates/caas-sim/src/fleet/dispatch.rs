@@ -13,6 +13,7 @@ impl Vehicle {
         let mut st = lock(&self.state);
         let received = commands::intake(&mut st, payload);
         let duplicate = st.faults.duplicate_replies;
+        let reorder = st.faults.reorder_replies;
         let delay = st
             .faults
             .final_delay_ms
@@ -48,7 +49,12 @@ impl Vehicle {
             ),
             Intake::Final(out) => self.send_reply(&out, duplicate),
             Intake::Accepted { accepted, now } => {
-                if let Some(out) = accepted {
+                // Reordered: `accepted` waits until the final reply is out.
+                let (now_out, later) = match accepted {
+                    Some(out) if reorder && now => (None, Some(out)),
+                    other => (other, None),
+                };
+                if let Some(out) = now_out {
                     self.send_reply(&out, duplicate);
                 }
                 if now {
@@ -56,6 +62,9 @@ impl Vehicle {
                     tokio::spawn(async move {
                         tokio::time::sleep(delay).await;
                         me.execute(&received.id);
+                        if let Some(out) = later {
+                            me.send_reply(&out, duplicate);
+                        }
                     });
                 }
             }

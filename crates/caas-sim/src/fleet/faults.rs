@@ -1,5 +1,5 @@
 //! Injected faults of one simulated vehicle: rejections, hardware faults,
-//! missing/late/duplicate replies, clock skew.
+//! missing/late/duplicate/reordered replies, clock skew.
 
 use caas_domain::fleet::HealthState;
 use serde::{Deserialize, Serialize};
@@ -34,6 +34,8 @@ pub struct Faults {
     pub drop_replies_next: u32,
     /// Publish every reply twice.
     pub duplicate_replies: bool,
+    /// Publish a command's final reply before its `accepted`.
+    pub reorder_replies: bool,
     /// Delay before a final reply instead of the configured reply delay.
     pub final_delay_ms: Option<u64>,
     /// The vehicle's clock runs this far ahead of real time (negative: behind).
@@ -70,6 +72,8 @@ pub struct FaultsPatch {
     pub drop_replies_next: Option<u32>,
     /// Publish every reply twice.
     pub duplicate_replies: Option<bool>,
+    /// Publish a command's final reply before its `accepted`.
+    pub reorder_replies: Option<bool>,
     /// Delay of final replies (0 = back to the configured reply delay).
     pub final_delay_ms: Option<u64>,
     /// Vehicle clock skew in seconds.
@@ -91,6 +95,7 @@ impl Faults {
         self.skip_accepted = p.skip_accepted.unwrap_or(self.skip_accepted);
         self.drop_replies_next = p.drop_replies_next.unwrap_or(self.drop_replies_next);
         self.duplicate_replies = p.duplicate_replies.unwrap_or(self.duplicate_replies);
+        self.reorder_replies = p.reorder_replies.unwrap_or(self.reorder_replies);
         if let Some(ms) = p.final_delay_ms {
             self.final_delay_ms = (ms > 0).then_some(ms);
         }

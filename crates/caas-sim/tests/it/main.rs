@@ -13,6 +13,7 @@ mod factory_faults;
 mod factory_webhooks;
 mod fleet_sim;
 mod fleet_sim_faults;
+mod fleet_sim_reorder;
 mod payments;
 mod payments_cards;
 mod payments_lifecycle;
