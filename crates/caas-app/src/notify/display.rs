@@ -4,7 +4,7 @@
 //! the car's replies, which arrive through the fleet sink whenever the car
 //! answers — at once, at the next ignition (`accepted` first), or `expired`
 //! after `display_until`. An offline car gets the command from the broker's
-//! persistent session when it reconnects, so no worker waits for it.
+//! persistent session when it reconnects. No worker waits for a car.
 
 use crate::error::AppResult;
 use crate::App;
@@ -17,8 +17,9 @@ use caas_domain::ports::Tx;
 use chrono::{DateTime, Utc};
 use std::time::Duration;
 
-/// Longest a delivery job waits for the car's first answer (contract rule 2).
-const ANSWER_WAIT: Duration = Duration::from_secs(10);
+fn accepted_note(id: &str) -> String {
+    format!("{id} accepted by the car: shown at the next ignition")
+}
 
 /// The VIN of the car that shows notifications about `order`: only once the
 /// car is the customer's and linked to their app (OPERATIONAL).
@@ -38,9 +39,9 @@ pub(crate) async fn display_vin_in(
     Ok(tx.find_vehicle(&vehicle_id).await?.map(|v| v.vin))
 }
 
-/// Publishes `n`'s display message; the delivery is left `Sent` while the
-/// car has it but has not shown it yet. Errors retry the job, which
-/// republishes the same command.
+/// Publishes `n`'s display message without waiting; the delivery is left
+/// `Sent` until the car's final reply closes it. A failed publication
+/// retries the job, which publishes the same command.
 pub(crate) async fn send_display(
     app: &App,
     n: &Notification,
@@ -68,34 +69,24 @@ pub(crate) async fn send_display(
         return Ok(());
     };
     let cmd = display::command(n);
-    let wait = ANSWER_WAIT.min(app.settings.fleet_command_wait);
+    let id = cmd.command_id().to_owned();
+    // Published without waiting: the car's replies reach the delivery
+    // through the fleet sink, so no worker is held while the car answers.
     let outcome = fleet
-        .send_command(&vin, &cmd, wait)
+        .send_command(&vin, &cmd, Duration::ZERO)
         .await
         .map_err(|e| anyhow::anyhow!("display: {e}"))?;
     match outcome {
         CommandOutcome::Final(reply) => apply(d, &reply, now),
-        CommandOutcome::Accepted => d.record(
-            now,
-            DeliveryState::Sent,
-            format!(
-                "{} accepted by the car: shown at the next ignition",
-                cmd.command_id()
-            ),
-        ),
+        CommandOutcome::Accepted => d.record(now, DeliveryState::Sent, accepted_note(&id)),
         CommandOutcome::Unanswered => {
             let online = fleet.presence(&vin).is_some_and(|p| p.status == "online");
-            if online {
-                anyhow::bail!("display: {} unanswered by an online car", cmd.command_id());
-            }
-            d.record(
-                now,
-                DeliveryState::Sent,
-                format!(
-                    "{} queued for the car (offline): shown when it reconnects",
-                    cmd.command_id()
-                ),
-            );
+            let what = if online {
+                format!("{id} published to the car")
+            } else {
+                format!("{id} queued for the car (offline): shown when it reconnects")
+            };
+            d.record(now, DeliveryState::Sent, what);
         }
     }
     d.provider_ref = Some(cmd.command_id().to_owned());
@@ -135,15 +126,24 @@ pub async fn record_display_reply(app: &App, reply: &FleetReply) -> AppResult<bo
     let Some(notification) = display::notification_of(&reply.command_id) else {
         return Ok(false);
     };
-    if reply.status == ReplyStatus::Accepted {
-        return Ok(true);
-    }
     let mut tx = app.store.begin().await?;
     let Some(mut d) = tx.find_delivery(&notification, Channel::Display).await? else {
         return Ok(true);
     };
+    let told = d.log.iter().any(|l| l.what.contains("accepted by the car"));
+    if reply.status == ReplyStatus::Accepted && told {
+        return Ok(true);
+    }
     if matches!(d.state, DeliveryState::Pending | DeliveryState::Sent) {
-        apply(&mut d, reply, app.clock.now());
+        if reply.status == ReplyStatus::Accepted {
+            d.record(
+                app.clock.now(),
+                DeliveryState::Sent,
+                accepted_note(&reply.command_id),
+            );
+        } else {
+            apply(&mut d, reply, app.clock.now());
+        }
         d.provider_ref = Some(reply.command_id.clone());
         tx.upsert_delivery(&d).await?;
         tx.commit().await?;
