@@ -65,6 +65,7 @@ pub async fn reconcile_vehicle(app: &App, id: &VehicleId) -> anyhow::Result<()> 
         }
     }
     let mut unfinished = None;
+    let mut recheck = false;
     for c in &wanted {
         let pending = log
             .iter()
@@ -78,6 +79,15 @@ pub async fn reconcile_vehicle(app: &App, id: &VehicleId) -> anyhow::Result<()> 
             {
                 continue
             }
+            // Corrected moments ago: a report sent before the car executed
+            // it still shows the old state; look again after the grace.
+            None if log
+                .iter()
+                .any(|r| same(r, c) && r.created_at + grace.settle > now) =>
+            {
+                recheck = true;
+                continue;
+            }
             None => match record(app, c, &v.id, &v.vin, state.seq).await? {
                 Some(r) => r,
                 None => continue,
@@ -87,9 +97,10 @@ pub async fn reconcile_vehicle(app: &App, id: &VehicleId) -> anyhow::Result<()> 
             unfinished = Some(e);
         }
     }
-    if twins
-        .iter()
-        .any(|t| t.desired == Desired::Held(Hold::Settling))
+    if recheck
+        || twins
+            .iter()
+            .any(|t| t.desired == Desired::Held(Hold::Settling))
     {
         let at = now + grace.settle;
         let mut tx = app.store.begin().await?;
