@@ -50,24 +50,11 @@ pub async fn issue_invoice_in(
         order.plan.option_codes.join(", "),
         order.id
     );
-    let a = &order.customer.address;
     let doc = InvoiceDocument {
         number: number.clone(),
         issued_at: now.date_naive(),
-        seller: InvoiceSeller {
-            name: dealership.name.clone(),
-            address: format!("{}\n{}", dealership.address, dealership.locality),
-            country: dealership.country.clone(),
-        },
-        buyer: InvoiceBuyer {
-            name: order.customer.name.clone(),
-            document_type: order.customer.document.kind.as_str().to_owned(),
-            document_number: order.customer.document.number.clone(),
-            address: format!(
-                "{}\n{} {}\n{}",
-                a.line1, a.postal_code, a.locality, a.country
-            ),
-        },
+        seller: crate::payments::invoices::seller_of(&dealership),
+        buyer: crate::payments::invoices::buyer_of(order),
         lines: vec![InvoiceLine {
             description: description.clone(),
             amount: p.amount.minor,
@@ -123,4 +110,27 @@ pub async fn invoice_pdf_for_staff(
 /// Invoices of an order (the caller already checked access to the order).
 pub async fn list_invoices_in(tx: &mut dyn Tx, order: &OrderId) -> AppResult<Vec<Invoice>> {
     Ok(tx.list_invoices_for_order(order).await?)
+}
+
+/// The seller block of an invoice: the selling dealership.
+pub(crate) fn seller_of(dealership: &caas_domain::dealership::Dealership) -> InvoiceSeller {
+    InvoiceSeller {
+        name: dealership.name.clone(),
+        address: format!("{}\n{}", dealership.address, dealership.locality),
+        country: dealership.country.clone(),
+    }
+}
+
+/// The buyer block of an invoice: the customer as recorded at the sale.
+pub(crate) fn buyer_of(order: &caas_domain::order::Order) -> InvoiceBuyer {
+    let a = &order.customer.address;
+    InvoiceBuyer {
+        name: order.customer.name.clone(),
+        document_type: order.customer.document.kind.as_str().to_owned(),
+        document_number: order.customer.document.number.clone(),
+        address: format!(
+            "{}\n{} {}\n{}",
+            a.line1, a.postal_code, a.locality, a.country
+        ),
+    }
 }

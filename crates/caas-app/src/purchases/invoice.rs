@@ -6,7 +6,7 @@
 //! unpaid (debt) purchase is never invoiced. Downloadable by its owner only.
 
 use crate::documents::invoice::{
-    render_invoice_pdf, InvoiceBuyer, InvoiceDocument, InvoiceLanguage, InvoiceLine, InvoiceSeller,
+    render_invoice_pdf, InvoiceDocument, InvoiceLanguage, InvoiceLine,
 };
 use crate::error::{AppError, AppResult};
 use crate::App;
@@ -63,24 +63,11 @@ pub(crate) async fn issue_service_invoice_in(
     let number = format!("F-{year}-{n:06}");
     let lang = InvoiceLanguage::from_tag(customer.language.as_str());
     let line = description(p, lang);
-    let a = &order.customer.address;
     let doc = InvoiceDocument {
         number: number.clone(),
         issued_at: now.date_naive(),
-        seller: InvoiceSeller {
-            name: dealership.name.clone(),
-            address: format!("{}\n{}", dealership.address, dealership.locality),
-            country: dealership.country.clone(),
-        },
-        buyer: InvoiceBuyer {
-            name: order.customer.name.clone(),
-            document_type: order.customer.document.kind.as_str().to_owned(),
-            document_number: order.customer.document.number.clone(),
-            address: format!(
-                "{}\n{} {}\n{}",
-                a.line1, a.postal_code, a.locality, a.country
-            ),
-        },
+        seller: crate::payments::invoices::seller_of(&dealership),
+        buyer: crate::payments::invoices::buyer_of(&order),
         lines: vec![InvoiceLine {
             description: line.clone(),
             amount: p.item.price.minor,
